@@ -1,0 +1,69 @@
+// Package dialect defines what the runtime asks of a database engine: how to
+// render schema operations as SQL, how to take the migration lock, how to
+// begin a migration's transaction, and how to keep the ledger of applied
+// migrations.
+//
+// Each engine has a package below this one (postgres, sqlite) whose Dialect
+// value implements [Dialect]. Those packages import the standard library and
+// [github.com/strata-go/strata/runtime/schema] only, never a driver: the app
+// registers the driver it already uses, and strata talks to it through
+// database/sql.
+package dialect
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// Dialect is one database engine as the runtime sees it. Implementations are
+// safe for concurrent use.
+type Dialect interface {
+	// Name is the dialect's short name: "postgres" or "sqlite". It is the
+	// name --dialect takes and the one [schema.RunSQL.For] and
+	// [schema.Type.CustomFor] look up.
+	Name() string
+
+	// Render turns the operations of one migration into the steps that carry
+	// them out, in order. before is the schema as it is before the first
+	// operation; Render does not change it. Rendering sees the whole list so
+	// that an engine may fold or group operations (SQLite, for one, declares
+	// a foreign key added to a table created in the same migration inside
+	// that CREATE TABLE).
+	Render(before *schema.Schema, ops []schema.Operation) ([]Step, error)
+
+	// Lock takes the lock that serialises migration runs on the database,
+	// waiting until it is free or ctx ends, and returns the function that
+	// releases it. conn is the connection every later call of the run uses.
+	// An engine whose lock is its write transaction (SQLite) returns a no-op
+	// here and takes the lock in Begin.
+	Lock(ctx context.Context, conn *sql.Conn) (unlock func(context.Context) error, err error)
+
+	// Begin starts the transaction one migration runs in, together with its
+	// ledger row. When it returns, the transaction holds the engine's write
+	// lock (SQLite takes its RESERVED lock at once, as BEGIN IMMEDIATE does,
+	// waiting out other writers up to the busy timeout).
+	Begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error)
+
+	// Ledger returns the statements, run in order, that create the ledger
+	// table named table when it does not exist yet.
+	Ledger(table string) []string
+
+	// Placeholder returns the parameter placeholder for the n-th argument of
+	// a statement, counting from 1: "$1" on PostgreSQL, "?" on SQLite.
+	Placeholder(n int) string
+
+	// QuoteIdent quotes an identifier for use in SQL.
+	QuoteIdent(name string) string
+}
+
+// Step is one thing a migration does: an SQL statement, or a Go function
+// from a [schema.RunGo] operation. Exactly one of SQL and Go is set.
+type Step struct {
+	SQL string
+	Go  func(ctx context.Context, tx *sql.Tx) error
+	// Op is the index, in the rendered list, of the operation the step
+	// comes from.
+	Op int
+}
