@@ -1,0 +1,32 @@
+# strata's own tasks. The README's first lines name the two a newcomer runs.
+
+GO ?= go
+EXAMPLE := examples/blog
+DEMO_DB := $(EXAMPLE)/blog.db
+
+# Generate the example's migrations from its models (nothing to write when they
+# are up to date), apply them to a fresh SQLite file, and show their status.
+demo:
+	cd $(EXAMPLE)/migrations && $(GO) generate .
+	rm -f $(DEMO_DB)
+	$(GO) run ./$(EXAMPLE)/cmd/migrate up --db sqlite:$(DEMO_DB)
+	$(GO) run ./$(EXAMPLE)/cmd/migrate status --db sqlite:$(DEMO_DB)
+
+# Every test. PostgreSQL tests run when STRATA_TEST_POSTGRES_URL is set, e.g.
+# postgres://postgres@127.0.0.1:5432/test?sslmode=disable, and skip otherwise.
+test:
+	$(GO) test -count=1 -timeout 30m ./...
+
+# Regenerate the example's migrations from scratch and fail if they differ
+# from the committed ones.
+check-generated:
+	rm -f $(EXAMPLE)/migrations/0*.go $(EXAMPLE)/migrations/schema_snapshot.go
+	cd $(EXAMPLE)/migrations && $(GO) generate .
+	git diff --exit-code -- $(EXAMPLE)
+	test -z "$$(git status --porcelain -- $(EXAMPLE))"
+
+# Benchmarks of the generator and the runtime.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: demo test check-generated bench

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/strata-go/strata/generator"
+	"github.com/strata-go/strata/generator/scaffold"
+)
+
+func usageError(_ *cli.Context, err error, _ bool) error {
+	return cli.Exit(err.Error(), exitUsage)
+}
+
+func initCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "init",
+		Usage: "scaffold migrations/generate.go and cmd/migrate/main.go in this module",
+		Description: "Run once, at the root of the module (where go.mod is). init writes\n" +
+			"  MIGRATIONS/generate.go   the package doc, the //go:generate line and the Migrator variable\n" +
+			"  CMD/main.go              the command that applies migrations (up, down, status, sql)\n" +
+			"and prints the Makefile targets to add. It refuses to replace existing files unless --force.",
+		ArgsUsage:    " ",
+		OnUsageError: usageError,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "migrations", Value: "migrations", Usage: "the migrations directory, relative to the module root"},
+			&cli.StringFlag{Name: "models", Value: "models", Usage: "the directory of the model structs, relative to the module root"},
+			&cli.StringFlag{Name: "cmd", Value: "cmd/migrate", Usage: "the directory of the migrate command, relative to the module root"},
+			&cli.StringFlag{Name: "generate", Value: scaffold.DefaultGenerate, Usage: "the command the //go:generate line runs"},
+			&cli.BoolFlag{Name: "force", Usage: "replace files that exist already"},
+		},
+		Action: runInit,
+	}
+}
+
+func runInit(c *cli.Context) error {
+	if c.Args().Present() {
+		return cli.Exit("init takes no arguments", exitUsage)
+	}
+	res, err := scaffold.Init(scaffold.Config{
+		Root:       ".",
+		Migrations: c.String("migrations"),
+		Models:     c.String("models"),
+		Command:    c.String("cmd"),
+		Generate:   c.String("generate"),
+		Force:      c.Bool("force"),
+	})
+	if err != nil {
+		return err
+	}
+	w := c.App.Writer
+	for _, f := range res.Files {
+		fmt.Fprintf(w, "wrote %s\n", f)
+	}
+	fmt.Fprintf(w, "\nNext:\n"+
+		"  go get -tool github.com/strata-go/strata/cmd/strata   (once, so that go generate finds strata)\n"+
+		"  mark model structs with //strata:table NAME, then run go generate ./%s\n"+
+		"\nMakefile targets to add:\n\n%s", filepath.ToSlash(filepath.Clean(c.String("migrations"))), res.Makefile)
+	return nil
+}
+
+func makeMigrationsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "makemigrations",
+		Usage: "write a migration for the difference between the models and the snapshot",
+		Description: "makemigrations loads the model structs, compares them with DIR/schema_snapshot.go,\n" +
+			"and writes DIR/NNNN_NAME.go with the operations that take the database from the\n" +
+			"snapshot to the models (and back, in Down), together with the updated snapshot.\n" +
+			"It writes nothing when they match (\"No changes.\"), and nothing at all when any step fails.\n" +
+			"Changes that can lose data (dropping a table or column, ...) are refused unless --force.\n" +
+			"go generate runs it in the migrations directory; see migrations/generate.go.",
+		ArgsUsage:    " ",
+		OnUsageError: usageError,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "models", Usage: "package `PATTERN` of the model structs, relative to --dir (repeatable)"},
+			&cli.StringFlag{Name: "dir", Value: ".", Usage: "the migrations `DIR`ectory"},
+			&cli.StringFlag{Name: "name", Usage: "the new migration's `NAME` (default: derived from its operations)"},
+			&cli.BoolFlag{Name: "force", Usage: "let destructive changes through; the migration marks them"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "print the migration and its SQL for each dialect; write nothing"},
+			&cli.BoolFlag{Name: "check", Usage: fmt.Sprintf("write nothing; exit %d if the models differ from the snapshot", exitPending)},
+		},
+		Action: runMakeMigrations,
+	}
+}
+
+func runMakeMigrations(c *cli.Context) error {
+	if c.Args().Present() {
+		return cli.Exit("makemigrations takes no arguments; give the models with --models", exitUsage)
+	}
+	if len(c.StringSlice("models")) == 0 {
+		return cli.Exit("makemigrations needs --models PATTERN: the package of the model structs, such as ../models", exitUsage)
+	}
+	if c.Bool("dry-run") && c.Bool("check") {
+		return cli.Exit("--dry-run and --check do not go together", exitUsage)
+	}
+	res, err := generator.Make(c.Context, generator.Config{
+		Dir:    c.String("dir"),
+		Models: c.StringSlice("models"),
+		Name:   c.String("name"),
+		Force:  c.Bool("force"),
+	})
+	if err != nil {
+		return err
+	}
+	w := c.App.Writer
+	for _, warning := range res.Plan.Warnings {
+		fmt.Fprintln(c.App.ErrWriter, "strata: warning:", warning)
+	}
+	switch {
+	case res.NoChanges():
+		fmt.Fprintln(w, "No changes.")
+		return nil
+	case c.Bool("check"):
+		fmt.Fprintf(w, "The models differ from the snapshot; run makemigrations to write migration %s:\n", res.ID)
+		printOps(w, res)
+		return cli.Exit("", exitPending)
+	case c.Bool("dry-run"):
+		return printDryRun(w, res)
+	}
+	if err := res.Write(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Wrote %s:\n", relPaths(res))
+	printOps(w, res)
+	return nil
+}
+
+func printOps(w io.Writer, res *generator.Result) {
+	for _, ch := range res.Plan.Up {
+		line := "  - " + ch.Op.String()
+		if ch.Destructive != "" {
+			line += " (destructive: " + ch.Destructive + ")"
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+func printDryRun(w io.Writer, res *generator.Result) error {
+	fmt.Fprintf(w, "-- %s (dry run: nothing written)\n", res.Files[0].Path)
+	if _, err := w.Write(res.Files[0].Content); err != nil {
+		return err
+	}
+	for _, d := range generator.Dialects {
+		fmt.Fprintf(w, "\n-- SQL on %s:\n", d.Name())
+		for _, st := range res.SQL[d.Name()] {
+			if st.Go != nil {
+				fmt.Fprintln(w, "-- Go step")
+				continue
+			}
+			fmt.Fprintf(w, "%s;\n", st.SQL)
+		}
+	}
+	return nil
+}
+
+// relPaths lists the written files relative to the working directory.
+func relPaths(res *generator.Result) string {
+	wd, _ := os.Getwd()
+	var names []string
+	for _, f := range res.Files {
+		p := f.Path
+		if rel, err := filepath.Rel(wd, p); err == nil && wd != "" {
+			p = rel
+		}
+		names = append(names, filepath.ToSlash(p))
+	}
+	return strings.Join(names, " and ")
+}

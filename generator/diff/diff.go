@@ -1,0 +1,131 @@
+// Package diff is the generator's planning stage: it compares the schema of
+// the snapshot with the schema of the model structs and plans the migration
+// between them.
+//
+// It sits between loading and emitting in strata makemigrations:
+//
+//	load -> schema.Schema (models) --+
+//	                                 +--> diff.Compare -> Plan -> emit
+//	snapshot -> schema.Schema (old) -+
+//
+// [Compare] returns a [Plan]: the operations that take a database from the
+// old schema to the new one, in an order every engine can run, their
+// inverses for the migration's Down, the destructive guard's findings and
+// warnings for the user. The package is pure: it does no I/O, and the same
+// schemas always give the same plan.
+//
+// This version plans tables, columns, indexes, unique constraints, foreign
+// keys and enum types being created or dropped. A change to something that
+// exists on both sides (a column's type, a primary key, an enum's values)
+// comes back as an [UnsupportedError] listing every such change.
+package diff
+
+import (
+	"fmt"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// Plan is a migration computed by [Compare].
+type Plan struct {
+	// Up takes the database from the old schema to the new one.
+	Up []Change
+	// Down undoes Up, in order: it takes the new schema back to the old.
+	Down []schema.Operation
+	// Warnings are things the user should know before accepting the plan,
+	// such as a dropped column that looks like a renamed one. They are
+	// sorted.
+	Warnings []string
+
+	initial bool     // the old schema was empty
+	names   []string // name fragments of the changes that stand for the plan
+}
+
+// Change is one operation of a [Plan]'s Up with the guard's finding on it.
+type Change struct {
+	Op schema.Operation
+	// Destructive says why Op can lose data or fail on existing rows, or is "".
+	Destructive string
+}
+
+// Compare returns the plan that takes a database from old to new. Both are left unchanged.
+//
+// A nil schema is an empty one. Compare returns an [*UnsupportedError] when
+// the schemas differ in ways this version cannot generate, and an error
+// when either schema is inconsistent (an index on a missing column, a
+// foreign key to a missing table). It checks its own result: the plan's Up
+// must turn old into new and its Down must turn that back into old, up to
+// the order of columns; an error saying otherwise is a bug in strata.
+func Compare(old, new *schema.Schema) (*Plan, error) {
+	from, to := canonicalInput(old), canonicalInput(new)
+	if err := validate(from); err != nil {
+		return nil, fmt.Errorf("diff: old schema: %w", err)
+	}
+	if err := validate(to); err != nil {
+		return nil, fmt.Errorf("diff: new schema: %w", err)
+	}
+	p := newPlanner(from, to)
+	steps, err := p.plan()
+	if err != nil {
+		return nil, err
+	}
+	plan := &Plan{
+		Warnings: p.warnings,
+		initial:  len(from.Tables) == 0 && len(from.Enums) == 0,
+	}
+	for _, s := range steps {
+		plan.Up = append(plan.Up, s.Change)
+		if !s.implied {
+			plan.names = append(plan.names, fragment(s.Op))
+		}
+	}
+	down, after, err := reverse(from, plan.Ops())
+	if err != nil {
+		return nil, fmt.Errorf("diff: the plan does not apply to the old schema (a strata bug): %w", err)
+	}
+	plan.Down = down
+	if !sameSchema(after, to) {
+		return nil, fmt.Errorf("diff: the plan does not produce the new schema (a strata bug)")
+	}
+	if err := after.ApplyAll(down); err != nil {
+		return nil, fmt.Errorf("diff: the plan's Down does not apply to the new schema (a strata bug): %w", err)
+	}
+	if !sameSchema(after, from) {
+		return nil, fmt.Errorf("diff: the plan's Down does not restore the old schema (a strata bug)")
+	}
+	return plan, nil
+}
+
+// canonicalInput returns a normalized copy of s, or an empty schema for nil.
+func canonicalInput(s *schema.Schema) *schema.Schema {
+	if s == nil {
+		return &schema.Schema{}
+	}
+	c := s.Clone()
+	c.Normalize()
+	return c
+}
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool { return len(p.Up) == 0 }
+
+// Ops returns the operations of the plan's Up, in order.
+func (p *Plan) Ops() []schema.Operation {
+	var ops []schema.Operation
+	for _, c := range p.Up {
+		ops = append(ops, c.Op)
+	}
+	return ops
+}
+
+// Guarded returns the changes of the plan's Up that the destructive guard
+// stops unless the user forces them: those whose Destructive is set.
+func (p *Plan) Guarded() []Change {
+	var guarded []Change
+	for _, c := range p.Up {
+		if c.Destructive != "" {
+			guarded = append(guarded, c)
+		}
+	}
+	return guarded
+}

@@ -1,0 +1,21 @@
+package diff
+
+import "strings"
+
+// UnsupportedError lists changes this version of strata cannot generate yet.
+//
+// Each entry names what changes and how, such as
+// "users.email: type changes from text to varchar(320)". [Compare] returns
+// one error listing every such change between the two schemas, sorted.
+type UnsupportedError struct{ Changes []string }
+
+// Error lists the changes, one per line after the first.
+func (e *UnsupportedError) Error() string {
+	var b strings.Builder
+	b.WriteString("diff: this version of strata cannot generate these changes yet:")
+	for _, c := range e.Changes {
+		b.WriteString("\n  ")
+		b.WriteString(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,375 @@
+package diff
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// step is a change of a plan being built.
+type step struct {
+	Change
+	// implied marks a change that follows from another one of the plan (the
+	// index of a dropped column, the enum type of a new column), so that it
+	// does not count when the plan is named.
+	implied bool
+}
+
+// planner builds the Up of a plan from two normalized, valid schemas.
+type planner struct {
+	old, new *schema.Schema
+	// kept, dropped and created name the tables in both schemas, in the
+	// old one only and in the new one only, sorted.
+	kept, dropped, created []string
+	diffs                  []tableDiff // of the kept tables, in name order
+
+	problems []string // the changes this version cannot generate
+	warnings []string
+}
+
+func newPlanner(old, new *schema.Schema) *planner {
+	p := &planner{old: old, new: new}
+	for _, t := range old.Tables {
+		if new.Table(t.Name) != nil {
+			p.kept = append(p.kept, t.Name)
+		} else {
+			p.dropped = append(p.dropped, t.Name)
+		}
+	}
+	for _, t := range new.Tables {
+		if old.Table(t.Name) == nil {
+			p.created = append(p.created, t.Name)
+		}
+	}
+	return p
+}
+
+// plan returns the steps of the Up, in the order the package documents, or
+// an *UnsupportedError.
+func (p *planner) plan() ([]step, error) {
+	p.compareEnums()
+	for _, name := range p.kept {
+		p.diffs = append(p.diffs, p.compareTable(p.old.Table(name), p.new.Table(name)))
+	}
+	if len(p.problems) > 0 {
+		return nil, &UnsupportedError{Changes: p.problems}
+	}
+	p.warnRenamedTables()
+	slices.Sort(p.warnings)
+
+	creates, late := p.createTables()
+	var steps []step
+	steps = append(steps, p.createEnums()...)
+	steps = append(steps, p.dropConstraints()...)
+	steps = append(steps, p.dropTables()...)
+	steps = append(steps, creates...)
+	steps = append(steps, p.changeColumns()...)
+	steps = append(steps, p.addConstraints(late)...)
+	steps = append(steps, p.dropEnums()...)
+	return steps, nil
+}
+
+// createEnums creates the enum types that only the new schema has: the
+// types of new columns.
+func (p *planner) createEnums() []step {
+	var steps []step
+	for _, e := range p.new.Enums {
+		if p.old.Enum(e.Name) == nil {
+			steps = append(steps, step{Change: Change{Op: schema.CreateEnum{Enum: e}}, implied: true})
+		}
+	}
+	return steps
+}
+
+// dropEnums drops the enum types that no column of the new schema uses.
+func (p *planner) dropEnums() []step {
+	var steps []step
+	for _, e := range p.old.Enums {
+		if p.new.Enum(e.Name) == nil {
+			steps = append(steps, step{Change: Change{Op: schema.DropEnum{Name: e.Name}}, implied: true})
+		}
+	}
+	return steps
+}
+
+// dropConstraints drops the foreign keys, then the indexes, then the unique
+// constraints of kept tables that go away or change. Among the foreign keys
+// are those that depend on a key of a kept table that goes away, so that
+// the database lets it go: those of dropped tables, and those of kept
+// tables, which [planner.addConstraints] adds back.
+func (p *planner) dropConstraints() []step {
+	var fks, indexes, uniques []step
+	for _, name := range p.dropped {
+		for _, fk := range p.old.Table(name).ForeignKeys {
+			if p.losesKey(fk) {
+				fks = append(fks, step{Change: Change{Op: schema.DropForeignKey{Table: name, Name: fk.Name}}, implied: true})
+			}
+		}
+	}
+	for _, d := range p.diffs {
+		table := d.old.Name
+		for _, fk := range d.dropForeignKeys {
+			implied := p.usesDropped(table, fk.Columns) || p.usesDropped(fk.RefTable, fk.RefColumns) ||
+				slices.Contains(p.dropped, fk.RefTable) || d.new.ForeignKey(fk.Name) != nil
+			fks = append(fks, step{Change: Change{
+				Op:          schema.DropForeignKey{Table: table, Name: fk.Name},
+				Destructive: dropForeignKeyReason(table, fk),
+			}, implied: implied})
+		}
+		for _, fk := range p.rebuiltForeignKeys(d) {
+			fks = append(fks, step{Change: Change{Op: schema.DropForeignKey{Table: table, Name: fk.Name}}, implied: true})
+		}
+		for _, ix := range d.dropIndexes {
+			implied := p.usesDropped(table, ix.Columns) || d.new.Index(ix.Name) != nil
+			indexes = append(indexes, step{Change: Change{Op: schema.DropIndex{Table: table, Name: ix.Name}}, implied: implied})
+		}
+		for _, u := range d.dropUniques {
+			implied := p.usesDropped(table, u.Columns) || d.new.Unique(u.Name) != nil
+			uniques = append(uniques, step{Change: Change{Op: schema.DropUnique{Table: table, Name: u.Name}}, implied: implied})
+		}
+	}
+	slices.SortStableFunc(fks, func(a, b step) int {
+		x, y := a.Op.(schema.DropForeignKey), b.Op.(schema.DropForeignKey)
+		return cmpNames(x.Table, x.Name, y.Table, y.Name)
+	})
+	return slices.Concat(fks, indexes, uniques)
+}
+
+// rebuiltForeignKeys returns the foreign keys of kept table d that stay as
+// they are but must be dropped and added again, because the key of a kept
+// table they reference goes away and comes back under another name or
+// definition.
+func (p *planner) rebuiltForeignKeys(d tableDiff) []schema.ForeignKey {
+	var fks []schema.ForeignKey
+	for _, fk := range d.old.ForeignKeys {
+		if p.losesKey(fk) && !slices.ContainsFunc(d.dropForeignKeys, func(o schema.ForeignKey) bool { return o.Name == fk.Name }) {
+			fks = append(fks, fk)
+		}
+	}
+	return fks
+}
+
+// losesKey reports whether fk, of the old schema, references a kept table
+// whose unique constraint or index over the referenced columns goes away
+// before the tables and columns change, so that fk must go first.
+func (p *planner) losesKey(fk schema.ForeignKey) bool {
+	o, n := p.old.Table(fk.RefTable), p.new.Table(fk.RefTable)
+	if o == nil || n == nil || sameSet(o.PrimaryKey, fk.RefColumns) {
+		return false
+	}
+	hadKey := slices.ContainsFunc(o.Uniques, func(u schema.Unique) bool { return sameSet(u.Columns, fk.RefColumns) }) ||
+		slices.ContainsFunc(o.Indexes, func(ix schema.Index) bool {
+			return ix.Unique && ix.Where == "" && sameSet(ix.Columns, fk.RefColumns)
+		})
+	return hadKey && !p.keyBeforeColumnChanges(fk.RefTable, fk.RefColumns)
+}
+
+// dropTables drops the tables only the old schema has, each before the
+// tables it references. A cycle of references among them is broken first
+// by dropping one foreign key of it, and so is a self-reference to columns
+// that only a unique index makes a key, so that the Down can create the
+// table again before it adds the foreign key (see [planner.createTables]).
+func (p *planner) dropTables() []step {
+	var edges, first []edge
+	for _, name := range p.dropped {
+		t := p.old.Table(name)
+		for _, fk := range t.ForeignKeys {
+			switch {
+			case fk.RefTable == name:
+				if !constraintKey(t, fk.RefColumns) {
+					first = append(first, edge{table: name, fk: fk.Name})
+				}
+			case slices.Contains(p.dropped, fk.RefTable):
+				edges = append(edges, edge{from: name, to: fk.RefTable, table: name, fk: fk.Name})
+			}
+		}
+	}
+	order, cut := sortTables(p.dropped, edges)
+	first = append(first, cut...)
+	slices.SortFunc(first, func(a, b edge) int { return cmpNames(a.table, a.fk, b.table, b.fk) })
+	var steps []step
+	for _, e := range first {
+		steps = append(steps, step{Change: Change{Op: schema.DropForeignKey{Table: e.table, Name: e.fk}}, implied: true})
+	}
+	for _, name := range order {
+		steps = append(steps, step{Change: Change{
+			Op:          schema.DropTable{Name: name},
+			Destructive: dropTableReason(name),
+		}})
+	}
+	return steps
+}
+
+// createTables creates the tables only the new schema has, each after the
+// tables it references. A foreign key that closes a cycle of references
+// among them is left out of its CREATE TABLE and added once all are
+// created, and so is a self-reference to columns that only a unique index
+// makes a key: CREATE TABLE declares constraints, and indexes come after
+// it. createTables returns those steps, and the foreign keys of new tables
+// that must wait until the end of the plan: those referencing columns of a
+// kept table that are not a key of it before then.
+func (p *planner) createTables() (steps []step, late []schema.AddForeignKey) {
+	var edges, after []edge
+	for _, name := range p.created {
+		t := p.new.Table(name)
+		for _, fk := range t.ForeignKeys {
+			switch {
+			case fk.RefTable == name:
+				if !constraintKey(t, fk.RefColumns) {
+					after = append(after, edge{table: name, fk: fk.Name})
+				}
+			case slices.Contains(p.created, fk.RefTable):
+				edges = append(edges, edge{from: fk.RefTable, to: name, table: name, fk: fk.Name})
+			case !p.keyBeforeColumnChanges(fk.RefTable, fk.RefColumns):
+				late = append(late, schema.AddForeignKey{Table: name, ForeignKey: fk})
+			}
+		}
+	}
+	order, cut := sortTables(p.created, edges)
+	after = append(after, cut...)
+	slices.SortFunc(after, func(a, b edge) int { return cmpNames(a.table, a.fk, b.table, b.fk) })
+	leftOut := map[[2]string]bool{} // {table, foreign key}
+	for _, e := range after {
+		leftOut[[2]string{e.table, e.fk}] = true
+	}
+	for _, op := range late {
+		leftOut[[2]string{op.Table, op.ForeignKey.Name}] = true
+	}
+	for _, name := range order {
+		t := p.new.Table(name).Clone()
+		t.ForeignKeys = slices.DeleteFunc(t.ForeignKeys, func(fk schema.ForeignKey) bool {
+			return leftOut[[2]string{name, fk.Name}]
+		})
+		steps = append(steps, step{Change: Change{Op: schema.CreateTable{Table: t}}})
+	}
+	for _, e := range after {
+		fk := *p.new.Table(e.table).ForeignKey(e.fk)
+		steps = append(steps, step{Change: Change{Op: schema.AddForeignKey{Table: e.table, ForeignKey: fk}}, implied: true})
+	}
+	return steps, late
+}
+
+// constraintKey reports whether columns are the primary key of t or the
+// columns of one of its unique constraints.
+func constraintKey(t *schema.Table, columns []string) bool {
+	return sameSet(t.PrimaryKey, columns) ||
+		slices.ContainsFunc(t.Uniques, func(u schema.Unique) bool { return sameSet(u.Columns, columns) })
+}
+
+// changeColumns drops the columns kept tables lose, then adds those they
+// gain.
+func (p *planner) changeColumns() []step {
+	var drops, adds []step
+	for _, d := range p.diffs {
+		table := d.old.Name
+		for _, c := range d.dropColumns {
+			drops = append(drops, step{Change: Change{
+				Op:          schema.DropColumn{Table: table, Column: c.Name},
+				Destructive: dropColumnReason(table, c.Name),
+			}})
+		}
+		for _, c := range d.addColumns {
+			adds = append(adds, step{Change: Change{
+				Op:          schema.AddColumn{Table: table, Column: c},
+				Destructive: addColumnReason(table, c),
+			}})
+		}
+	}
+	return slices.Concat(drops, adds)
+}
+
+// addConstraints creates the indexes, then the unique constraints, then
+// the foreign keys that kept tables gain, with the late foreign keys of new
+// tables and the rebuilt ones of kept tables among the latter.
+func (p *planner) addConstraints(late []schema.AddForeignKey) []step {
+	var indexes, uniques, fks []step
+	for _, d := range p.diffs {
+		table := d.old.Name
+		for _, ix := range d.addIndexes {
+			indexes = append(indexes, step{Change: Change{Op: schema.CreateIndex{Table: table, Index: ix}},
+				implied: p.usesAdded(table, ix.Columns)})
+		}
+		for _, u := range d.addUniques {
+			uniques = append(uniques, step{Change: Change{Op: schema.AddUnique{Table: table, Unique: u}},
+				implied: p.usesAdded(table, u.Columns)})
+		}
+		for _, fk := range d.addForeignKeys {
+			fks = append(fks, step{Change: Change{
+				Op:          schema.AddForeignKey{Table: table, ForeignKey: fk},
+				Destructive: addForeignKeyReason(table, fk, d.old.ForeignKey(fk.Name)),
+			}, implied: p.usesAdded(table, fk.Columns)})
+		}
+		for _, fk := range p.rebuiltForeignKeys(d) {
+			fks = append(fks, step{Change: Change{Op: schema.AddForeignKey{Table: table, ForeignKey: fk}}, implied: true})
+		}
+	}
+	for _, op := range late {
+		fks = append(fks, step{Change: Change{Op: op}, implied: true})
+	}
+	slices.SortStableFunc(fks, func(a, b step) int {
+		x, y := a.Op.(schema.AddForeignKey), b.Op.(schema.AddForeignKey)
+		return cmpNames(x.Table, x.ForeignKey.Name, y.Table, y.ForeignKey.Name)
+	})
+	return slices.Concat(indexes, uniques, fks)
+}
+
+// keyBeforeColumnChanges reports whether columns of table are, before the
+// plan changes any column, a key a foreign key can reference: true for
+// columns of a new table (they come with their keys), and for columns of a
+// kept table that exist in it already and are its primary key or a unique
+// constraint or full unique index that the plan keeps.
+func (p *planner) keyBeforeColumnChanges(table string, columns []string) bool {
+	o, n := p.old.Table(table), p.new.Table(table)
+	if o == nil || n == nil {
+		return true
+	}
+	for _, c := range columns {
+		if o.Column(c) == nil {
+			return false
+		}
+	}
+	if sameSet(o.PrimaryKey, columns) {
+		return true
+	}
+	for _, u := range o.Uniques {
+		if other := n.Unique(u.Name); other != nil && slices.Equal(u.Columns, other.Columns) && sameSet(u.Columns, columns) {
+			return true
+		}
+	}
+	for _, ix := range o.Indexes {
+		if other := n.Index(ix.Name); ix.Unique && ix.Where == "" && other != nil && sameIndex(ix, *other) && sameSet(ix.Columns, columns) {
+			return true
+		}
+	}
+	return false
+}
+
+// usesDropped reports whether columns include one that the kept table
+// loses.
+func (p *planner) usesDropped(table string, columns []string) bool {
+	n := p.new.Table(table)
+	if n == nil || p.old.Table(table) == nil {
+		return false
+	}
+	return slices.ContainsFunc(columns, func(c string) bool { return n.Column(c) == nil })
+}
+
+// usesAdded reports whether columns include one that the kept table gains.
+func (p *planner) usesAdded(table string, columns []string) bool {
+	o := p.old.Table(table)
+	if o == nil {
+		return false
+	}
+	return slices.ContainsFunc(columns, func(c string) bool { return o.Column(c) == nil })
+}
+
+// sameSet reports whether a and b hold the same names, in any order.
+func sameSet(a, b []string) bool {
+	return len(a) == len(b) && len(a) > 0 && !slices.ContainsFunc(a, func(s string) bool { return !slices.Contains(b, s) })
+}
+
+func cmpNames(table1, name1, table2, name2 string) int {
+	return cmp.Or(strings.Compare(table1, table2), strings.Compare(name1, name2))
+}

@@ -1,0 +1,260 @@
+package diff
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+var seedFlag = flag.Uint64("diff.seed", 0, "seed of TestCompareRandomSchemas; 0 picks one from the clock")
+
+// TestCompareRandomSchemas compares pairs of random schemas drawn from one
+// catalog, so that they share many tables, columns and keys and differ in
+// the rest. Whenever Compare accepts a pair, its Up must take the first
+// schema to the second and its Down back, under the rules of a real
+// database, which are stricter than those of Operation.Apply.
+func TestCompareRandomSchemas(t *testing.T) {
+	seed := *seedFlag
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	rounds := 3000
+	if testing.Short() {
+		rounds = 300
+	}
+	rng := rand.New(rand.NewPCG(seed, 0))
+	var planned, unsupported int
+	for round := range rounds {
+		cat := newCatalog(rng)
+		a, b := cat.schema(rng), cat.schema(rng)
+		fail := func(format string, args ...any) {
+			t.Helper()
+			t.Fatalf("seed %d, round %d (rerun with -diff.seed=%d): %s\nold: %s\nnew: %s",
+				seed, round, seed, fmt.Sprintf(format, args...), describe(a), describe(b))
+		}
+		plan, err := Compare(a, b)
+		var ue *UnsupportedError
+		switch {
+		case errors.As(err, &ue):
+			unsupported++
+			if len(ue.Changes) == 0 {
+				fail("an UnsupportedError lists no change")
+			}
+			if _, err := Compare(b, a); !errors.As(err, &ue) {
+				fail("Compare(new, old) = %v, want an UnsupportedError as the other way round", err)
+			}
+			continue
+		case err != nil:
+			fail("Compare: %v", err)
+		}
+		planned++
+		checkPlan(a, b, plan, fail)
+	}
+	t.Logf("seed %d: %d plans checked, %d pairs unsupported", seed, planned, unsupported)
+	if planned < rounds/2 {
+		t.Errorf("seed %d: only %d of %d pairs gave a plan; the generator should differ less often in unsupported ways", seed, planned, rounds)
+	}
+}
+
+// checkPlan checks everything a plan from a to b promises.
+func checkPlan(a, b *schema.Schema, plan *Plan, fail func(string, ...any)) {
+	s := a.Clone()
+	if err := applyStrict(s, plan.Ops()); err != nil {
+		fail("Up: %v\nUp: %v", err, plan.Ops())
+	}
+	if !sameSchema(s, b) {
+		fail("Up does not produce the new schema (-want +got):\n%s", cmp.Diff(comparableForm(b), comparableForm(s)))
+	}
+	if err := applyStrict(s, plan.Down); err != nil {
+		fail("Down: %v\nUp: %v\nDown: %v", err, plan.Ops(), plan.Down)
+	}
+	if !sameSchema(s, a) {
+		fail("Down does not restore the old schema (-want +got):\n%s", cmp.Diff(comparableForm(a), comparableForm(s)))
+	}
+	if len(plan.Down) != len(plan.Up) {
+		fail("Down has %d operations for %d in Up", len(plan.Down), len(plan.Up))
+	}
+	for _, c := range plan.Up {
+		switch c.Op.(type) {
+		case schema.DropTable, schema.DropColumn:
+			if c.Destructive == "" {
+				fail("%s is not guarded", c.Op)
+			}
+		case schema.CreateTable, schema.CreateEnum, schema.DropEnum, schema.DropIndex, schema.DropUnique,
+			schema.CreateIndex, schema.AddUnique:
+			if c.Destructive != "" {
+				fail("%s is guarded: %s", c.Op, c.Destructive)
+			}
+		}
+	}
+	if name := plan.Name(); !nameRE.MatchString(name) || len(name) > maxNameLen {
+		fail("Name() = %q", name)
+	}
+	if same, err := Compare(a, a); err != nil || !same.Empty() {
+		fail("Compare(old, old) = %v, %v; want an empty plan", same, err)
+	}
+}
+
+// applyStrict applies ops to s like [schema.Schema.ApplyAll], and also
+// enforces what PostgreSQL enforces and Apply does not: foreign keys
+// reference existing tables through a key, nothing referenced is dropped,
+// enum types exist before their columns, index names are free.
+func applyStrict(s *schema.Schema, ops []schema.Operation) error {
+	for i, op := range ops {
+		if err := strictCheck(s, op); err != nil {
+			return fmt.Errorf("operation %d (%s): %w", i+1, op, err)
+		}
+		if err := op.Apply(s); err != nil {
+			return fmt.Errorf("operation %d (%s): %w", i+1, op, err)
+		}
+	}
+	return nil
+}
+
+func strictCheck(s *schema.Schema, op schema.Operation) error {
+	switch op := op.(type) {
+	case schema.CreateTable:
+		for _, c := range op.Table.Columns {
+			if err := enumExists(s, c); err != nil {
+				return err
+			}
+		}
+		for _, ix := range op.Table.Indexes {
+			if other := indexOwner(s, ix.Name); other != "" {
+				return fmt.Errorf("index name %s is taken by %s", ix.Name, other)
+			}
+		}
+		for _, u := range op.Table.Uniques {
+			if other := indexOwner(s, u.Name); other != "" {
+				return fmt.Errorf("unique name %s is taken by %s", u.Name, other)
+			}
+		}
+		for _, fk := range op.Table.ForeignKeys {
+			if fk.RefTable == op.Table.Name {
+				// The indexes come after CREATE TABLE.
+				if !constraintKey(&op.Table, fk.RefColumns) {
+					return fmt.Errorf("foreign key %s references no constraint of its own table", fk.Name)
+				}
+				continue
+			}
+			if ref := s.Table(fk.RefTable); ref == nil || !keyed(ref, fk.RefColumns) {
+				return fmt.Errorf("foreign key %s references no key of %s", fk.Name, fk.RefTable)
+			}
+		}
+	case schema.AddColumn:
+		return enumExists(s, op.Column)
+	case schema.AddForeignKey:
+		if ref := s.Table(op.ForeignKey.RefTable); ref == nil || !keyed(ref, op.ForeignKey.RefColumns) {
+			return fmt.Errorf("foreign key references no key of %s", op.ForeignKey.RefTable)
+		}
+	case schema.DropTable:
+		return referenced(s, op.Name, func(owner string, _ schema.ForeignKey) bool { return owner != op.Name })
+	case schema.DropColumn:
+		return referenced(s, op.Table, func(_ string, fk schema.ForeignKey) bool { return slices.Contains(fk.RefColumns, op.Column) })
+	case schema.DropIndex, schema.DropUnique:
+		after := s.Clone()
+		if err := op.Apply(after); err != nil {
+			return err
+		}
+		table := tableOfDrop(op)
+		for _, t := range after.Tables {
+			for _, fk := range t.ForeignKeys {
+				if fk.RefTable == table && !keyed(after.Table(table), fk.RefColumns) {
+					return fmt.Errorf("foreign key %s of %s depends on it", fk.Name, t.Name)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func tableOfDrop(op schema.Operation) string {
+	if d, ok := op.(schema.DropIndex); ok {
+		return d.Table
+	}
+	return op.(schema.DropUnique).Table
+}
+
+// referenced reports an error when a foreign key that refers to table, and
+// that match accepts given the name of the table it belongs to, exists.
+func referenced(s *schema.Schema, table string, match func(owner string, fk schema.ForeignKey) bool) error {
+	for _, t := range s.Tables {
+		for _, fk := range t.ForeignKeys {
+			if fk.RefTable == table && match(t.Name, fk) {
+				return fmt.Errorf("foreign key %s of %s references it", fk.Name, t.Name)
+			}
+		}
+	}
+	return nil
+}
+
+func enumExists(s *schema.Schema, c schema.Column) error {
+	if c.Type.Kind == schema.EnumKind && s.Enum(c.Type.Enum) == nil {
+		return fmt.Errorf("column %s uses enum %s before it exists", c.Name, c.Type.Enum)
+	}
+	return nil
+}
+
+func indexOwner(s *schema.Schema, name string) string {
+	for _, t := range s.Tables {
+		if t.Index(name) != nil || t.Unique(name) != nil {
+			return t.Name
+		}
+	}
+	return ""
+}
+
+// keyed reports whether columns are the primary key of t, or the columns of
+// one of its unique constraints or full unique indexes.
+func keyed(t *schema.Table, columns []string) bool {
+	if sameSet(t.PrimaryKey, columns) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if sameSet(u.Columns, columns) {
+			return true
+		}
+	}
+	for _, ix := range t.Indexes {
+		if ix.Unique && ix.Where == "" && sameSet(ix.Columns, columns) {
+			return true
+		}
+	}
+	return false
+}
+
+// describe prints a schema compactly for failure messages.
+func describe(s *schema.Schema) string {
+	var b strings.Builder
+	for _, e := range s.Enums {
+		fmt.Fprintf(&b, "\n  enum %s %v", e.Name, e.Values)
+	}
+	for _, t := range s.Tables {
+		fmt.Fprintf(&b, "\n  table %s pk%v", t.Name, t.PrimaryKey)
+		for _, c := range t.Columns {
+			fmt.Fprintf(&b, "\n    %s %s %s default=%q identity=%v auto_now=%v",
+				c.Name, typeText(c.Type), nullText(c.Nullable), c.Default, c.Identity, c.AutoNow)
+		}
+		for _, ix := range t.Indexes {
+			fmt.Fprintf(&b, "\n    index %s %v unique=%v where=%q", ix.Name, ix.Columns, ix.Unique, ix.Where)
+		}
+		for _, u := range t.Uniques {
+			fmt.Fprintf(&b, "\n    unique %s %v", u.Name, u.Columns)
+		}
+		for _, fk := range t.ForeignKeys {
+			fmt.Fprintf(&b, "\n    fk %s %v -> %s%v on_delete=%q", fk.Name, fk.Columns, fk.RefTable, fk.RefColumns, fk.OnDelete)
+		}
+		for _, c := range t.Checks {
+			fmt.Fprintf(&b, "\n    check %s %q", c.Name, c.Expr)
+		}
+	}
+	return b.String()
+}

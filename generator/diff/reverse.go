@@ -1,0 +1,133 @@
+package diff
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// reverse replays ops on a copy of old and returns the operations that undo
+// them, in the order that undoes them, with the schema ops lead to. Each
+// inverse comes from the schema just before its operation: the inverse of
+// DropTable creates the table as it was at that point.
+func reverse(old *schema.Schema, ops []schema.Operation) (down []schema.Operation, after *schema.Schema, err error) {
+	s := old.Clone()
+	for i, op := range ops {
+		inv, err := inverse(s, op)
+		if err == nil {
+			err = op.Apply(s)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("operation %d (%s): %w", i+1, op, err)
+		}
+		down = append(down, inv)
+	}
+	slices.Reverse(down)
+	return down, s, nil
+}
+
+// inverse returns the operation that undoes op applied to s.
+func inverse(s *schema.Schema, op schema.Operation) (schema.Operation, error) {
+	switch op := op.(type) {
+	case schema.CreateTable:
+		return schema.DropTable{Name: op.Table.Name}, nil
+	case schema.DropTable:
+		if t := s.Table(op.Name); t != nil {
+			return schema.CreateTable{Table: t.Clone()}, nil
+		}
+	case schema.AddColumn:
+		return schema.DropColumn{Table: op.Table, Column: op.Column.Name}, nil
+	case schema.DropColumn:
+		if t := s.Table(op.Table); t != nil && t.Column(op.Column) != nil {
+			c := *t.Column(op.Column)
+			c.Type.Custom = slices.Clone(c.Type.Custom)
+			return schema.AddColumn{Table: op.Table, Column: c}, nil
+		}
+	case schema.CreateIndex:
+		return schema.DropIndex{Table: op.Table, Name: op.Index.Name}, nil
+	case schema.DropIndex:
+		if t := s.Table(op.Table); t != nil && t.Index(op.Name) != nil {
+			ix := *t.Index(op.Name)
+			ix.Columns = slices.Clone(ix.Columns)
+			return schema.CreateIndex{Table: op.Table, Index: ix}, nil
+		}
+	case schema.AddUnique:
+		return schema.DropUnique{Table: op.Table, Name: op.Unique.Name}, nil
+	case schema.DropUnique:
+		if t := s.Table(op.Table); t != nil && t.Unique(op.Name) != nil {
+			u := *t.Unique(op.Name)
+			u.Columns = slices.Clone(u.Columns)
+			return schema.AddUnique{Table: op.Table, Unique: u}, nil
+		}
+	case schema.AddForeignKey:
+		return schema.DropForeignKey{Table: op.Table, Name: op.ForeignKey.Name}, nil
+	case schema.DropForeignKey:
+		if t := s.Table(op.Table); t != nil && t.ForeignKey(op.Name) != nil {
+			fk := *t.ForeignKey(op.Name)
+			fk.Columns, fk.RefColumns = slices.Clone(fk.Columns), slices.Clone(fk.RefColumns)
+			return schema.AddForeignKey{Table: op.Table, ForeignKey: fk}, nil
+		}
+	case schema.CreateEnum:
+		return schema.DropEnum{Name: op.Enum.Name}, nil
+	case schema.DropEnum:
+		if e := s.Enum(op.Name); e != nil {
+			return schema.CreateEnum{Enum: schema.Enum{Name: e.Name, Values: slices.Clone(e.Values)}}, nil
+		}
+	default:
+		return nil, fmt.Errorf("no inverse for %s", op)
+	}
+	return nil, fmt.Errorf("%w: nothing to %s", schema.ErrNotFit, op)
+}
+
+// sameSchema reports whether a and b are the same schema up to the order
+// of columns, of the lists that canonical form sorts, and nil against empty
+// slices.
+func sameSchema(a, b *schema.Schema) bool {
+	return reflect.DeepEqual(comparableForm(a), comparableForm(b))
+}
+
+// comparableForm returns a copy of s in which those differences sameSchema
+// ignores are gone: canonical, columns sorted by name, empty slices nil.
+func comparableForm(s *schema.Schema) *schema.Schema {
+	c := s.Clone()
+	c.Normalize()
+	c.Enums = orNil(c.Enums)
+	for i := range c.Enums {
+		c.Enums[i].Values = orNil(c.Enums[i].Values)
+	}
+	c.Tables = orNil(c.Tables)
+	for i := range c.Tables {
+		t := &c.Tables[i]
+		slices.SortFunc(t.Columns, func(a, b schema.Column) int { return strings.Compare(a.Name, b.Name) })
+		t.Columns = orNil(t.Columns)
+		for j := range t.Columns {
+			t.Columns[j].Type.Custom = orNil(t.Columns[j].Type.Custom)
+		}
+		t.PrimaryKey = orNil(t.PrimaryKey)
+		t.Indexes = orNil(t.Indexes)
+		for j := range t.Indexes {
+			t.Indexes[j].Columns = orNil(t.Indexes[j].Columns)
+		}
+		t.Uniques = orNil(t.Uniques)
+		for j := range t.Uniques {
+			t.Uniques[j].Columns = orNil(t.Uniques[j].Columns)
+		}
+		t.ForeignKeys = orNil(t.ForeignKeys)
+		for j := range t.ForeignKeys {
+			fk := &t.ForeignKeys[j]
+			fk.Columns, fk.RefColumns = orNil(fk.Columns), orNil(fk.RefColumns)
+		}
+		t.Checks = orNil(t.Checks)
+	}
+	return c
+}
+
+func orNil[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,259 @@
+package diff
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// tableDiff is how a table present in both schemas changes. Indexes and
+// constraints are matched by name: one whose definition changed is both
+// dropped and added.
+type tableDiff struct {
+	old, new *schema.Table
+
+	dropColumns []schema.Column // in the old table's order
+	addColumns  []schema.Column // in the new table's order
+
+	dropForeignKeys []schema.ForeignKey
+	dropIndexes     []schema.Index
+	dropUniques     []schema.Unique
+
+	addIndexes     []schema.Index
+	addUniques     []schema.Unique
+	addForeignKeys []schema.ForeignKey
+}
+
+// compareTable compares the two versions of a table. It records the changes
+// it cannot generate in p.problems and possible renames in p.warnings.
+func (p *planner) compareTable(o, n *schema.Table) tableDiff {
+	d := tableDiff{old: o, new: n}
+	if !slices.Equal(o.PrimaryKey, n.PrimaryKey) {
+		p.problems = append(p.problems, fmt.Sprintf("%s: primary key changes from %s to %s",
+			o.Name, columnList(o.PrimaryKey), columnList(n.PrimaryKey)))
+	}
+	for _, oc := range o.Columns {
+		nc := n.Column(oc.Name)
+		if nc == nil {
+			d.dropColumns = append(d.dropColumns, oc)
+			continue
+		}
+		p.problems = append(p.problems, columnChanges(o.Name, oc, *nc)...)
+	}
+	for _, nc := range n.Columns {
+		if o.Column(nc.Name) == nil {
+			d.addColumns = append(d.addColumns, nc)
+		}
+	}
+	p.compareChecks(o, n)
+	p.warnRenamedColumns(d)
+
+	for _, fk := range o.ForeignKeys {
+		if other := n.ForeignKey(fk.Name); other == nil || !sameForeignKey(fk, *other) {
+			d.dropForeignKeys = append(d.dropForeignKeys, fk)
+		}
+	}
+	for _, fk := range n.ForeignKeys {
+		if other := o.ForeignKey(fk.Name); other == nil || !sameForeignKey(fk, *other) {
+			d.addForeignKeys = append(d.addForeignKeys, fk)
+		}
+	}
+	for _, ix := range o.Indexes {
+		if other := n.Index(ix.Name); other == nil || !sameIndex(ix, *other) {
+			d.dropIndexes = append(d.dropIndexes, ix)
+		}
+	}
+	for _, ix := range n.Indexes {
+		if other := o.Index(ix.Name); other == nil || !sameIndex(ix, *other) {
+			d.addIndexes = append(d.addIndexes, ix)
+		}
+	}
+	for _, u := range o.Uniques {
+		if other := n.Unique(u.Name); other == nil || !slices.Equal(u.Columns, other.Columns) {
+			d.dropUniques = append(d.dropUniques, u)
+		}
+	}
+	for _, u := range n.Uniques {
+		if other := o.Unique(u.Name); other == nil || !slices.Equal(u.Columns, other.Columns) {
+			d.addUniques = append(d.addUniques, u)
+		}
+	}
+	return d
+}
+
+// compareChecks records every difference between the checks of the two
+// versions of a table as a problem: checks can only come with new tables.
+func (p *planner) compareChecks(o, n *schema.Table) {
+	for _, oc := range o.Checks {
+		switch nc := n.Check(oc.Name); {
+		case nc == nil:
+			p.problems = append(p.problems, fmt.Sprintf("%s: check %s is dropped", o.Name, oc.Name))
+		case nc.Expr != oc.Expr:
+			p.problems = append(p.problems, fmt.Sprintf("%s: check %s changes from %q to %q",
+				o.Name, oc.Name, oc.Expr, nc.Expr))
+		}
+	}
+	for _, nc := range n.Checks {
+		if o.Check(nc.Name) == nil {
+			p.problems = append(p.problems, fmt.Sprintf("%s: check %s is added", o.Name, nc.Name))
+		}
+	}
+}
+
+// compareEnums records enum types whose values change as problems.
+func (p *planner) compareEnums() {
+	for _, oe := range p.old.Enums {
+		ne := p.new.Enum(oe.Name)
+		if ne != nil && !slices.Equal(oe.Values, ne.Values) {
+			p.problems = append(p.problems, fmt.Sprintf("enum %s: values change from %s to %s",
+				oe.Name, columnList(oe.Values), columnList(ne.Values)))
+		}
+	}
+}
+
+// warnRenamedColumns warns about each dropped column of d that has the
+// same definition as an added one: the user may have meant a rename.
+func (p *planner) warnRenamedColumns(d tableDiff) {
+	for _, dc := range d.dropColumns {
+		for _, ac := range d.addColumns {
+			if !sameColumn(dc, ac) {
+				continue
+			}
+			t := d.old.Name
+			p.warnings = append(p.warnings, fmt.Sprintf(
+				"column %s.%s looks like %s.%s renamed (same definition): this plan drops %s.%s and its data "+
+					"and adds %s.%s empty, since renames (strata:\"renamed_from=%s\") are not generated yet",
+				t, ac.Name, t, dc.Name, t, dc.Name, t, ac.Name, dc.Name))
+		}
+	}
+}
+
+// warnRenamedTables warns about each dropped table whose columns are those
+// of a created one: the user may have meant a rename.
+func (p *planner) warnRenamedTables() {
+	for _, dn := range p.dropped {
+		for _, cn := range p.created {
+			if !sameColumnSet(p.old.Table(dn).Columns, p.new.Table(cn).Columns) {
+				continue
+			}
+			p.warnings = append(p.warnings, fmt.Sprintf(
+				"table %s looks like table %s renamed (same columns): this plan drops %s and its rows "+
+					"and creates %s empty, since renames (//strata:table %s renamed_from=%s) are not generated yet",
+				cn, dn, dn, cn, cn, dn))
+		}
+	}
+}
+
+// columnChanges describes, one line each, how column a of table becomes b.
+func columnChanges(table string, a, b schema.Column) []string {
+	at := table + "." + a.Name + ": "
+	var lines []string
+	if !sameType(a.Type, b.Type) {
+		lines = append(lines, at+"type changes from "+typeText(a.Type)+" to "+typeText(b.Type))
+	}
+	if a.Nullable != b.Nullable {
+		lines = append(lines, at+"nullability changes from "+nullText(a.Nullable)+" to "+nullText(b.Nullable))
+	}
+	if a.Default != b.Default {
+		lines = append(lines, at+"default changes from "+defaultText(a.Default)+" to "+defaultText(b.Default))
+	}
+	if a.Identity != b.Identity {
+		lines = append(lines, at+"identity changes from "+onOff(a.Identity)+" to "+onOff(b.Identity))
+	}
+	if a.AutoNow != b.AutoNow {
+		lines = append(lines, at+"auto_now changes from "+onOff(a.AutoNow)+" to "+onOff(b.AutoNow))
+	}
+	return lines
+}
+
+// typeText spells a type the way messages show it: text, varchar(320),
+// enum status, int64 (type=numeric(20,0)).
+func typeText(t schema.Type) string {
+	var s string
+	switch {
+	case t.Kind == schema.Text && t.Size > 0:
+		s = fmt.Sprintf("varchar(%d)", t.Size)
+	case t.Kind == schema.EnumKind:
+		s = "enum " + t.Enum
+	default:
+		s = string(t.Kind)
+	}
+	if len(t.Custom) == 0 {
+		return s
+	}
+	var custom []string
+	for _, c := range t.Custom {
+		if c.Dialect == "" {
+			custom = append(custom, c.SQL)
+		} else {
+			custom = append(custom, c.Dialect+":"+c.SQL)
+		}
+	}
+	return s + " (type=" + strings.Join(custom, ", ") + ")"
+}
+
+func nullText(nullable bool) string {
+	if nullable {
+		return "NULL"
+	}
+	return "NOT NULL"
+}
+
+func defaultText(def string) string {
+	if def == "" {
+		return "none"
+	}
+	return def
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// columnList spells names as (a, b), or (none).
+func columnList(names []string) string {
+	if len(names) == 0 {
+		return "(none)"
+	}
+	return "(" + strings.Join(names, ", ") + ")"
+}
+
+// sameColumn reports whether two columns have the same definition, whatever
+// their names.
+func sameColumn(a, b schema.Column) bool {
+	return sameType(a.Type, b.Type) && a.Nullable == b.Nullable && a.Default == b.Default &&
+		a.Identity == b.Identity && a.AutoNow == b.AutoNow
+}
+
+func sameType(a, b schema.Type) bool {
+	return a.Kind == b.Kind && a.Size == b.Size && a.Enum == b.Enum && slices.Equal(a.Custom, b.Custom)
+}
+
+// sameColumnSet reports whether two tables have the same columns, by name
+// and definition, in any order.
+func sameColumnSet(a, b []schema.Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, ca := range a {
+		i := slices.IndexFunc(b, func(cb schema.Column) bool { return cb.Name == ca.Name })
+		if i < 0 || !sameColumn(ca, b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameIndex(a, b schema.Index) bool {
+	return slices.Equal(a.Columns, b.Columns) && a.Unique == b.Unique && a.Where == b.Where
+}
+
+func sameForeignKey(a, b schema.ForeignKey) bool {
+	return slices.Equal(a.Columns, b.Columns) && a.RefTable == b.RefTable &&
+		slices.Equal(a.RefColumns, b.RefColumns) && a.OnDelete == b.OnDelete && a.OnUpdate == b.OnUpdate
+}

@@ -1,0 +1,111 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// migrationsDir is what makemigrations needs to know of the migrations
+// directory before it adds a migration to it.
+type migrationsDir struct {
+	path string
+	pkg  string   // the package clause of its Go files
+	ids  []string // ids of the migration files, sorted
+}
+
+// migrationFile matches the name of a migration file: a sequence number of
+// at least four digits, then a name.
+var migrationFile = regexp.MustCompile(`^([0-9]{4,})_([a-z0-9_]+)\.go$`)
+
+// readDir reads the migrations directory: its package name, its migration
+// files, and whether it declares the Migrator the migration files register
+// with.
+func readDir(path string) (*migrationsDir, error) {
+	entries, err := os.ReadDir(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("makemigrations: no migrations directory %s: run strata init first", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("makemigrations: %w", err)
+	}
+	d := &migrationsDir{path: path}
+	fset := token.NewFileSet()
+	hasMigrator := false
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		if m := migrationFile.FindStringSubmatch(name); m != nil {
+			d.ids = append(d.ids, strings.TrimSuffix(name, ".go"))
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(path, name), nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, fmt.Errorf("makemigrations: %w", err)
+		}
+		if d.pkg != "" && d.pkg != f.Name.Name {
+			return nil, fmt.Errorf("makemigrations: %s holds packages %s and %s; keep one package in the migrations directory", path, d.pkg, f.Name.Name)
+		}
+		d.pkg = f.Name.Name
+		hasMigrator = hasMigrator || declaresMigrator(f)
+	}
+	if !hasMigrator {
+		return nil, fmt.Errorf("makemigrations: %s declares no Migrator: run strata init, or add\n\tvar Migrator = runtime.NewMigrator()\n"+
+			"to a file of the package (runtime is github.com/strata-go/strata/runtime)", path)
+	}
+	slices.Sort(d.ids)
+	return d, nil
+}
+
+// declaresMigrator reports whether f declares a package-level Migrator.
+func declaresMigrator(f *ast.File) bool {
+	for _, decl := range f.Decls {
+		gen, ok := decl.(*ast.GenDecl)
+		if !ok || gen.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range gen.Specs {
+			for _, n := range spec.(*ast.ValueSpec).Names {
+				if n.Name == "Migrator" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// latest returns the id of the last migration file, or "".
+func (d *migrationsDir) latest() string {
+	if len(d.ids) == 0 {
+		return ""
+	}
+	return d.ids[len(d.ids)-1]
+}
+
+// nextID returns the id of a new migration called name: the next sequence
+// number, zero-padded to four digits, then the name.
+func (d *migrationsDir) nextID(name string) (string, error) {
+	name = cleanName(name)
+	if name == "" {
+		return "", errors.New("makemigrations: the migration name has no letters or digits; pass another --name")
+	}
+	next := 1
+	if last := d.latest(); last != "" {
+		n, err := strconv.Atoi(migrationFile.FindStringSubmatch(last + ".go")[1])
+		if err != nil {
+			return "", fmt.Errorf("makemigrations: migration %s: %w", last, err)
+		}
+		next = n + 1
+	}
+	return fmt.Sprintf("%04d_%s", next, name), nil
+}

@@ -1,0 +1,215 @@
+// Package generator is strata makemigrations: it runs the generator's
+// pipeline from the model structs to the files of a new migration.
+//
+// The stages each live in a package of their own:
+//
+//	load      model structs (go/packages, tags) -> schema.Schema
+//	snapshot  migrations/schema_snapshot.go <-> schema.Schema and head id
+//	diff      snapshot schema x model schema -> operations, inverses, guard
+//	emit      operations -> migration file (jennifer)
+//	files     all files written, or none
+//
+// [Make] runs every stage in memory and checks the result, including that
+// every dialect can render the new migration; [Result.Write] writes the
+// files last, all of them or none.
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/strata-go/strata/generator/diff"
+	"github.com/strata-go/strata/generator/emit"
+	"github.com/strata-go/strata/generator/files"
+	"github.com/strata-go/strata/generator/load"
+	"github.com/strata-go/strata/generator/snapshot"
+	"github.com/strata-go/strata/runtime/dialect"
+	"github.com/strata-go/strata/runtime/dialect/postgres"
+	"github.com/strata-go/strata/runtime/dialect/sqlite"
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// Config says where the models and the migrations are, and how to name and
+// guard the new migration.
+type Config struct {
+	// Dir is the migrations directory: the package holding the migration
+	// files, the snapshot and the Migrator variable.
+	Dir string
+	// Models are the package patterns of the model structs, resolved in Dir
+	// (so "../models" names a sibling directory).
+	Models []string
+	// Name names the new migration; empty means a name derived from its
+	// operations, such as "add_users_bio".
+	Name string
+	// Force lets destructive changes through the guard.
+	Force bool
+}
+
+// Result is a new migration, rendered and checked but not written yet.
+type Result struct {
+	// ID is the new migration's id, such as "0002_add_users_bio"; empty when
+	// the models match the snapshot.
+	ID string
+	// Plan holds its operations, their inverses and the guard's findings.
+	Plan *diff.Plan
+	// Files are the migration file and the new snapshot.
+	Files []files.File
+	// SQL holds, per dialect name, the statements the migration's Up runs.
+	SQL map[string][]dialect.Step
+}
+
+// NoChanges reports whether the models match the snapshot, so that there is
+// nothing to write.
+func (r *Result) NoChanges() bool { return r.ID == "" }
+
+// Write writes the result's files, all of them or, on failure, none.
+func (r *Result) Write() error { return files.WriteAll(r.Files) }
+
+// Dialects are the dialects every generated migration must render on.
+var Dialects = []dialect.Dialect{postgres.Dialect{}, sqlite.Dialect{}}
+
+// Make computes the next migration: it loads the models, reads the
+// snapshot, compares them, applies the destructive guard, renders the
+// migration for every dialect, and encodes the migration file and the new
+// snapshot. It writes nothing.
+func Make(ctx context.Context, cfg Config) (*Result, error) {
+	dir, err := readDir(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	head, old, err := snapshot.Read(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if head != dir.latest() {
+		return nil, headMismatch(head, dir.latest())
+	}
+	if len(cfg.Models) == 0 {
+		return nil, errors.New("makemigrations: no model packages given (--models)")
+	}
+	models, err := load.Models(ctx, cfg.Dir, cfg.Models...)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRenames(old, models); err != nil {
+		return nil, err
+	}
+	plan, err := diff.Compare(old, models.Schema)
+	if err != nil {
+		return nil, fmt.Errorf("makemigrations: %w", err)
+	}
+	if plan.Empty() {
+		return &Result{Plan: plan}, nil
+	}
+	if guarded := plan.Guarded(); len(guarded) > 0 && !cfg.Force {
+		return nil, &GuardError{Changes: guarded}
+	}
+	name := cfg.Name
+	if name == "" {
+		name = plan.Name()
+	}
+	id, err := dir.nextID(name)
+	if err != nil {
+		return nil, err
+	}
+	return build(dir, id, old, plan)
+}
+
+// build renders and encodes the migration id that carries out plan on old.
+func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan) (*Result, error) {
+	up := plan.Ops()
+	after := old.Clone()
+	if err := after.ApplyAll(up); err != nil {
+		return nil, fmt.Errorf("makemigrations: the plan does not apply to the snapshot (a strata bug): %w", err)
+	}
+	res := &Result{ID: id, Plan: plan, SQL: map[string][]dialect.Step{}}
+	for _, d := range Dialects {
+		steps, err := d.Render(old, up)
+		if err != nil {
+			return nil, fmt.Errorf("makemigrations: migration %s cannot run on %s: %w", id, d.Name(), err)
+		}
+		if _, err := d.Render(after, plan.Down); err != nil {
+			return nil, fmt.Errorf("makemigrations: migration %s cannot be reverted on %s: %w", id, d.Name(), err)
+		}
+		res.SQL[d.Name()] = steps
+	}
+	notes := map[int]string{}
+	for i, c := range plan.Up {
+		if c.Destructive != "" {
+			notes[i] = "Destructive: " + c.Destructive + "."
+		}
+	}
+	migration, err := emit.Migration(emit.File{Package: dir.pkg, ID: id, Up: up, Notes: notes, Down: plan.Down})
+	if err != nil {
+		return nil, fmt.Errorf("makemigrations: %w", err)
+	}
+	snap, err := snapshot.Encode(dir.pkg, id, after)
+	if err != nil {
+		return nil, fmt.Errorf("makemigrations: %w", err)
+	}
+	res.Files = []files.File{
+		{Path: filepath.Join(dir.path, id+".go"), Content: migration},
+		{Path: filepath.Join(dir.path, snapshot.FileName), Content: snap},
+	}
+	return res, nil
+}
+
+// GuardError is returned by [Make] when the migration would lose data or
+// could fail on existing rows and Config.Force is not set.
+type GuardError struct {
+	Changes []diff.Change
+}
+
+func (e *GuardError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "makemigrations: refusing %d destructive change(s) without --force:", len(e.Changes))
+	for _, c := range e.Changes {
+		fmt.Fprintf(&b, "\n  %s: %s", c.Op, c.Destructive)
+	}
+	b.WriteString("\nIf this is what you mean, run again with --force; the migration will mark these operations.")
+	return b.String()
+}
+
+func headMismatch(head, latest string) error {
+	switch {
+	case head == "":
+		return fmt.Errorf("makemigrations: migration %s exists but %s is missing or names no head; restore the snapshot from version control", latest, snapshot.FileName)
+	case latest == "":
+		return fmt.Errorf("makemigrations: %s names head %s, but no migration file %s.go exists; restore it from version control", snapshot.FileName, head, head)
+	default:
+		return fmt.Errorf("makemigrations: %s names head %s, but the latest migration file is %s.go.\n"+
+			"Two branches probably each added a migration. Keep one branch's migration, delete the other's "+
+			"file, restore that branch's snapshot, and run makemigrations again", snapshot.FileName, head, latest)
+	}
+}
+
+// checkRenames refuses renamed_from hints that would take effect: renames
+// are not generated yet, and a drop plus an add would lose the data.
+func checkRenames(old *schema.Schema, models *load.Result) error {
+	var errs []string
+	for _, r := range models.Renames {
+		t := old.Table(r.Table)
+		switch {
+		case r.Column == "" && t == nil && old.Table(r.From) != nil:
+			errs = append(errs, fmt.Sprintf("%s: table %s renamed from %s", r.Pos, r.Table, r.From))
+		case r.Column != "" && t != nil && t.Column(r.Column) == nil && t.Column(r.From) != nil:
+			errs = append(errs, fmt.Sprintf("%s: column %s.%s renamed from %s", r.Pos, r.Table, r.Column, r.From))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("makemigrations: this version of strata cannot generate renames yet, and will not drop and re-add instead:\n  %s\n"+
+		"Rename by hand with a schema.RunSQL migration, or wait for rename support", strings.Join(errs, "\n  "))
+}
+
+var nameRe = regexp.MustCompile(`[^a-z0-9]+`)
+
+// cleanName turns a user-given migration name into [a-z0-9_]+.
+func cleanName(name string) string {
+	return strings.Trim(nameRe.ReplaceAllString(strings.ToLower(name), "_"), "_")
+}

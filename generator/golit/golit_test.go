@@ -1,0 +1,330 @@
+package golit
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// render returns code as the gofmt'd source of `var X = <code>`.
+func render(t *testing.T, code jen.Code) string {
+	t.Helper()
+	f := jen.NewFile("p")
+	f.ImportName(SchemaPath, "schema")
+	f.Var().Id("X").Op("=").Add(code)
+	src := f.GoString()
+	_, decl, ok := strings.Cut(src, "var X = ")
+	if !ok {
+		t.Fatalf("no var X in\n%s", src)
+	}
+	return decl
+}
+
+// parse reads back what render wrote.
+func parse(t *testing.T, lit string) (*schema.Schema, error) {
+	t.Helper()
+	fset := token.NewFileSet()
+	x, err := parser.ParseExprFrom(fset, "x.go", lit, 0)
+	if err != nil {
+		t.Fatalf("the literal does not parse: %v\n%s", err, lit)
+	}
+	return ParseSchema(fset, x, "schema")
+}
+
+func TestSchemaLayout(t *testing.T) {
+	s := &schema.Schema{
+		Enums: []schema.Enum{{Name: "status", Values: []string{"active", "banned"}}},
+		Tables: []schema.Table{{
+			Name: "users",
+			Columns: []schema.Column{
+				{Name: "id", Type: schema.Type{Kind: schema.Int64}, Identity: true},
+				{Name: "status", Type: schema.Type{Kind: schema.EnumKind, Enum: "status"}, Default: "'active'"},
+				{Name: "check", Type: schema.Type{Kind: schema.Kind("money")}, Default: "0"},
+			},
+			PrimaryKey:  []string{"id"},
+			Indexes:     []schema.Index{},
+			ForeignKeys: []schema.ForeignKey{{Name: "users_org_id_fkey", Columns: []string{"org_id"}, RefTable: "orgs", RefColumns: []string{"id"}, OnDelete: schema.SetNull}},
+			Checks:      []schema.Check{{Name: "users_id_check", Expr: `"id" > 0`}},
+		}},
+	}
+	want := "schema.Schema{\n" +
+		"\tEnums: []schema.Enum{\n" +
+		"\t\t{Name: \"status\", Values: []string{\"active\", \"banned\"}},\n" +
+		"\t},\n" +
+		"\tTables: []schema.Table{\n" +
+		"\t\t{\n" +
+		"\t\t\tName: \"users\",\n" +
+		"\t\t\tColumns: []schema.Column{\n" +
+		"\t\t\t\t{Name: \"id\", Type: schema.Type{Kind: schema.Int64}, Identity: true},\n" +
+		"\t\t\t\t{Name: \"status\", Type: schema.Type{Kind: schema.EnumKind, Enum: \"status\"}, Default: \"'active'\"},\n" +
+		"\t\t\t\t{Name: \"check\", Type: schema.Type{Kind: schema.Kind(\"money\")}, Default: \"0\"},\n" +
+		"\t\t\t},\n" +
+		"\t\t\tPrimaryKey: []string{\"id\"},\n" +
+		"\t\t\tIndexes:    []schema.Index{},\n" +
+		"\t\t\tForeignKeys: []schema.ForeignKey{\n" +
+		"\t\t\t\t{Name: \"users_org_id_fkey\", Columns: []string{\"org_id\"}, RefTable: \"orgs\", RefColumns: []string{\"id\"}, OnDelete: schema.SetNull},\n" +
+		"\t\t\t},\n" +
+		"\t\t\tChecks: []schema.Check{\n" +
+		"\t\t\t\t{Name: \"users_id_check\", Expr: `\"id\" > 0`},\n" +
+		"\t\t\t},\n" +
+		"\t\t},\n" +
+		"\t},\n" +
+		"}\n"
+	got := render(t, Schema(s))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Schema literal (-want +got):\n%s", diff)
+	}
+	back, err := parse(t, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(s, back); diff != "" {
+		t.Errorf("ParseSchema(Schema(s)) (-want +got):\n%s", diff)
+	}
+}
+
+func TestNilSchemaIsTheEmptyLiteral(t *testing.T) {
+	if got, want := render(t, Schema(nil)), "schema.Schema{}\n"; got != want {
+		t.Errorf("Schema(nil) = %q, want %q", got, want)
+	}
+}
+
+// TestConstantsCoverTheSchemaPackage reads the schema package's source and
+// checks that golit knows every constant of every type it has a table for,
+// by the same name and value, so that a constant added there is written by
+// name here.
+func TestConstantsCoverTheSchemaPackage(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob(filepath.Join("..", "..", "runtime", "schema", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no source of the schema package: %v", err)
+	}
+	inSource := make(map[string][]constant) // by type name
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				typ, ok := vs.Type.(*ast.Ident)
+				if !ok || len(vs.Values) != len(vs.Names) {
+					continue
+				}
+				for i, n := range vs.Names {
+					lit, ok := vs.Values[i].(*ast.BasicLit)
+					if !ok {
+						t.Fatalf("%s: constant %s is not a literal; teach this test to read it", fset.Position(n.Pos()), n.Name)
+					}
+					v, err := strconv.Unquote(lit.Value)
+					if err != nil {
+						t.Fatal(err)
+					}
+					inSource[typ.Name] = append(inSource[typ.Name], constant{n.Name, v})
+				}
+			}
+		}
+	}
+	known := make(map[string][]constant)
+	for typ, consts := range constants {
+		for _, c := range consts {
+			known[typ.Name()] = append(known[typ.Name()], constant{c.name, reflect.ValueOf(c.value).String()})
+		}
+	}
+	if len(inSource["Kind"]) == 0 || len(inSource["Action"]) == 0 {
+		t.Fatalf("found no constants of schema.Kind or schema.Action in the source: %v", inSource)
+	}
+	if diff := cmp.Diff(inSource, known, cmp.AllowUnexported(constant{})); diff != "" {
+		t.Errorf("typed constants (-in the schema package +known to golit):\n%s", diff)
+	}
+}
+
+func TestEveryConstantIsWrittenByNameAndReadBack(t *testing.T) {
+	s := &schema.Schema{Tables: []schema.Table{{Name: "t"}}}
+	for _, c := range constants[reflect.TypeFor[schema.Kind]()] {
+		s.Tables[0].Columns = append(s.Tables[0].Columns, schema.Column{Name: c.name, Type: schema.Type{Kind: c.value.(schema.Kind)}})
+	}
+	for _, c := range constants[reflect.TypeFor[schema.Action]()] {
+		s.Tables[0].ForeignKeys = append(s.Tables[0].ForeignKeys, schema.ForeignKey{Name: c.name, OnDelete: c.value.(schema.Action), OnUpdate: c.value.(schema.Action)})
+	}
+	lit := render(t, Schema(s))
+	for typ, consts := range constants {
+		for _, c := range consts {
+			if reflect.ValueOf(c.value).IsZero() {
+				continue // a zero value is left out, not named
+			}
+			if !strings.Contains(lit, "schema."+c.name+"}") && !strings.Contains(lit, "schema."+c.name+",") {
+				t.Errorf("schema.%s constant %s is not written by name in\n%s", typ.Name(), c.name, lit)
+			}
+		}
+	}
+	if strings.Contains(lit, "Kind(") || strings.Contains(lit, "Action(") {
+		t.Errorf("a known constant is written as a conversion in\n%s", lit)
+	}
+	back, err := parse(t, lit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(s, back); diff != "" {
+		t.Errorf("ParseSchema(Schema(s)) (-want +got):\n%s", diff)
+	}
+}
+
+func TestStringLiterals(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"a plain string is quoted", "users", `"users"`},
+		{"SQL with double quotes is a raw string", `"email" <> ''`, "`\"email\" <> ''`"},
+		{"a backslash makes a raw string", `a\b`, "`a\\b`"},
+		{"a newline is escaped, never a raw string", "a\"\nb", `"a\"\nb"`},
+		{"a backquote is escaped", "a`\"b", "\"a`\\\"b\""},
+		{"a tab is escaped", "a\t\"", `"a\t\""`},
+		{"unicode stays as it is", "héllo ✓", `"héllo ✓"`},
+		{"invalid UTF-8 is escaped", "\xff\"", `"\xff\""`},
+		{"the empty string is quoted", "", `""`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := strings.TrimSuffix(render(t, stringLit(tt.in)), "\n")
+			if got != tt.want {
+				t.Errorf("stringLit(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+			if back, err := strconv.Unquote(got); err != nil || back != tt.in {
+				t.Errorf("%s reads back as %q, %v; want %q", got, back, err, tt.in)
+			}
+		})
+	}
+}
+
+func TestOperation(t *testing.T) {
+	tests := []struct {
+		name    string
+		op      schema.Operation
+		want    string
+		wantErr string
+	}{
+		{
+			name: "an operation puts one field on each line",
+			op:   schema.AddColumn{Table: "users", Column: schema.Column{Name: "bio", Type: schema.Type{Kind: schema.Text}, Nullable: true}},
+			want: "schema.AddColumn{\n\tTable:  \"users\",\n\tColumn: schema.Column{Name: \"bio\", Type: schema.Type{Kind: schema.Text}, Nullable: true},\n}\n",
+		},
+		{
+			name: "a pointer to an operation is written as its value",
+			op:   &schema.DropTable{Name: "users"},
+			want: "schema.DropTable{\n\tName: \"users\",\n}\n",
+		},
+		{
+			name:    "RunSQL is refused",
+			op:      schema.RunSQL{SQL: "SELECT 1"},
+			wantErr: "golit: schema.RunSQL is a hand-written step, which strata does not generate",
+		},
+		{
+			name:    "RunGo is refused",
+			op:      &schema.RunGo{},
+			wantErr: "golit: schema.RunGo is a hand-written step, which strata does not generate",
+		},
+		{name: "nil is refused", op: nil, wantErr: "golit: nil operation"},
+		{name: "a nil pointer is refused", op: (*schema.DropTable)(nil), wantErr: "golit: nil operation"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, err := Operation(tt.op)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("Operation() error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, render(t, code)); diff != "" {
+				t.Errorf("Operation() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseSchemaErrors(t *testing.T) {
+	tests := []struct {
+		name, lit, want string
+	}{
+		{
+			name: "a pointer is not a schema literal",
+			lit:  `&schema.Schema{}`,
+			want: "x.go:1:1: expected a schema.Schema literal, found &schema.Schema{}",
+		},
+		{
+			name: "a string field holding a number names its path",
+			lit:  "schema.Schema{Tables: []schema.Table{{Name: 42}}}",
+			want: "x.go:1:45: Tables[0].Name: expected a string literal, found 42",
+		},
+		{
+			name: "an unknown Kind lists the known ones",
+			lit:  "schema.Schema{Tables: []schema.Table{{Columns: []schema.Column{{Type: schema.Type{Kind: schema.Blob}}}}}}",
+			want: "x.go:1:89: Tables[0].Columns[0].Type.Kind: expected a schema.Kind constant (schema.Bool, schema.Int16, schema.Int32, schema.Int64, schema.Float32, schema.Float64, schema.Text, schema.Bytes, schema.Timestamp, schema.JSON, schema.UUID, schema.EnumKind), found schema.Blob",
+		},
+		{
+			name: "an unknown field lists the fields",
+			lit:  "schema.Schema{Views: nil}",
+			want: "x.go:1:15: schema.Schema has no field Views (it has Enums, Tables)",
+		},
+		{
+			name: "a field given twice is an error",
+			lit:  "schema.Schema{Enums: nil, Enums: nil}",
+			want: "x.go:1:27: field Enums of schema.Schema is given twice",
+		},
+		{
+			name: "unkeyed fields are an error",
+			lit:  "schema.Schema{nil, nil}",
+			want: "x.go:1:15: expected a keyed field (Name: value) of schema.Schema, found nil",
+		},
+		{
+			name: "an integer out of range is an error",
+			lit:  "schema.Schema{Tables: []schema.Table{{Columns: []schema.Column{{Type: schema.Type{Size: 99999999999999999999}}}}}}",
+			want: "x.go:1:89: Tables[0].Columns[0].Type.Size: expected an integer that fits int, found 99999999999999999999",
+		},
+		{
+			name: "a bool must be true or false",
+			lit:  "schema.Schema{Tables: []schema.Table{{Columns: []schema.Column{{Nullable: 1}}}}}",
+			want: "x.go:1:75: Tables[0].Columns[0].Nullable: expected true or false, found 1",
+		},
+		{
+			name: "an indexed list element is an error",
+			lit:  `schema.Schema{Enums: []schema.Enum{{Values: []string{0: "a"}}}}`,
+			want: `x.go:1:54: Enums[0].Values: expected an element of []string, found the indexed element 0: "a"`,
+		},
+		{
+			name: "a list of the wrong type is an error",
+			lit:  `schema.Schema{Enums: []schema.Table{}}`,
+			want: `x.go:1:22: Enums: expected a []schema.Enum literal or nil, found []schema.Table{}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parse(t, tt.lit)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("ParseSchema() error = %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,140 @@
+package load
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+var (
+	integerRe = regexp.MustCompile(`^[-+]?[0-9]+$`)
+	decimalRe = regexp.MustCompile(`^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$`)
+)
+
+// defaultSQL checks the value v of a default= option for a column of type
+// typ and returns it as SQL, or a message saying what to write instead.
+// known tells whether the column's kind comes from its Go type (it does
+// not for a type= column whose Go type has no kind); enum is the enum of
+// an EnumKind column.
+func defaultSQL(v string, typ schema.Type, known bool, enum *enumType) (string, string) {
+	switch {
+	case v == "()":
+		return "", "the expression is empty: write an SQL expression inside the parentheses, or remove default"
+	case isParenthesized(v):
+		return v, "" // raw SQL
+	case v == "now" && typ.Kind == schema.Timestamp:
+		return "CURRENT_TIMESTAMP", ""
+	case v == "now":
+		return "", "now is for time columns: write a value of the column's type, such as " + exampleDefault(typ.Kind, known, enum)
+	case !known:
+		if isSQLString(v) || decimalRe.MatchString(v) || v == "true" || v == "false" {
+			return v, ""
+		}
+		return "", "write a quoted SQL string, a number, true, false, or an SQL expression in parentheses, such as default=" + quoteSQL(v)
+	}
+	switch typ.Kind {
+	case schema.Text:
+		if isSQLString(v) {
+			return v, ""
+		}
+		return "", "not an SQL string: write default=" + quoteSQL(v)
+	case schema.EnumKind:
+		return enumDefault(v, enum)
+	case schema.Int16, schema.Int32, schema.Int64:
+		return intDefault(v, typ.Kind)
+	case schema.Float32, schema.Float64:
+		if decimalRe.MatchString(v) {
+			return v, ""
+		}
+		return "", "not a number: write a number such as default=0.5, or an SQL expression in parentheses"
+	case schema.Bool:
+		if v == "true" || v == "false" {
+			return v, ""
+		}
+		return "", "write default=true or default=false"
+	case schema.Timestamp:
+		return "", "write default=now, or an SQL expression in parentheses, such as default=('2024-01-01 00:00:00+00')"
+	}
+	raw := v
+	if strings.HasPrefix(v, `"`) {
+		raw = quoteSQL(v)
+	}
+	return "", fmt.Sprintf("a %s column takes an SQL expression in parentheses as its default: write default=(%s)", typ.Kind, raw)
+}
+
+// exampleDefault shows a default of kind for messages.
+func exampleDefault(kind schema.Kind, known bool, enum *enumType) string {
+	switch {
+	case !known:
+		return "default=(...)"
+	case kind == schema.EnumKind && len(enum.values) > 0:
+		return "default=" + quoteSQL(enum.values[0])
+	case kind == schema.Text:
+		return "default='now'"
+	case kind == schema.Bool:
+		return "default=false"
+	case kind == schema.Int16 || kind == schema.Int32 || kind == schema.Int64 || kind == schema.Float32 || kind == schema.Float64:
+		return "default=0"
+	}
+	return "default=(...)"
+}
+
+// enumDefault checks the default v of a column of enum e.
+func enumDefault(v string, e *enumType) (string, string) {
+	if !isSQLString(v) {
+		if value, ok := e.consts[v]; ok {
+			return "", fmt.Sprintf("write default=%s, the value of %s", quoteSQL(value), v)
+		}
+		return "", "not an SQL string: write default=" + quoteSQL(v)
+	}
+	value := strings.ReplaceAll(v[1:len(v)-1], "''", "'")
+	if slices.Contains(e.values, value) {
+		return v, ""
+	}
+	quoted := make([]string, len(e.values))
+	for i, v := range e.values {
+		quoted[i] = quoteSQL(v)
+	}
+	return "", fmt.Sprintf("%s is not a value of enum %s: write one of %s", v, e.name, strings.Join(quoted, ", "))
+}
+
+// intDefault checks the default v of an integer column.
+func intDefault(v string, kind schema.Kind) (string, string) {
+	if !integerRe.MatchString(v) {
+		return "", "not a whole number: write a number such as default=0, or an SQL expression in parentheses"
+	}
+	bits := map[schema.Kind]int{schema.Int16: 16, schema.Int32: 32, schema.Int64: 64}[kind]
+	if _, err := strconv.ParseInt(v, 10, bits); err != nil {
+		return "", fmt.Sprintf("out of range for %s", kind)
+	}
+	return v, ""
+}
+
+// isSQLString reports whether v is one SQL string literal: 'text', with
+// quotes inside doubled.
+func isSQLString(v string) bool {
+	if len(v) < 2 || v[0] != '\'' || v[len(v)-1] != '\'' {
+		return false
+	}
+	inner := v[1 : len(v)-1]
+	return !strings.Contains(strings.ReplaceAll(inner, "''", ""), "'")
+}
+
+// quoteSQL writes v as an SQL string literal, taking off the quotes it may
+// already have (single or double).
+func quoteSQL(v string) string {
+	if len(v) >= 2 && (v[0] == '\'' && v[len(v)-1] == '\'' || v[0] == '"' && v[len(v)-1] == '"') {
+		v = v[1 : len(v)-1]
+	}
+	return "'" + strings.ReplaceAll(v, "'", "''") + "'"
+}
+
+// isParenthesized reports whether v is one parenthesized expression: its
+// first parenthesis closes at its end.
+func isParenthesized(v string) bool {
+	return v != "" && v[0] == '(' && closingParen(v, 0) == len(v)-1
+}

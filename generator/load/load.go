@@ -1,0 +1,283 @@
+// Package load is the first stage of strata's generator: it loads the app's
+// Go packages with go/packages and turns the model structs they declare into
+// a [schema.Schema].
+//
+//	load      model structs (go/packages, tags) -> schema.Schema   <- this package
+//	snapshot  migrations/schema_snapshot.go <-> schema.Schema
+//	diff      snapshot schema x model schema -> operations
+//	emit      operations -> migration file
+//
+// A model is a struct whose doc comment has a //strata:table directive:
+//
+//	//strata:table users [renamed_from=OLD]
+//	//strata:index users_org_status (org_id, status) [unique] [where "deleted_at IS NULL"]
+//	//strata:unique users_org_email (org_id, email)
+//	//strata:check users_age "age >= 0"
+//	//strata:pk (org_id, id)
+//	type User struct {
+//		ID    int64  `db:"id"    strata:"pk,identity"`
+//		Email string `db:"email" strata:"unique,size=320"`
+//	}
+//
+// Each exported field is a column named by its db tag (db:"-" skips it;
+// unexported fields are ignored); embedded structs without a db tag, by
+// value or by pointer, add their columns in place, each as its own field
+// declares it (a struct embedded by pointer does not make them nullable). The strata tag holds the column's options, comma
+// separated (commas inside parentheses or quotes do not separate): pk,
+// identity, unique, index, size=N, default=EXPR, fk=table.column,
+// on_delete=ACTION, on_update=ACTION, type=SQL, type.postgres=SQL,
+// type.sqlite=SQL, json, auto_now, check=EXPR and renamed_from=OLD.
+//
+// A default is SQL text: default=now is CURRENT_TIMESTAMP (time columns
+// only), a string or enum column takes a quoted 'literal' (an enum's must be
+// one of its values), a numeric column a number, a bool column true or
+// false, and any column an SQL expression in parentheses, passed through as
+// written. auto_now marks a time.Time column set on every update, with the
+// default CURRENT_TIMESTAMP unless it has another.
+//
+// The loader names what the options declare by one convention (see
+// [ConstraintName]): a column's unique constraint is {table}_{col}_key, its
+// index {table}_{col}_idx, its foreign key {table}_{col}_fkey and its check
+// {table}_{col}_check. //strata:index and //strata:unique use the NAME they
+// give; //strata:check NAME is {table}_{NAME}_check.
+//
+// Column types come from the fields' Go types through go/types: see
+// [Models] for the mapping. A named string type whose doc comment has
+// //strata:enum [NAME] is an enum; its values are its constants in source
+// order. An enum type is one only when its package is among the loaded
+// ones: a field whose type is declared in a package the patterns do not
+// match takes the type's underlying type (a plain string column).
+//
+// Problems are collected, not returned one by one: [Models] reports every
+// problem of a run together, each at its position, as [Errors].
+package load
+
+import (
+	"context"
+	"fmt"
+	"go/token"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// Result is what the loaded packages declare.
+type Result struct {
+	Schema  *schema.Schema // canonical (Normalize'd); columns in field order
+	Renames []Rename       // renamed_from hints, sorted by table then column
+}
+
+// Rename is a renamed_from hint: table Table (and column Column, when set)
+// was called From.
+type Rename struct {
+	Table, Column, From string
+	Pos                 token.Position
+}
+
+// loadMode is all [Models] asks of go/packages: the syntax and types of the
+// matched packages, and export data (not source) for their dependencies.
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
+	packages.NeedTypes | packages.NeedTypesInfo
+
+// Models loads the packages that patterns match, resolved in dir (a
+// directory inside the user's module), and returns the models they declare.
+// No pattern means ".".
+//
+// Column kinds follow the Go types: bool; int8, uint8 and int16 are Int16;
+// uint16 and int32 are Int32; int, int64 and uint32 are Int64; float32,
+// float64; string is Text (VARCHAR with size=N); []byte is Bytes; time.Time
+// is Timestamp; json.RawMessage, and a map, struct, slice or array with the
+// json option, are JSON; a named type whose underlying type is [16]byte
+// (google/uuid's UUID) is UUID; other named types take their underlying
+// type's kind. A pointer or a database/sql Null type (NullString, NullTime,
+// Null[T], ...) makes the column nullable; every other column is NOT NULL.
+// The type= options fill Type.Custom; a field whose Go type has no kind of
+// its own (uint64, a []string without json) is still a column when it has a
+// type= option, and then takes the neutral Kind Text.
+//
+// When any problem is found, Models returns a nil Result and [Errors]
+// holding all of them, sorted by position, package load and type errors
+// included. Positions name files relative to dir when they are inside it.
+// When the patterns match no package, or the packages declare no model, the
+// error wraps [ErrNoPackages] or [ErrNoModels].
+func Models(ctx context.Context, dir string, patterns ...string) (*Result, error) {
+	if len(patterns) == 0 {
+		patterns = []string{"."}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	cfg := &packages.Config{Context: ctx, Dir: abs, Mode: loadMode, Fset: token.NewFileSet()}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("%w: %s (in %s)", ErrNoPackages, strings.Join(patterns, " "), dir)
+	}
+	slices.SortFunc(pkgs, func(a, b *packages.Package) int { return strings.Compare(a.PkgPath, b.PkgPath) })
+	l := newLoader(abs, cfg.Fset, pkgs)
+	return l.run(patterns)
+}
+
+// loader holds the state of one run of [Models].
+type loader struct {
+	fset  *token.FileSet
+	dirs  []string // dir, and dir with symlinks resolved
+	pkgs  []*packages.Package
+	errs  Errors
+	enums map[string]*enumType // by "pkgpath.Name"
+
+	models []*model
+}
+
+func newLoader(dir string, fset *token.FileSet, pkgs []*packages.Package) *loader {
+	l := &loader{fset: fset, dirs: []string{dir}, pkgs: pkgs, enums: map[string]*enumType{}}
+	if real, err := filepath.EvalSymlinks(dir); err == nil && real != dir {
+		l.dirs = append(l.dirs, real)
+	}
+	return l
+}
+
+// run turns the packages loaded for patterns into a Result, or the errors
+// found.
+func (l *loader) run(patterns []string) (*Result, error) {
+	for _, pkg := range l.pkgs {
+		l.packageErrors(pkg)
+	}
+	for _, pkg := range l.pkgs {
+		l.collect(pkg)
+	}
+	for _, m := range l.models {
+		l.buildModel(m)
+	}
+	l.checkTables()
+	if len(l.errs) > 0 {
+		return nil, l.errs.sorted()
+	}
+	if len(l.models) == 0 {
+		return nil, fmt.Errorf("%w in %s: a model is a struct whose doc comment has //strata:table NAME", ErrNoModels, strings.Join(patterns, " "))
+	}
+	return l.result(), nil
+}
+
+// result assembles the Result of a run that found no problem.
+func (l *loader) result() *Result {
+	s := &schema.Schema{}
+	var renames []Rename
+	for _, m := range l.models {
+		s.Tables = append(s.Tables, m.table)
+		renames = append(renames, m.renames...)
+	}
+	used := l.usedEnums()
+	for _, key := range slices.Sorted(maps.Keys(l.enums)) {
+		if e := l.enums[key]; used[e.name] {
+			s.Enums = append(s.Enums, schema.Enum{Name: e.name, Values: slices.Clone(e.values)})
+		}
+	}
+	s.Normalize()
+	slices.SortFunc(renames, func(a, b Rename) int {
+		if c := strings.Compare(a.Table, b.Table); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Column, b.Column)
+	})
+	return &Result{Schema: s, Renames: renames}
+}
+
+// packageErrors reports the load, syntax and type errors of pkg. It leaves
+// out what only repeats them: the compiler's output that go list passes on
+// ("# pkg" then its errors), and the syntax errors that follow the first one
+// of a file, which a parser reports as it tries to recover.
+func (l *loader) packageErrors(pkg *packages.Package) {
+	checked := slices.ContainsFunc(pkg.Errors, func(e packages.Error) bool { return e.Kind != packages.ListError })
+	parsed := map[string]bool{}
+	for _, e := range pkg.Errors {
+		pos := l.parsePos(e.Pos)
+		switch {
+		case e.Kind == packages.ListError && checked && strings.HasPrefix(e.Msg, "# "):
+			continue
+		case e.Kind == packages.ParseError && parsed[pos.Filename]:
+			continue
+		case e.Kind == packages.ParseError:
+			parsed[pos.Filename] = true
+		}
+		l.errs = append(l.errs, &Error{Pos: pos, Msg: e.Msg})
+	}
+}
+
+// position returns the position of p, its file named relative to the
+// loader's dir when it is inside it.
+func (l *loader) position(p token.Pos) token.Position {
+	pos := l.fset.Position(p)
+	pos.Filename = l.relative(pos.Filename)
+	return pos
+}
+
+// relative returns filename relative to the loader's dir, with slashes,
+// when it is inside it or near it (at most two directories up, as
+// ../models is from a migrations directory), and filename otherwise.
+func (l *loader) relative(filename string) string {
+	const maxUp = 2
+	if filename == "" || !filepath.IsAbs(filename) {
+		return filename
+	}
+	for _, dir := range l.dirs {
+		rel, err := filepath.Rel(dir, filename)
+		if err != nil {
+			continue
+		}
+		rel = filepath.ToSlash(rel)
+		up := 0
+		for strings.HasPrefix(rel[up*3:], "../") {
+			up++
+		}
+		if up <= maxUp && rel != ".." {
+			return rel
+		}
+	}
+	return filename
+}
+
+// parsePos parses a go/packages error position: "file:line:col",
+// "file:line", "file", "" or "-".
+func (l *loader) parsePos(s string) token.Position {
+	if s == "" || s == "-" {
+		return token.Position{}
+	}
+	var pos token.Position
+	rest := s
+	for _, field := range []*int{&pos.Column, &pos.Line} {
+		i := strings.LastIndexByte(rest, ':')
+		if i < 0 {
+			break
+		}
+		n, err := strconv.Atoi(rest[i+1:])
+		if err != nil {
+			break
+		}
+		*field, rest = n, rest[:i]
+	}
+	if pos.Line == 0 { // "file:line": the number read was the line
+		pos.Line, pos.Column = pos.Column, 0
+	}
+	pos.Filename = l.relative(rest)
+	return pos
+}
+
+// errorf records a problem at p.
+func (l *loader) errorf(p token.Pos, structName, field, format string, args ...any) {
+	l.errs = append(l.errs, &Error{Pos: l.position(p), Struct: structName, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// errorAt records a problem at an already resolved position.
+func (l *loader) errorAt(pos token.Position, structName, field, format string, args ...any) {
+	l.errs = append(l.errs, &Error{Pos: pos, Struct: structName, Field: field, Msg: fmt.Sprintf(format, args...)})
+}

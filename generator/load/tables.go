@@ -1,0 +1,187 @@
+package load
+
+import (
+	"fmt"
+	"go/token"
+	"maps"
+	"slices"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// checkTables checks what spans models: one model per table name, foreign
+// keys, table renames and the names of indexes and constraints.
+func (l *loader) checkTables() {
+	tables := map[string]*model{}
+	for _, m := range l.models {
+		if first := tables[m.table.Name]; first != nil {
+			l.errorf(m.tableDir, m.goName, "", "table %s is the table of %s already (%s): give one of them another name",
+				m.table.Name, first.goName, l.position(first.pos))
+			continue
+		}
+		tables[m.table.Name] = m
+	}
+	for _, m := range l.models {
+		if tables[m.table.Name] != m {
+			continue
+		}
+		for _, ref := range m.fks {
+			l.resolveFK(m, ref, tables)
+		}
+	}
+	l.checkTableRenames(tables)
+	l.checkNames(tables)
+}
+
+// resolveFK checks that ref names a key column of a model with the type of
+// the referencing column, and adds the foreign key to m's table.
+func (l *loader) resolveFK(m *model, ref fkRef, tables map[string]*model) {
+	c := ref.col
+	target := tables[ref.table]
+	if target == nil {
+		l.errorf(c.pos, m.goName, c.path, "fk=%s.%s: no model has table %q%s", ref.table, ref.column, ref.table,
+			didYouMean(ref.table, slices.Sorted(maps.Keys(tables))))
+		return
+	}
+	to := target.table.Column(ref.column)
+	if to == nil {
+		if target.known[ref.column] == nil { // else the column has a problem of its own
+			l.errorf(c.pos, m.goName, c.path, "fk=%s.%s: table %s has no column %q%s", ref.table, ref.column, ref.table, ref.column,
+				target.columnHint(ref.column))
+		}
+		return
+	}
+	from := m.table.Column(c.column)
+	if !sameType(from.Type, to.Type) {
+		l.errorf(c.pos, m.goName, c.path, "fk=%s.%s: the column types differ: %s is %s and %s.%s is %s; give the field the type of %s.%s",
+			ref.table, ref.column, c.column, describeType(from.Type), ref.table, ref.column, describeType(to.Type), target.goName, target.known[ref.column].path)
+		return
+	}
+	if !isKey(&target.table, ref.column) {
+		l.errorf(c.pos, m.goName, c.path, "fk=%s.%s: %s is neither the primary key of %s nor unique, and a foreign key must reference a key: reference one, or make it unique",
+			ref.table, ref.column, ref.column, ref.table)
+		return
+	}
+	name := ConstraintName(m.table.Name, []string{c.column}, "fkey")
+	m.table.ForeignKeys = append(m.table.ForeignKeys, schema.ForeignKey{
+		Name: name, Columns: []string{c.column}, RefTable: ref.table, RefColumns: []string{ref.column},
+		OnDelete: ref.onDelete, OnUpdate: ref.onUpdate,
+	})
+	m.names = append(m.names, namedObject{name: name, what: "foreign key", pos: c.pos, field: c.path})
+}
+
+// sameType reports whether a foreign key may join columns of types a and
+// b: the same kind, size and enum.
+func sameType(a, b schema.Type) bool {
+	return a.Kind == b.Kind && a.Size == b.Size && a.Enum == b.Enum
+}
+
+// describeType prints a column type for messages.
+func describeType(t schema.Type) string {
+	switch {
+	case t.Kind == schema.EnumKind:
+		return "enum " + t.Enum
+	case t.Size > 0:
+		return fmt.Sprintf("%s(size=%d)", t.Kind, t.Size)
+	}
+	return string(t.Kind)
+}
+
+// isKey reports whether column alone is the primary key of t, or unique.
+func isKey(t *schema.Table, column string) bool {
+	key := []string{column}
+	if slices.Equal(t.PrimaryKey, key) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if slices.Equal(u.Columns, key) {
+			return true
+		}
+	}
+	for _, ix := range t.Indexes {
+		if ix.Unique && ix.Where == "" && slices.Equal(ix.Columns, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkTableRenames reports table renamed_from hints that name a table that
+// still exists, or that two tables share.
+func (l *loader) checkTableRenames(tables map[string]*model) {
+	from := map[string]string{}
+	for _, m := range l.models {
+		for _, r := range m.renames {
+			if r.Column != "" {
+				continue
+			}
+			if other := tables[r.From]; other != nil {
+				l.errorAt(r.Pos, m.goName, "", "renamed_from=%s: table %s still exists (the table of %s); remove renamed_from, or rename that one",
+					r.From, r.From, other.goName)
+				continue
+			}
+			if first, ok := from[r.From]; ok {
+				l.errorAt(r.Pos, m.goName, "", "renamed_from=%s: table %s was renamed from it too; one table can take the old name", r.From, first)
+				continue
+			}
+			from[r.From] = r.Table
+		}
+	}
+}
+
+// checkNames reports indexes and constraints whose names clash. PostgreSQL
+// keeps tables, types, indexes and the constraints backed by an index in
+// one namespace, and every constraint of a table in another.
+func (l *loader) checkNames(tables map[string]*model) {
+	type place struct {
+		what string
+		pos  token.Pos
+	}
+	global := map[string]place{}
+	for _, m := range l.models {
+		if _, ok := global[m.table.Name]; !ok {
+			global[m.table.Name] = place{"table", m.tableDir}
+		}
+	}
+	used := l.usedEnums()
+	for _, key := range slices.Sorted(maps.Keys(l.enums)) {
+		e := l.enums[key]
+		if first, ok := global[e.name]; ok && used[e.name] {
+			l.errorf(e.pos, e.goName, "", "enum name %s is the name of the %s at %s too, and PostgreSQL keeps types and tables in one namespace: name the enum with //strata:enum NAME",
+				e.name, first.what, l.position(first.pos))
+		}
+	}
+	for _, m := range l.models {
+		if tables[m.table.Name] != m {
+			continue // claims the table of another model; reported already
+		}
+		local := map[string]place{}
+		for _, n := range m.names {
+			first, clash := local[n.name]
+			if !clash && n.global {
+				first, clash = global[n.name]
+			}
+			if clash {
+				l.errorf(n.pos, m.goName, n.field, "the %s name %s is taken by the %s at %s: choose another name", n.what, n.name, first.what, l.position(first.pos))
+				continue
+			}
+			local[n.name] = place{n.what, n.pos}
+			if n.global {
+				global[n.name] = local[n.name]
+			}
+		}
+	}
+}
+
+// usedEnums returns the names of the enums that some column has as type.
+func (l *loader) usedEnums() map[string]bool {
+	used := map[string]bool{}
+	for _, m := range l.models {
+		for _, c := range m.table.Columns {
+			if c.Type.Kind == schema.EnumKind {
+				used[c.Type.Enum] = true
+			}
+		}
+	}
+	return used
+}

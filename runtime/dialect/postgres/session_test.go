@@ -1,0 +1,175 @@
+package postgres_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/strata-go/strata/internal/testdb"
+	"github.com/strata-go/strata/runtime/dialect/postgres"
+)
+
+func TestLockHoldsTheMigrationKeyAcrossTransactionsAndKeepsOtherSessionsOut(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Postgres(t)
+	d := postgres.Dialect{}
+	first, second := sessionConn(t, db), sessionConn(t, db)
+
+	unlock, err := d.Lock(ctx, first)
+	if err != nil {
+		t.Fatalf("Lock: %v", err)
+	}
+	tx, err := d.Begin(ctx, first)
+	if err != nil {
+		t.Fatalf("Begin: %v", err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	// The key is the documented one, and the lock outlives the transaction.
+	if holder := advisoryLockHolder(t, db); holder != backendPID(t, first) {
+		t.Errorf("the migration key is held by backend %d, want the locking session's %d", holder, backendPID(t, first))
+	}
+
+	waitCtx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := d.Lock(waitCtx, second); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Lock by a second session: err = %v, want it to wait until its deadline", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("Lock took %v to give up after its deadline", took)
+	}
+
+	if err := unlock(ctx); err != nil {
+		t.Fatalf("unlock: %v", err)
+	}
+	// The server session of the Lock given up above may take the key for
+	// a moment before it notices that its client is gone: only the first
+	// session's release is certain here.
+	if holder := advisoryLockHolder(t, db); holder == backendPID(t, first) {
+		t.Errorf("after unlock the locking session still holds the migration key")
+	}
+	third := sessionConn(t, db)
+	unlock, err = d.Lock(ctx, third)
+	if err != nil {
+		t.Fatalf("Lock once released: %v", err)
+	}
+	if err := unlock(ctx); err != nil {
+		t.Errorf("unlock: %v", err)
+	}
+}
+
+func TestUnlockThatFindsNoLockFailsAndClosesTheConnection(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Postgres(t)
+	conn := sessionConn(t, db)
+	unlock, err := postgres.Dialect{}.Lock(ctx, conn)
+	if err != nil {
+		t.Fatalf("Lock: %v", err)
+	}
+	if err := unlock(ctx); err != nil {
+		t.Fatalf("unlock: %v", err)
+	}
+	if err := unlock(ctx); err == nil {
+		t.Fatal("a second unlock succeeded, want an error")
+	}
+	if err := conn.PingContext(ctx); !errors.Is(err, sql.ErrConnDone) {
+		t.Errorf("after a failed unlock, ping = %v, want the connection closed (sql.ErrConnDone)", err)
+	}
+}
+
+func TestLedgerCreatesTheLedgerTableOnceAndLedgerExistsFindsIt(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Postgres(t)
+	d := postgres.Dialect{}
+	if exists, err := d.LedgerExists(ctx, db, "strata_migrations"); err != nil || exists {
+		t.Fatalf("LedgerExists before = %v, %v; want false, nil", exists, err)
+	}
+	for range 2 { // idempotent
+		for _, stmt := range d.Ledger("strata_migrations") {
+			if _, err := db.ExecContext(ctx, stmt); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
+	}
+	if exists, err := d.LedgerExists(ctx, db, "strata_migrations"); err != nil || !exists {
+		t.Fatalf("LedgerExists after = %v, %v; want true, nil", exists, err)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+		WHERE table_name = 'strata_migrations' ORDER BY ordinal_position`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = rows.Close() }()
+	var got []string
+	for rows.Next() {
+		var name, typ, nullable string
+		if err := rows.Scan(&name, &typ, &nullable); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, name+" "+typ+" nullable="+nullable)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"id text nullable=NO",
+		"checksum text nullable=NO",
+		"batch integer nullable=NO",
+		"applied_at timestamp with time zone nullable=NO",
+		"duration_ms bigint nullable=NO",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ledger columns differ (-want +got):\n%s", diff)
+	}
+}
+
+func TestPlaceholderNumbersParameters(t *testing.T) {
+	d := postgres.Dialect{}
+	if got := d.Placeholder(1) + " " + d.Placeholder(12); got != "$1 $12" {
+		t.Errorf("Placeholder(1), Placeholder(12) = %s, want $1 $12", got)
+	}
+}
+
+// sessionConn returns a connection of its own from db, closed when the
+// test ends.
+func sessionConn(t *testing.T, db *sql.DB) *sql.Conn {
+	t.Helper()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+func backendPID(t *testing.T, conn *sql.Conn) int {
+	t.Helper()
+	var pid int
+	if err := conn.QueryRowContext(context.Background(), "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	return pid
+}
+
+// advisoryLockHolder returns the backend that holds strata's migration
+// lock on db's database, by the key its documentation gives, or 0.
+func advisoryLockHolder(t *testing.T, db *sql.DB) int {
+	t.Helper()
+	var pid int
+	err := db.QueryRowContext(context.Background(), `SELECT pid FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND classid = 2339705238 AND objid = 3603194869 AND objsubid = 1`).Scan(&pid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pid
+}

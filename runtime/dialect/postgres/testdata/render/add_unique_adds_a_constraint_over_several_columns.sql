@@ -1,0 +1,3 @@
+-- operation 1: add unique people_org_nickname_key on people
+ALTER TABLE "people" ADD CONSTRAINT "people_org_nickname_key" UNIQUE ("org_id", "nickname");
+

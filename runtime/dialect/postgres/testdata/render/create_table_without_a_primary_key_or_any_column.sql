@@ -1,0 +1,3 @@
+-- operation 1: create table nothing
+CREATE TABLE "nothing" ();
+

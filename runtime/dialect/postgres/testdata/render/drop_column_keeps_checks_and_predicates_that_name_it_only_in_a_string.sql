@@ -1,0 +1,3 @@
+-- operation 1: drop column notes.draft
+ALTER TABLE "notes" DROP COLUMN "draft";
+

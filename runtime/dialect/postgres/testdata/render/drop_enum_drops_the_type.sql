@@ -1,0 +1,3 @@
+-- operation 1: drop enum status
+DROP TYPE "status";
+

@@ -1,0 +1,3 @@
+-- operation 1: drop unique people_email_key on people
+ALTER TABLE "people" DROP CONSTRAINT "people_email_key";
+

@@ -1,0 +1,199 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/strata-go/strata/runtime/dialect"
+)
+
+var _ dialect.Dialect = Dialect{}
+
+// writeLockTable is the table [Dialect.Begin] writes to in order to take
+// SQLite's write lock. It has no rows: its only use is to be written to.
+// [Dialect.Lock] creates it, outside any transaction, before the first
+// Begin needs it.
+const writeLockTable = "strata_lock"
+
+const (
+	// lockPollInterval is how long one attempt at the write lock lets
+	// SQLite's busy handler wait before Begin checks its context again.
+	// SQLite's wait cannot be interrupted, so this bounds how late Begin
+	// notices that its context is done.
+	lockPollInterval = 100 * time.Millisecond
+
+	// defaultBusyTimeout is the busy timeout of the statements of a
+	// migration, which may have to wait for readers at commit, when the
+	// context has no deadline. With a deadline, the time left until it is
+	// the busy timeout.
+	defaultBusyTimeout = 30 * time.Second
+
+	// sqliteBusy is SQLITE_BUSY, the primary result code of a statement
+	// that gave up waiting for a lock.
+	sqliteBusy = 5
+)
+
+// Lock prepares conn for a migration run: it sets conn's busy timeout (the
+// time left until ctx's deadline, or 30 seconds) and creates the
+// strata_lock table that [Dialect.Begin] writes to, if it is missing. It
+// takes no lock itself: each migration's transaction is the lock. The
+// function it returns puts conn's previous busy timeout back.
+func (d Dialect) Lock(ctx context.Context, conn *sql.Conn) (unlock func(context.Context) error, err error) {
+	var previous int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&previous); err != nil {
+		return nil, fmt.Errorf("sqlite: read the busy timeout: %w", err)
+	}
+	restore := func(ctx context.Context) error {
+		if err := setBusyTimeout(ctx, conn, previous); err != nil {
+			// Not back in the pool with a busy timeout the app did not set.
+			discardConn(conn)
+			return err
+		}
+		return nil
+	}
+	if err := setBusyTimeout(ctx, conn, busyTimeoutFor(ctx)); err != nil {
+		return nil, errors.Join(err, restore(context.WithoutCancel(ctx)))
+	}
+	// Outside a transaction, so that Begin's first statement can write to
+	// the table, and idempotent, so that processes starting together may
+	// all run it.
+	create := "CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(writeLockTable) + ` ("id" INTEGER PRIMARY KEY)`
+	if _, err := conn.ExecContext(ctx, create); err != nil {
+		err = fmt.Errorf("sqlite: create %s: %w", writeLockTable, err)
+		return nil, errors.Join(err, restore(context.WithoutCancel(ctx)))
+	}
+	return restore, nil
+}
+
+// Begin starts the transaction of one migration on conn and takes SQLite's
+// write lock (RESERVED, or the WAL write lock) before anything else, as
+// BEGIN IMMEDIATE would: SQLite has no lock a session can hold apart from a
+// transaction, so on SQLite each migration's transaction is the migration
+// lock.
+//
+// database/sql cannot say BEGIN IMMEDIATE without an option in the driver's
+// DSN, which strata does not control. So Begin starts a deferred
+// transaction and runs, as its first statement, an UPDATE of the
+// strata_lock table: SQLite starts a write transaction for a first
+// statement that writes, whether or not it changes a row, and, since the
+// connection holds no read transaction yet, waits out other writers through
+// its busy handler. Had the transaction read first, SQLite would fail with
+// SQLITE_BUSY at its first write instead of waiting, and a migration could
+// act on a ledger another process has changed since.
+//
+// SQLite's busy wait cannot be interrupted, so Begin waits in slices of
+// 100 milliseconds (less when ctx's deadline is nearer), trying again after
+// each until the lock is free or ctx ends. Once the lock is held, the busy
+// timeout of the transaction's statements, which may wait for readers at
+// commit, is the time left until ctx's deadline, or 30 seconds. Begin needs
+// conn prepared by [Dialect.Lock].
+func (d Dialect) Begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
+	takeLock := "UPDATE " + d.QuoteIdent(writeLockTable) + ` SET "id" = "id"`
+	if err := setBusyTimeout(ctx, conn, min(lockPollInterval.Milliseconds(), busyTimeoutFor(ctx))); err != nil {
+		return nil, err
+	}
+	for {
+		// The transaction must not end behind the caller's back: when ctx
+		// ends, database/sql would roll it back from another goroutine,
+		// possibly while SQLite is still in its busy wait, and the rollback
+		// could fail and leave the connection inside a transaction. Begin
+		// watches ctx itself, statements still take ctx, and the caller
+		// rolls back on failure.
+		tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: begin: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, takeLock)
+		if err == nil {
+			if err := setBusyTimeout(ctx, tx, busyTimeoutFor(ctx)); err != nil {
+				_ = tx.Rollback()
+				return nil, err
+			}
+			return tx, nil
+		}
+		_ = tx.Rollback()
+		switch {
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("sqlite: wait for the write lock: %w", ctx.Err())
+		case !isBusy(err):
+			return nil, fmt.Errorf("sqlite: take the write lock: %w", err)
+		}
+		// SQLite's busy handler has waited already; the pause only keeps the
+		// loop from spinning should SQLite give up without waiting.
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// execer runs a statement: a *sql.Conn or a *sql.Tx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// setBusyTimeout sets the busy timeout of the connection e runs on, in
+// milliseconds.
+func setBusyTimeout(ctx context.Context, e execer, ms int64) error {
+	if _, err := e.ExecContext(ctx, "PRAGMA busy_timeout = "+strconv.FormatInt(ms, 10)); err != nil {
+		return fmt.Errorf("sqlite: set the busy timeout: %w", err)
+	}
+	return nil
+}
+
+// busyTimeoutFor returns the busy timeout for statements run under ctx, in
+// milliseconds: the time left until ctx's deadline, at least 1, or
+// defaultBusyTimeout when ctx has none.
+func busyTimeoutFor(ctx context.Context) int64 {
+	if deadline, ok := ctx.Deadline(); ok {
+		return max(time.Until(deadline).Milliseconds(), 1)
+	}
+	return defaultBusyTimeout.Milliseconds()
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY: by its result code
+// when the driver's error has a Code method (modernc.org/sqlite), and by
+// SQLite's own message for it otherwise (github.com/mattn/go-sqlite3).
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		return coded.Code()&0xff == sqliteBusy
+	}
+	return strings.Contains(err.Error(), "database is locked")
+}
+
+// discardConn closes conn's connection instead of returning it to the pool.
+func discardConn(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+}
+
+// Ledger returns the statement that creates the ledger table named table
+// when it does not exist.
+func (d Dialect) Ledger(table string) []string {
+	return []string{"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(table) + ` (
+  "id" TEXT NOT NULL PRIMARY KEY,
+  "checksum" TEXT NOT NULL,
+  "batch" INTEGER NOT NULL,
+  "applied_at" TIMESTAMP NOT NULL,
+  "duration_ms" BIGINT NOT NULL
+)`}
+}
+
+// LedgerExists reports whether the ledger table named table exists.
+func (Dialect) LedgerExists(ctx context.Context, db *sql.DB, table string) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE", table).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: look for table %s: %w", table, err)
+	}
+	return n > 0, nil
+}
+
+// Placeholder returns "?", SQLite's parameter.
+func (Dialect) Placeholder(int) string { return "?" }

@@ -1,0 +1,224 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/strata-go/strata/internal/testdb"
+	"github.com/strata-go/strata/runtime/dialect/sqlite"
+)
+
+func TestBeginTakesTheWriteLockBeforeAnythingElse(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.SQLite(t)
+	d := sqlite.Dialect{}
+	if _, err := db.ExecContext(ctx, "CREATE TABLE notes (body TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	holder := lockedConn(t, db)
+	tx, err := d.Begin(ctx, holder)
+	if err != nil {
+		t.Fatalf("Begin: %v", err)
+	}
+
+	// A plain writer that does not wait finds the database locked.
+	other := lockedConn(t, db)
+	if _, err := other.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.ExecContext(ctx, "INSERT INTO notes VALUES ('x')"); err == nil || !strings.Contains(err.Error(), "database is locked") {
+		t.Errorf("a write beside Begin's transaction: err = %v, want the database locked", err)
+	}
+	// Readers are not kept out.
+	var notes int
+	if err := other.QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&notes); err != nil {
+		t.Errorf("a read beside Begin's transaction: %v", err)
+	}
+
+	tests := []struct {
+		name    string
+		context func() (context.Context, context.CancelFunc)
+		want    error
+	}{
+		{"a second Begin gives up when its context is cancelled", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(ctx)
+			time.AfterFunc(300*time.Millisecond, cancel)
+			return ctx, cancel
+		}, context.Canceled},
+		{"a second Begin gives up at its context's deadline", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(ctx, 300*time.Millisecond)
+		}, context.DeadlineExceeded},
+	}
+	waiter := lockedConn(t, db)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wctx, cancel := tt.context()
+			defer cancel()
+			start := time.Now()
+			if _, err := d.Begin(wctx, waiter); !errors.Is(err, tt.want) {
+				t.Errorf("Begin: err = %v, want %v", err, tt.want)
+			}
+			// Well under the 30 s busy timeout Lock set.
+			if took := time.Since(start); took > 3*time.Second {
+				t.Errorf("Begin took %v to notice its context ended", took)
+			}
+		})
+	}
+
+	done := make(chan error, 1)
+	go func() {
+		tx2, err := d.Begin(ctx, waiter)
+		if err == nil {
+			err = tx2.Rollback()
+		}
+		done <- err
+	}()
+	time.Sleep(200 * time.Millisecond)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Begin once the lock came free: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Begin still waits 10 s after the lock came free")
+	}
+}
+
+func TestLockSetsTheBusyTimeoutAndItsUnlockPutsTheAppsBack(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.SQLite(t) // its DSN sets a busy timeout of 10000 ms
+	conn := sessionConn(t, db)
+	unlock, err := sqlite.Dialect{}.Lock(ctx, conn)
+	if err != nil {
+		t.Fatalf("Lock: %v", err)
+	}
+	if got := busyTimeout(t, conn); got != 30000 {
+		t.Errorf("busy timeout under Lock = %d ms, want 30000", got)
+	}
+	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	tx, err := sqlite.Dialect{}.Begin(dctx, conn)
+	if err != nil {
+		t.Fatalf("Begin: %v", err)
+	}
+	var inTx int64
+	if err := tx.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&inTx); err != nil {
+		t.Fatal(err)
+	}
+	if inTx <= 0 || inTx > 5000 {
+		t.Errorf("busy timeout in Begin's transaction = %d ms, want the time left until the 5 s deadline", inTx)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := unlock(ctx); err != nil {
+		t.Fatalf("unlock: %v", err)
+	}
+	if got := busyTimeout(t, conn); got != 10000 {
+		t.Errorf("busy timeout after unlock = %d ms, want the app's 10000 back", got)
+	}
+}
+
+func TestLedgerCreatesTheLedgerTableOnceAndLedgerExistsFindsIt(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.SQLite(t)
+	d := sqlite.Dialect{}
+	if exists, err := d.LedgerExists(ctx, db, "strata_migrations"); err != nil || exists {
+		t.Fatalf("LedgerExists before = %v, %v; want false, nil", exists, err)
+	}
+	for range 2 { // idempotent
+		for _, stmt := range d.Ledger("strata_migrations") {
+			if _, err := db.ExecContext(ctx, stmt); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
+	}
+	if exists, err := d.LedgerExists(ctx, db, "strata_migrations"); err != nil || !exists {
+		t.Fatalf("LedgerExists after = %v, %v; want true, nil", exists, err)
+	}
+	// applied_at comes back as a time.Time, in a ledger row as the runtime
+	// writes it.
+	at := time.Date(2025, 3, 1, 12, 30, 0, 123456789, time.UTC)
+	if _, err := db.ExecContext(ctx, "INSERT INTO strata_migrations (id, checksum, batch, applied_at, duration_ms) VALUES (?, ?, ?, ?, ?)",
+		"0001_x", "abc", 1, at, 12); err != nil {
+		t.Fatal(err)
+	}
+	var got time.Time
+	if err := db.QueryRowContext(ctx, "SELECT applied_at FROM strata_migrations").Scan(&got); err != nil {
+		t.Fatalf("scan applied_at: %v", err)
+	}
+	if !got.Equal(at) {
+		t.Errorf("applied_at = %v, want %v", got, at)
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO strata_migrations (id, checksum, batch, applied_at, duration_ms) VALUES (NULL, 'x', 1, ?, 1)", at); err == nil {
+		t.Error("the ledger took a row without an id")
+	}
+}
+
+func TestPlaceholderIsAQuestionMark(t *testing.T) {
+	if got := (sqlite.Dialect{}).Placeholder(3); got != "?" {
+		t.Errorf("Placeholder(3) = %q, want ?", got)
+	}
+}
+
+func TestLockWorksOnADatabaseWithoutABusyTimeout(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "plain.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	conn := sessionConn(t, db)
+	unlock, err := sqlite.Dialect{}.Lock(ctx, conn)
+	if err != nil {
+		t.Fatalf("Lock: %v", err)
+	}
+	if err := unlock(ctx); err != nil {
+		t.Fatalf("unlock: %v", err)
+	}
+	if got := busyTimeout(t, conn); got != 0 {
+		t.Errorf("busy timeout after unlock = %d ms, want 0 back", got)
+	}
+}
+
+// lockedConn returns a connection of db prepared by Lock, released and
+// closed when the test ends.
+func lockedConn(t *testing.T, db *sql.DB) *sql.Conn {
+	t.Helper()
+	conn := sessionConn(t, db)
+	unlock, err := sqlite.Dialect{}.Lock(context.Background(), conn)
+	if err != nil {
+		t.Fatalf("Lock: %v", err)
+	}
+	t.Cleanup(func() { _ = unlock(context.Background()) })
+	return conn
+}
+
+// sessionConn returns a connection of its own from db, closed when the
+// test ends.
+func sessionConn(t *testing.T, db *sql.DB) *sql.Conn {
+	t.Helper()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+func busyTimeout(t *testing.T, conn *sql.Conn) int64 {
+	t.Helper()
+	var ms int64
+	if err := conn.QueryRowContext(context.Background(), "PRAGMA busy_timeout").Scan(&ms); err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}

@@ -1,0 +1,3 @@
+-- operation 1: drop table people
+DROP TABLE "people";
+

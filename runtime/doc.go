@@ -1,0 +1,27 @@
+// Package runtime applies strata migrations to a database. It is the part of
+// strata an app links into its own binary, next to the database driver it
+// already uses.
+//
+// Generated migration files build [Migration] values and hand them to a
+// [Migrator] with [Migrator.Register] from their init functions. At start-up,
+// or through the commands of runtime/migratecli, the app calls
+// [Migrator.Up]: for each pending migration, in order of ID, the runtime
+// replays the migrations before it in memory to know the schema it starts
+// from ([schema.Schema.ApplyAll]), has the database's dialect render its
+// operations as SQL, and runs them in one transaction together with the row
+// that records the migration in the ledger table (strata_migrations by
+// default). [Migrator.Down] reverts migrations the same way,
+// [Migrator.Status] tells which are applied, and [Migrator.SQL] shows what a
+// migration runs without touching a database.
+//
+// Each migration is applied once, whatever happens: a run holds the
+// dialect's migration lock (a session advisory lock on PostgreSQL) and
+// re-reads the ledger inside every migration's transaction (which on SQLite
+// holds the database's write lock), so that many replicas of an app starting
+// together apply each migration exactly once. A failing migration is rolled
+// back alone; the ones before it stay applied.
+//
+// The package imports the standard library and strata's own runtime
+// packages only. It talks to the database through database/sql and works
+// out the dialect from the driver the app registered ([DialectFor]).
+package runtime

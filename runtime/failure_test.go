@@ -1,0 +1,99 @@
+package runtime_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/strata-go/strata/runtime"
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+var errGoStep = errors.New("the Go step gives up")
+
+func TestAFailingMigrationLeavesNoTraceAndKeepsTheOnesBeforeIt(t *testing.T) {
+	tests := []struct {
+		name          string
+		failing       schema.Operation
+		wantStatement string
+		wantErr       error  // wrapped by the MigrationError, when set
+		wantMessage   string // in the error's text
+	}{
+		{
+			name:          "a statement that fails is named with its migration",
+			failing:       schema.RunSQL{SQL: "INSERT INTO no_such_table VALUES (1)"},
+			wantStatement: "INSERT INTO no_such_table VALUES (1)",
+			wantMessage:   "runtime: migration 0002_broken (up): statement INSERT INTO no_such_table VALUES (1): ",
+		},
+		{
+			name:        "a Go step that fails is named with its migration",
+			failing:     schema.RunGo{Func: func(context.Context, *sql.Tx) error { return errGoStep }},
+			wantErr:     errGoStep,
+			wantMessage: "runtime: migration 0002_broken (up): operation 3 (run Go): the Go step gives up",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			onEachEngine(t, func(t *testing.T, e engine) {
+				ctx := context.Background()
+				db := e.open(t)
+				ms := []runtime.Migration{
+					blog()[0],
+					{ID: "0002_broken", Up: []schema.Operation{
+						schema.CreateTable{Table: schema.Table{Name: "audit", Columns: []schema.Column{{Name: "id", Type: schema.Type{Kind: schema.Int64}}}}},
+						schema.RunGo{Func: func(ctx context.Context, tx *sql.Tx) error {
+							_, err := tx.ExecContext(ctx, "INSERT INTO users (email) VALUES ('go@example.com')")
+							return err
+						}},
+						tt.failing,
+					}},
+					{ID: "0003_never", Up: []schema.Operation{schema.CreateTable{Table: schema.Table{Name: "later", Columns: []schema.Column{{Name: "id", Type: schema.Type{Kind: schema.Int64}}}}}}},
+				}
+				m := newMigrator(ms...)
+
+				results, err := m.Up(ctx, db)
+				wantIDs(t, "Up", results, "0001_create_users")
+				var merr *runtime.MigrationError
+				if !errors.As(err, &merr) {
+					t.Fatalf("Up: err = %v, want a *MigrationError", err)
+				}
+				if merr.ID != "0002_broken" || merr.Down || merr.Statement != tt.wantStatement {
+					t.Errorf("MigrationError = {ID: %q, Down: %v, Statement: %q}, want {ID: 0002_broken, Down: false, Statement: %q}", merr.ID, merr.Down, merr.Statement, tt.wantStatement)
+				}
+				if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+					t.Errorf("Up: err = %v, want it to wrap %v", err, tt.wantErr)
+				}
+				if !strings.Contains(err.Error(), tt.wantMessage) {
+					t.Errorf("Up: err = %q, want it to contain %q", err, tt.wantMessage)
+				}
+
+				e.assertSchema(t, db, ms[:1]) // neither audit nor later
+				wantLedger(t, db, m, e.dialect, map[string]int{"0001_create_users": 1})
+				var users int
+				if err := db.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&users); err != nil || users != 0 {
+					t.Errorf("users = %d, %v; want the Go step's row rolled back", users, err)
+				}
+				statuses, err := m.Status(ctx, db)
+				if err != nil {
+					t.Fatalf("Status: %v", err)
+				}
+				wantStatus(t, statuses, map[string]int{"0001_create_users": 1, "0002_broken": 0, "0003_never": 0})
+			})
+		})
+	}
+}
+
+func TestAMigrationErrorShowsALongStatementOnOneShortLine(t *testing.T) {
+	statement := "INSERT INTO t\n  VALUES (" + strings.Repeat("1, ", 100) + "1)"
+	err := &runtime.MigrationError{ID: "0007_seed", Down: true, Statement: statement, Err: errors.New("boom")}
+	got := err.Error()
+	want := "runtime: migration 0007_seed (down): statement INSERT INTO t VALUES (" + strings.Repeat("1, ", 60)[:200-len("INSERT INTO t VALUES (")] + "…: boom"
+	if got != want {
+		t.Errorf("Error() =\n%s\nwant\n%s", got, want)
+	}
+	if !errors.Is(err, err.Err) {
+		t.Errorf("a MigrationError does not unwrap to its Err")
+	}
+}

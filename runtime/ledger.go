@@ -1,0 +1,153 @@
+package runtime
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/strata-go/strata/runtime/dialect"
+)
+
+// ledger reads and writes the table that records the applied migrations:
+// one row per migration, with the checksum of its rendered Up statements,
+// the batch (one number per call of [Migrator.Up]), when it was applied and
+// how long it took. The dialect's [dialect.Dialect.Ledger] statements create
+// it.
+type ledger struct {
+	dialect dialect.Dialect
+	table   string
+}
+
+// ledgerRow is one applied migration as the ledger records it.
+type ledgerRow struct {
+	ID        string
+	Batch     int
+	AppliedAt time.Time
+}
+
+// querier runs a query: a *sql.DB, *sql.Conn or *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// ledgerFinder is implemented by dialects that can tell whether the ledger
+// table exists, as strata's own do. [Migrator.Status] uses it to report
+// every migration as pending on a database that has never been migrated,
+// without creating anything there.
+type ledgerFinder interface {
+	LedgerExists(ctx context.Context, db *sql.DB, table string) (bool, error)
+}
+
+// create creates the ledger table when it does not exist, in a transaction
+// of its own on conn, which holds the migration lock.
+func (l ledger) create(ctx context.Context, conn *sql.Conn) error {
+	tx, err := l.dialect.Begin(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("runtime: create ledger %s: %w", l.table, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	for _, stmt := range l.dialect.Ledger(l.table) {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("runtime: create ledger %s: %w", l.table, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("runtime: create ledger %s: %w", l.table, err)
+	}
+	return nil
+}
+
+// read returns the rows of the ledger, sorted by ID.
+func (l ledger) read(ctx context.Context, q querier) ([]ledgerRow, error) {
+	rows, err := q.QueryContext(ctx, "SELECT id, batch, applied_at FROM "+l.dialect.QuoteIdent(l.table))
+	if err != nil {
+		return nil, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
+	}
+	defer func() { _ = rows.Close() }()
+	var applied []ledgerRow
+	for rows.Next() {
+		var r ledgerRow
+		if err := rows.Scan(&r.ID, &r.Batch, &r.AppliedAt); err != nil {
+			return nil, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
+		}
+		r.AppliedAt = r.AppliedAt.UTC()
+		applied = append(applied, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
+	}
+	// Sorted here rather than by ORDER BY, whose collation varies by engine,
+	// so that the order is the one of Migrator.Migrations.
+	slices.SortFunc(applied, func(a, b ledgerRow) int { return strings.Compare(a.ID, b.ID) })
+	return applied, nil
+}
+
+// readIfExists returns the rows of the ledger, or none when the dialect
+// reports that the ledger table does not exist.
+func (l ledger) readIfExists(ctx context.Context, db *sql.DB) ([]ledgerRow, error) {
+	if f, ok := l.dialect.(ledgerFinder); ok {
+		exists, err := f.LedgerExists(ctx, db, l.table)
+		if err != nil {
+			return nil, fmt.Errorf("runtime: find ledger %s: %w", l.table, err)
+		}
+		if !exists {
+			return nil, nil
+		}
+	}
+	return l.read(ctx, db)
+}
+
+// insert records that migration id was applied in batch, at the time given,
+// in the time given.
+func (l ledger) insert(ctx context.Context, tx *sql.Tx, id, checksum string, batch int, at time.Time, took time.Duration) (statement string, err error) {
+	p := l.dialect.Placeholder
+	statement = fmt.Sprintf("INSERT INTO %s (id, checksum, batch, applied_at, duration_ms) VALUES (%s, %s, %s, %s, %s)",
+		l.dialect.QuoteIdent(l.table), p(1), p(2), p(3), p(4), p(5))
+	_, err = tx.ExecContext(ctx, statement, id, checksum, batch, at.UTC(), took.Milliseconds())
+	return statement, err
+}
+
+// remove deletes the row of migration id.
+func (l ledger) remove(ctx context.Context, tx *sql.Tx, id string) (statement string, err error) {
+	statement = fmt.Sprintf("DELETE FROM %s WHERE id = %s", l.dialect.QuoteIdent(l.table), l.dialect.Placeholder(1))
+	_, err = tx.ExecContext(ctx, statement, id)
+	return statement, err
+}
+
+// nextBatch returns the batch number that follows the highest one in rows.
+func nextBatch(rows []ledgerRow) int {
+	highest := 0
+	for _, r := range rows {
+		highest = max(highest, r.Batch)
+	}
+	return highest + 1
+}
+
+// isApplied reports whether rows, sorted by ID, record migration id.
+func isApplied(rows []ledgerRow, id string) bool {
+	_, found := slices.BinarySearchFunc(rows, id, func(r ledgerRow, id string) int { return cmp.Compare(r.ID, id) })
+	return found
+}
+
+// checksum returns the hex SHA-256 of a migration's rendered steps: the SQL
+// of each step, or "-- Go step" for a step of Go, each followed by a NUL
+// byte. The ledger stores it for the Up steps, so that a later run can tell
+// whether an applied migration was changed since.
+func checksum(steps []dialect.Step) string {
+	h := sha256.New()
+	for _, st := range steps {
+		text := st.SQL
+		if st.Go != nil {
+			text = "-- Go step"
+		}
+		h.Write([]byte(text))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,242 @@
+// Package migratecli is the command line an app mounts over its migrations:
+// the last link of strata's pipeline, after the generator has written the
+// migrations package and the runtime can apply it.
+//
+// strata init writes the app's cmd/migrate/main.go as
+//
+//	package main
+//
+//	import (
+//		"example.com/app/migrations"
+//
+//		"github.com/strata-go/strata/runtime/migratecli"
+//		_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL; remove if unused
+//		_ "modernc.org/sqlite"             // SQLite; remove if unused
+//	)
+//
+//	func main() { migratecli.Main(migrations.Migrator) }
+//
+// and the app runs it as
+//
+//	go run ./cmd/migrate [--db URL] <command> [flags]
+//
+// with the commands up, down, status and sql. The database is --db or, by
+// default, the DATABASE_URL environment variable: postgres:// or
+// postgresql:// for PostgreSQL, sqlite:PATH or a file: URI for SQLite.
+// Passwords in URLs are never printed.
+//
+// The package imports no database driver: the app imports the ones it uses,
+// and [Open] tells it which import is missing.
+package migratecli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/strata-go/strata/runtime"
+)
+
+// Exit codes of [Main].
+const (
+	exitFailure = 1 // a command failed
+	exitUsage   = 2 // the command line is wrong
+)
+
+// name is the program name used in help and error messages. It is fixed
+// because `go run` gives the binary a temporary name.
+const name = "migrate"
+
+// settings holds what the flags of one run of the app set.
+type settings struct {
+	m        *runtime.Migrator
+	globalDB string // --db before the command, or DATABASE_URL
+	localDB  string // --db after the command
+	steps    int    // down --steps
+	dialect  string // sql --dialect
+	down     bool   // sql --down
+}
+
+// databaseURL returns the URL of the database the command works on, or "".
+func (s *settings) databaseURL() string {
+	if s.localDB != "" {
+		return s.localDB
+	}
+	return s.globalDB
+}
+
+// App returns the command-line app for m. It writes what commands print to
+// app.Writer and errors, as "migrate: <message>", to app.ErrWriter; a
+// failure is returned by app.RunContext as an error that implements
+// [cli.ExitCoder], with exit code 2 for a usage error and 1 otherwise. App
+// never exits the process; [Main] does.
+//
+// Each call returns a new app, which runs once.
+func App(m *runtime.Migrator) *cli.App {
+	s := &settings{m: m}
+	return &cli.App{
+		Name:      name,
+		HelpName:  name,
+		Usage:     "apply and inspect the app's database migrations",
+		UsageText: name + " [--db URL] <command> [flags]",
+		Description: `The database is --db URL, or DATABASE_URL when --db is not given:
+postgres://user:password@host:5432/db or postgresql://... for PostgreSQL,
+sqlite:PATH or a file: URI (file:app.db?mode=rwc) for SQLite. --db may come
+before or after the command. Passwords in URLs are never printed.
+
+Exit codes: 0 on success, 1 when a command fails, 2 on a usage error.`,
+		// With a help command of its own, the app gets no --help flag from
+		// urfave/cli: it lists cli.HelpFlag itself.
+		Flags: []cli.Flag{&cli.StringFlag{
+			Name:        "db",
+			Usage:       "the database `URL` (" + acceptedURLs + ")",
+			EnvVars:     []string{"DATABASE_URL"},
+			Destination: &s.globalDB,
+		}, cli.HelpFlag},
+		Commands: []*cli.Command{
+			upCommand(s),
+			downCommand(s),
+			statusCommand(s),
+			sqlCommand(s),
+			helpCommand(),
+		},
+		Action:         rootAction,
+		OnUsageError:   onUsageError,
+		ExitErrHandler: s.printError,
+		Writer:         os.Stdout,
+		ErrWriter:      os.Stderr,
+	}
+}
+
+// Main runs [App](m) on os.Args and exits with its code: 0, 1 on failure,
+// 2 on a usage error (unknown command or flag, missing --db). An interrupt
+// cancels the context the running command works under.
+func Main(m *runtime.Migrator) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := App(m).RunContext(ctx, os.Args)
+	stop()
+	os.Exit(exitCode(err))
+}
+
+// exitCode is the process exit code for the error an app run returned.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var coder cli.ExitCoder
+	if errors.As(err, &coder) {
+		return coder.ExitCode()
+	}
+	return exitFailure
+}
+
+// usageError is a wrong command line. It exits with code 2, and its message
+// is followed by where to read the usage.
+type usageError struct {
+	err  error
+	help string // the command that shows the usage, such as "migrate up --help"
+}
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+func (e *usageError) ExitCode() int { return exitUsage }
+
+// usagef returns a usage error for the command of c.
+func usagef(c *cli.Context, format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...), help: c.Command.HelpName + " --help"}
+}
+
+// failure makes err exit with code 1.
+func failure(err error) error {
+	if err == nil {
+		return nil
+	}
+	return cli.Exit(err, exitFailure)
+}
+
+// onUsageError turns a flag the app or a command cannot parse into a usage
+// error, so that it is printed once, like every other error.
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	return usagef(c, "%w", err)
+}
+
+// printError writes err to the app's error output, with no password in it.
+// urfave/cli calls it once for the error a run ends with.
+func (s *settings) printError(c *cli.Context, err error) {
+	if err == nil {
+		return
+	}
+	msg := s.scrub(err.Error())
+	w := c.App.ErrWriter
+	_, _ = fmt.Fprintf(w, "%s: %s\n", name, msg)
+	var usage *usageError
+	if errors.As(err, &usage) {
+		_, _ = fmt.Fprintf(w, "Run '%s' for usage.\n", usage.help)
+	}
+}
+
+// scrub removes from msg the database URL and its password, in case an
+// error quotes them: the URL becomes its [Redact]ed form and the password
+// "xxxxx".
+func (s *settings) scrub(msg string) string {
+	for _, raw := range []string{s.localDB, s.globalDB} {
+		if raw == "" {
+			continue
+		}
+		msg = strings.ReplaceAll(msg, raw, Redact(raw))
+		if pw := password(raw); pw != "" {
+			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+		}
+	}
+	return msg
+}
+
+// rootAction runs when no command is named, or an unknown one.
+func rootAction(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef(c, "unknown command %q: the commands are %s", c.Args().First(), commandNames(c.App))
+	}
+	_ = cli.ShowAppHelp(c)
+	return usagef(c, "no command given: use one of %s", commandNames(c.App))
+}
+
+// commandNames lists the visible commands of app, in order.
+func commandNames(app *cli.App) string {
+	var names []string
+	for _, cmd := range app.VisibleCommands() {
+		names = append(names, cmd.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// helpCommand replaces urfave/cli's help command, which exits with code 3
+// for an unknown topic, by one that makes it a usage error.
+func helpCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "help",
+		Aliases:   []string{"h"},
+		Usage:     "show the commands, or the help of one command",
+		ArgsUsage: "[command]",
+		HideHelp:  true,
+		Action: func(c *cli.Context) error {
+			parent := c.Lineage()[1]
+			if !c.Args().Present() {
+				return cli.ShowAppHelp(parent)
+			}
+			topic := c.Args().First()
+			if parent.App.Command(topic) == nil {
+				return usagef(parent, "no help for %q: the commands are %s", topic, commandNames(parent.App))
+			}
+			return cli.ShowCommandHelp(parent, topic)
+		},
+	}
+}
+
+// output returns where the command of c prints its results.
+func output(c *cli.Context) io.Writer { return c.App.Writer }

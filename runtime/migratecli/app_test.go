@@ -1,0 +1,416 @@
+package migratecli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver, as an app does
+	"github.com/urfave/cli/v2"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver, as an app does
+
+	"github.com/strata-go/strata/runtime"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// envRunMain makes the test binary run [Main] instead of the tests, with
+// the arguments it was started with: it lets tests see Main's real exit
+// codes and output.
+const envRunMain = "STRATA_MIGRATECLI_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(envRunMain) != "" {
+		os.Args = append([]string{name}, os.Args[1:]...)
+		Main(newTestMigrator())
+	}
+	os.Exit(m.Run())
+}
+
+// result is what one run of the app did.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs the app over the test migrations with args, as `migrate args...`
+// would.
+func run(t *testing.T, args ...string) result {
+	t.Helper()
+	return runWith(t, newTestMigrator(), args...)
+}
+
+// runWith runs the app over the migrations of m with args.
+func runWith(t *testing.T, m *runtime.Migrator, args ...string) result {
+	t.Helper()
+	app := App(m)
+	var stdout, stderr bytes.Buffer
+	app.Writer, app.ErrWriter = &stdout, &stderr
+	err := app.RunContext(context.Background(), append([]string{name}, args...))
+	res := result{stdout: stdout.String(), stderr: stderr.String(), code: exitCode(err)}
+	if (err == nil) != (res.stderr == "") {
+		t.Errorf("migrate %s: returned %v but printed error output %q", strings.Join(args, " "), err, res.stderr)
+	}
+	return res
+}
+
+// unsetDatabaseURL keeps the environment's DATABASE_URL out of a test.
+func unsetDatabaseURL(t *testing.T) {
+	t.Helper()
+	t.Setenv("DATABASE_URL", "")
+}
+
+func TestUsageErrors(t *testing.T) {
+	unsetDatabaseURL(t)
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{
+			name: "up without a database asks for --db",
+			args: []string{"up"},
+			stderr: "migrate: no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., sqlite:PATH or file:PATH)\n" +
+				"Run 'migrate up --help' for usage.\n",
+		},
+		{
+			name: "status without a database asks for --db",
+			args: []string{"status"},
+			stderr: "migrate: no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., sqlite:PATH or file:PATH)\n" +
+				"Run 'migrate status --help' for usage.\n",
+		},
+		{
+			name: "an unsupported scheme lists the accepted ones",
+			args: []string{"--db", "mysql://admin:s3cret@127.0.0.1/app", "up"},
+			stderr: `migrate: unsupported database URL scheme "mysql": use postgres://..., postgresql://..., sqlite:PATH or file:PATH` + "\n" +
+				"Run 'migrate up --help' for usage.\n",
+		},
+		{
+			name:   "an unknown flag of a command is refused",
+			args:   []string{"up", "--bogus"},
+			stderr: "migrate: flag provided but not defined: -bogus\nRun 'migrate up --help' for usage.\n",
+		},
+		{
+			name:   "an unknown global flag is refused",
+			args:   []string{"--bogus", "up"},
+			stderr: "migrate: flag provided but not defined: -bogus\nRun 'migrate --help' for usage.\n",
+		},
+		{
+			name:   "an unknown flag after an argument is refused",
+			args:   []string{"sql", "0001", "--bogus"},
+			stderr: "migrate: flag provided but not defined: -bogus\nRun 'migrate sql --help' for usage.\n",
+		},
+		{
+			name:   "a flag missing its value after an argument is refused",
+			args:   []string{"sql", "0001", "--dialect"},
+			stderr: "migrate: flag needs an argument: -dialect\nRun 'migrate sql --help' for usage.\n",
+		},
+		{
+			name:   "an unknown command lists the commands",
+			args:   []string{"frobnicate"},
+			stderr: "migrate: unknown command \"frobnicate\": the commands are up, down, status, sql, help\nRun 'migrate --help' for usage.\n",
+		},
+		{
+			name:   "help on an unknown command lists the commands",
+			args:   []string{"help", "frobnicate"},
+			stderr: "migrate: no help for \"frobnicate\": the commands are up, down, status, sql, help\nRun 'migrate --help' for usage.\n",
+		},
+		{
+			name:   "a count of steps below one is refused",
+			args:   []string{"down", "--steps", "0"},
+			stderr: "migrate: --steps must be at least 1, got 0\nRun 'migrate down --help' for usage.\n",
+		},
+		{
+			name:   "a steps count that is no number is refused",
+			args:   []string{"down", "--steps", "two"},
+			stderr: "migrate: invalid value \"two\" for flag -steps: parse error\nRun 'migrate down --help' for usage.\n",
+		},
+		{
+			name:   "an argument to up is refused",
+			args:   []string{"up", "sqlite:app.db"},
+			stderr: "migrate: up takes no arguments, got \"sqlite:app.db\"\nRun 'migrate up --help' for usage.\n",
+		},
+		{
+			name:   "a count given to down as an argument points to --steps",
+			args:   []string{"down", "2"},
+			stderr: "migrate: down takes no arguments, got \"2\" (to revert N migrations, pass --steps N)\nRun 'migrate down --help' for usage.\n",
+		},
+		{
+			name:   "sql without an ID asks for one",
+			args:   []string{"sql", "--dialect", "sqlite"},
+			stderr: "migrate: sql takes one migration ID, got 0 arguments\nRun 'migrate sql --help' for usage.\n",
+		},
+		{
+			name:   "sql without a dialect or database asks for one",
+			args:   []string{"sql", "0001"},
+			stderr: "migrate: no dialect: pass --dialect postgres|sqlite, or --db URL to use its dialect\nRun 'migrate sql --help' for usage.\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := run(t, tt.args...)
+			if res.code != exitUsage {
+				t.Errorf("exit code %d, want %d", res.code, exitUsage)
+			}
+			if diff := cmp.Diff(tt.stderr, res.stderr); diff != "" {
+				t.Errorf("error output (-want +got):\n%s", diff)
+			}
+			if strings.Contains(res.stdout+res.stderr, "s3cret") {
+				t.Errorf("the password was printed:\n%s%s", res.stdout, res.stderr)
+			}
+		})
+	}
+}
+
+func TestSQLWithAnUnknownDialectIsAUsageError(t *testing.T) {
+	res := run(t, "sql", "0001", "--dialect", "oracle")
+	if res.code != exitUsage {
+		t.Errorf("exit code %d, want %d", res.code, exitUsage)
+	}
+	want := "migrate: unknown dialect \"oracle\": use postgres or sqlite\nRun 'migrate sql --help' for usage.\n"
+	if diff := cmp.Diff(want, res.stderr); diff != "" {
+		t.Errorf("error output (-want +got):\n%s", diff)
+	}
+}
+
+func TestNoCommandShowsHelpAndIsAUsageError(t *testing.T) {
+	res := run(t)
+	if res.code != exitUsage {
+		t.Errorf("exit code %d, want %d", res.code, exitUsage)
+	}
+	if !strings.Contains(res.stdout, "COMMANDS:") {
+		t.Errorf("no help on the output:\n%s", res.stdout)
+	}
+	want := "migrate: no command given: use one of up, down, status, sql, help\nRun 'migrate --help' for usage.\n"
+	if diff := cmp.Diff(want, res.stderr); diff != "" {
+		t.Errorf("error output (-want +got):\n%s", diff)
+	}
+}
+
+func TestUnknownMigrationIDs(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{
+			name: "an unknown ID lists the known ones",
+			args: []string{"sql", "--dialect", "sqlite", "0009_nothing"},
+			stderr: `migrate: unknown migration "0009_nothing": the migrations are ` +
+				"0001_create_users, 0002_add_users_bio, 0003_index_users_email, 0004_backfill_users\n",
+		},
+		{
+			name: "a prefix of several IDs lists them",
+			args: []string{"sql", "--dialect", "sqlite", "000"},
+			stderr: `migrate: migration ID "000" is ambiguous: it starts ` +
+				"0001_create_users, 0002_add_users_bio, 0003_index_users_email, 0004_backfill_users\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := run(t, tt.args...)
+			if res.code != exitFailure {
+				t.Errorf("exit code %d, want %d", res.code, exitFailure)
+			}
+			if diff := cmp.Diff(tt.stderr, res.stderr); diff != "" {
+				t.Errorf("error output (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPasswordIsNeverPrinted(t *testing.T) {
+	unsetDatabaseURL(t)
+	const secret = "s3cr3t-Pw"
+	urls := []struct {
+		where string
+		url   string
+	}{
+		{"in the user information", "postgres://alice:" + secret + "@127.0.0.1:1/app?sslmode=disable&connect_timeout=5"},
+		{"as a query parameter", "postgresql://alice@127.0.0.1:1/app?password=" + secret + "&sslmode=disable&connect_timeout=5"},
+	}
+	for _, u := range urls {
+		url := u.url
+		for _, args := range [][]string{
+			{"--db", url, "up"},
+			{"status", "--db", url},
+			{"down", "--db", url, "--steps", "2"},
+		} {
+			command := args[0]
+			if command == "--db" {
+				command = args[2]
+			}
+			t.Run(command+" on an unreachable server hides a password "+u.where, func(t *testing.T) {
+				res := run(t, args...)
+				if res.code != exitFailure {
+					t.Errorf("exit code %d, want %d; error output:\n%s", res.code, exitFailure, res.stderr)
+				}
+				if !strings.Contains(res.stderr, "connect to "+Redact(url)) {
+					t.Errorf("error output does not name the redacted URL %s:\n%s", Redact(url), res.stderr)
+				}
+				if strings.Contains(res.stdout+res.stderr, secret) {
+					t.Errorf("the password was printed:\n%s%s", res.stdout, res.stderr)
+				}
+			})
+		}
+	}
+}
+
+func TestScrubRemovesTheURLAndPasswordFromErrors(t *testing.T) {
+	s := &settings{globalDB: "postgres://alice:hunter22@db/app"}
+	got := s.scrub(`connect "postgres://alice:hunter22@db/app": server said hunter22`)
+	want := `connect "postgres://alice:xxxxx@db/app": server said xxxxx`
+	if got != want {
+		t.Errorf("scrub = %q, want %q", got, want)
+	}
+}
+
+func TestEveryCommandIsDocumented(t *testing.T) {
+	app := App(newTestMigrator())
+	for _, cmd := range app.Commands {
+		if cmd.Name == "help" {
+			continue
+		}
+		t.Run(cmd.Name+" has a usage, a description and documented flags", func(t *testing.T) {
+			if cmd.Usage == "" || cmd.Description == "" {
+				t.Errorf("Usage %q, Description %q: want both", cmd.Usage, cmd.Description)
+			}
+			res := run(t, cmd.Name, "--help")
+			if res.code != 0 {
+				t.Fatalf("migrate %s --help: exit code %d, error output %q", cmd.Name, res.code, res.stderr)
+			}
+			for _, f := range cmd.Flags {
+				doc, ok := f.(cli.DocGenerationFlag)
+				if !ok || doc.GetUsage() == "" {
+					t.Errorf("flag --%s has no usage", f.Names()[0])
+				}
+				if !strings.Contains(res.stdout, "--"+f.Names()[0]) {
+					t.Errorf("migrate %s --help does not show --%s:\n%s", cmd.Name, f.Names()[0], res.stdout)
+				}
+			}
+		})
+	}
+}
+
+func TestHelpGolden(t *testing.T) {
+	t.Setenv("DATABASE_URL", "postgres://alice:s3cret@db/app")
+	var transcript strings.Builder
+	for _, args := range [][]string{
+		{"--help"},
+		{"help", "up"},
+		{"down", "--help"},
+		{"status", "-h"},
+		{"sql", "0001", "--help"},
+	} {
+		res := run(t, args...)
+		if res.code != 0 {
+			t.Errorf("migrate %s: exit code %d, error output %q", strings.Join(args, " "), res.code, res.stderr)
+		}
+		transcript.WriteString("$ migrate " + strings.Join(args, " ") + "\n" + res.stdout)
+	}
+	if strings.Contains(transcript.String(), "s3cret") {
+		t.Errorf("help shows the password of DATABASE_URL:\n%s", transcript.String())
+	}
+	golden(t, "help.golden", transcript.String())
+}
+
+func TestMainExitCodes(t *testing.T) {
+	unsetDatabaseURL(t)
+	sqliteURL := "sqlite:" + filepath.Join(t.TempDir(), "main.db")
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{
+			name:   "applying migrations exits 0",
+			args:   []string{"--db", sqliteURL, "up"},
+			code:   0,
+			stdout: "applied 0001_create_users",
+		},
+		{
+			name:   "an unknown flag exits 2",
+			args:   []string{"up", "--bogus"},
+			code:   2,
+			stderr: "migrate: flag provided but not defined: -bogus\n",
+		},
+		{
+			name:   "an unknown command exits 2",
+			args:   []string{"frobnicate"},
+			code:   2,
+			stderr: "migrate: unknown command \"frobnicate\"",
+		},
+		{
+			name:   "a missing database exits 2",
+			args:   []string{"status"},
+			code:   2,
+			stderr: "migrate: no database",
+		},
+		{
+			name:   "an unreachable database exits 1",
+			args:   []string{"--db", "postgres://alice:s3cret@127.0.0.1:1/app?connect_timeout=5", "status"},
+			code:   1,
+			stderr: "migrate: connect to postgres://alice:xxxxx@127.0.0.1:1/app?connect_timeout=5: ",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], tt.args...)
+			cmd.Env = append(os.Environ(), envRunMain+"=1")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			code := 0
+			var exitErr *exec.ExitError
+			if errors.As(err, &exitErr) {
+				code = exitErr.ExitCode()
+			} else if err != nil {
+				t.Fatalf("run migrate: %v", err)
+			}
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d; error output:\n%s", code, tt.code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tt.stdout) {
+				t.Errorf("output %q does not contain %q", stdout.String(), tt.stdout)
+			}
+			if !strings.Contains(stderr.String(), tt.stderr) {
+				t.Errorf("error output %q does not contain %q", stderr.String(), tt.stderr)
+			}
+			if strings.Contains(stdout.String()+stderr.String(), "s3cret") {
+				t.Errorf("the password was printed:\n%s%s", stdout.String(), stderr.String())
+			}
+		})
+	}
+}
+
+// golden compares got with the file testdata/name, or rewrites the file
+// under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run the test with -update to write it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
+}

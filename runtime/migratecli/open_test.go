@@ -1,0 +1,244 @@
+package migratecli
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRedact(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{
+			name: "a password in the user information is replaced",
+			in:   "postgres://alice:s3cret@db.example.com:5432/app?sslmode=disable",
+			want: "postgres://alice:xxxxx@db.example.com:5432/app?sslmode=disable",
+		},
+		{
+			name: "an escaped password is replaced whole",
+			in:   "postgresql://alice:p%40ss%2Fword@db/app",
+			want: "postgresql://alice:xxxxx@db/app",
+		},
+		{
+			name: "a password holding an unescaped slash and at sign is replaced whole",
+			in:   "postgres://alice:pa/ss@word@db/app",
+			want: "postgres://alice:xxxxx@db/app",
+		},
+		{
+			name: "an empty password is replaced",
+			in:   "postgres://alice:@db/app",
+			want: "postgres://alice:xxxxx@db/app",
+		},
+		{
+			name: "a password query parameter is replaced",
+			in:   "postgres://db/app?user=alice&password=s3cret&sslmode=disable",
+			want: "postgres://db/app?user=alice&password=xxxxx&sslmode=disable",
+		},
+		{
+			name: "an sslpassword query parameter is replaced",
+			in:   "postgres://db/app?sslpassword=s3cret",
+			want: "postgres://db/app?sslpassword=xxxxx",
+		},
+		{
+			name: "a password in a key=value connection string is replaced",
+			in:   "host=db user=alice password=s3cret dbname=app",
+			want: "host=db user=alice password=xxxxx dbname=app",
+		},
+		{
+			name: "a user without a password is kept",
+			in:   "postgres://alice@db/app",
+			want: "postgres://alice@db/app",
+		},
+		{
+			name: "a URL without user information is kept",
+			in:   "postgres://db:5432/app",
+			want: "postgres://db:5432/app",
+		},
+		{
+			name: "an at sign in the query is not taken for user information",
+			in:   "postgres://db/app?application_name=a:b@c",
+			want: "postgres://db/app?application_name=a:b@c",
+		},
+		{
+			name: "a sqlite URL is kept",
+			in:   "sqlite:data/app.db?_pragma=journal_mode(wal)",
+			want: "sqlite:data/app.db?_pragma=journal_mode(wal)",
+		},
+		{
+			name: "an empty URL stays empty",
+			in:   "",
+			want: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Redact(tt.in); got != tt.want {
+				t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseURL(t *testing.T) {
+	const settings = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	tests := []struct {
+		name string
+		in   string
+		want target
+	}{
+		{
+			name: "a postgres URL opens through pgx as it is",
+			in:   "postgres://alice:pw@db:5432/app?sslmode=disable",
+			want: target{dialect: "postgres", driver: "pgx", dsn: "postgres://alice:pw@db:5432/app?sslmode=disable"},
+		},
+		{
+			name: "a postgresql URL opens through pgx as it is",
+			in:   "postgresql://db/app",
+			want: target{dialect: "postgres", driver: "pgx", dsn: "postgresql://db/app"},
+		},
+		{
+			name: "the scheme is matched whatever its case",
+			in:   "Postgres://db/app",
+			want: target{dialect: "postgres", driver: "pgx", dsn: "Postgres://db/app"},
+		},
+		{
+			name: "a sqlite path gets a busy timeout and foreign keys",
+			in:   "sqlite:data/app.db",
+			want: target{dialect: "sqlite", driver: "sqlite", dsn: "data/app.db?" + settings},
+		},
+		{
+			name: "a sqlite URL with slashes names an absolute path",
+			in:   "sqlite:///var/lib/app.db",
+			want: target{dialect: "sqlite", driver: "sqlite", dsn: "/var/lib/app.db?" + settings},
+		},
+		{
+			name: "a sqlite query is kept before the settings",
+			in:   "sqlite:app.db?_pragma=journal_mode(wal)",
+			want: target{dialect: "sqlite", driver: "sqlite", dsn: "app.db?_pragma=journal_mode(wal)&" + settings},
+		},
+		{
+			name: "a busy timeout of the URL's own is not overridden",
+			in:   "sqlite:app.db?_pragma=busy_timeout(50)",
+			want: target{dialect: "sqlite", driver: "sqlite", dsn: "app.db?_pragma=busy_timeout(50)&_pragma=foreign_keys(1)"},
+		},
+		{
+			name: "a foreign-key setting of the URL's own is not overridden",
+			in:   "sqlite:app.db?_fk=0",
+			want: target{dialect: "sqlite", driver: "sqlite", dsn: "app.db?_fk=0&_pragma=busy_timeout(10000)"},
+		},
+		{
+			name: "a file URI is passed on whole, with the settings",
+			in:   "file:app.db?mode=rwc",
+			want: target{dialect: "sqlite", driver: "sqlite", dsn: "file:app.db?mode=rwc&" + settings},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseURL(tt.in)
+			if err != nil {
+				t.Fatalf("parseURL(%q): %v", tt.in, err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(target{})); diff != "" {
+				t.Errorf("parseURL(%q) (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func TestParseURLErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{
+			name: "an empty URL says how to name a database",
+			in:   "",
+			want: "no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., sqlite:PATH or file:PATH)",
+		},
+		{
+			name: "an unsupported scheme lists the accepted ones",
+			in:   "mysql://admin:s3cret@db/app",
+			want: `unsupported database URL scheme "mysql": use postgres://..., postgresql://..., sqlite:PATH or file:PATH`,
+		},
+		{
+			name: "a bare path asks for a scheme",
+			in:   "app.db",
+			want: `database URL "app.db" has no scheme: use postgres://..., postgresql://..., sqlite:PATH or file:PATH`,
+		},
+		{
+			name: "a sqlite URL without a path asks for one",
+			in:   "sqlite:?_fk=1",
+			want: `database URL "sqlite:?_fk=1" names no file: write sqlite:PATH, such as sqlite:app.db`,
+		},
+		{
+			name: "a sqlite query that does not parse is reported",
+			in:   "sqlite:app.db?_fk=%zz",
+			want: `database URL "sqlite:app.db?_fk=%zz": bad query: invalid URL escape "%zz"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseURL(tt.in)
+			if err == nil {
+				t.Fatalf("parseURL(%q) succeeded, want error %q", tt.in, tt.want)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("parseURL(%q) error:\n got %q\nwant %q", tt.in, err, tt.want)
+			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("parseURL(%q) error shows the password: %v", tt.in, err)
+			}
+		})
+	}
+}
+
+func TestParseURLWithoutDatabaseIsErrNoDatabase(t *testing.T) {
+	if _, err := parseURL(""); !errors.Is(err, errNoDatabase) {
+		t.Errorf("parseURL(\"\") = %v, want errNoDatabase", err)
+	}
+}
+
+func TestCheckDriver(t *testing.T) {
+	tests := []struct {
+		name       string
+		driver     string
+		registered []string
+		want       string
+	}{
+		{
+			name:       "a missing pgx driver names the import to add",
+			driver:     "pgx",
+			registered: []string{"sqlite"},
+			want:       `no "pgx" driver is registered: import _ "github.com/jackc/pgx/v5/stdlib" in this command`,
+		},
+		{
+			name:       "a missing sqlite driver names the import to add",
+			driver:     "sqlite",
+			registered: []string{"pgx", "sqlite3"},
+			want:       `no "sqlite" driver is registered: import _ "modernc.org/sqlite" in this command`,
+		},
+		{
+			name:       "a registered driver is no error",
+			driver:     "pgx",
+			registered: []string{"pgx", "sqlite"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := checkDriver(tt.driver, tt.registered)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.want {
+				t.Errorf("checkDriver(%q, %q) = %q, want %q", tt.driver, tt.registered, got, tt.want)
+			}
+		})
+	}
+}

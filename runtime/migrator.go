@@ -1,0 +1,127 @@
+package runtime
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/strata-go/strata/runtime/dialect"
+)
+
+// Migrator holds an app's migrations and applies them to databases.
+//
+// Generated migration files call [Migrator.Register] from their init
+// functions. Once registration is done, a Migrator is safe for concurrent
+// use, and any number of calls of [Migrator.Up], [Migrator.Down] and
+// [Migrator.Status] may run at once, on one database or many.
+type Migrator struct {
+	mu         sync.RWMutex
+	migrations []Migration // sorted by ID
+}
+
+// Result reports one migration that [Migrator.Up] applied or [Migrator.Down]
+// reverted.
+type Result struct {
+	ID string
+	// Down is true when the migration was reverted.
+	Down bool
+	// Duration is how long the migration took, from the start of its first
+	// statement to the commit of its transaction.
+	Duration time.Duration
+}
+
+// NewMigrator returns a Migrator without migrations.
+func NewMigrator() *Migrator { return &Migrator{} }
+
+// Register adds migrations to m. Generated migration files call it from
+// their init functions, in any order: m keeps its migrations sorted by ID.
+//
+// Register panics when a migration's ID is empty or already registered:
+// both are programming errors, best found when the app starts.
+func (m *Migrator) Register(ms ...Migration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, mig := range ms {
+		if mig.ID == "" {
+			panic("runtime: Register: a migration has an empty ID")
+		}
+		i, found := search(m.migrations, mig.ID)
+		if found {
+			panic(fmt.Sprintf("runtime: Register: migration %q is registered twice", mig.ID))
+		}
+		m.migrations = slices.Insert(m.migrations, i, mig)
+	}
+}
+
+// Migrations returns the registered migrations, sorted by ID. The slice is
+// the caller's to keep.
+func (m *Migrator) Migrations() []Migration {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return slices.Clone(m.migrations)
+}
+
+// run is what one call of Up, Down or Status works with: the migrations as
+// they were registered when it started and the options it was given.
+type run struct {
+	migrations []Migration
+	dialect    dialect.Dialect
+	log        *slog.Logger
+	ledger     ledger
+}
+
+// newRun applies opts and fills in the defaults, detecting the dialect from
+// db's driver unless an option set it.
+func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
+	if db == nil {
+		return nil, errors.New("runtime: the *sql.DB is nil")
+	}
+	var c config
+	for _, o := range opts {
+		if o == nil {
+			return nil, fmt.Errorf("runtime: %w: nil Option", ErrInvalidOption)
+		}
+		if err := o.apply(&c); err != nil {
+			return nil, err
+		}
+	}
+	if c.dialect == nil {
+		d, err := DialectFor(db)
+		if err != nil {
+			return nil, err
+		}
+		c.dialect = d
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	if c.ledger == "" {
+		c.ledger = DefaultLedgerTable
+	}
+	return &run{
+		migrations: m.Migrations(),
+		dialect:    c.dialect,
+		log:        c.logger,
+		ledger:     ledger{dialect: c.dialect, table: c.ledger},
+	}, nil
+}
+
+// indexOf returns the position in ms, sorted by ID, of the migration with
+// the given ID, or -1.
+func indexOf(ms []Migration, id string) int {
+	if i, found := search(ms, id); found {
+		return i
+	}
+	return -1
+}
+
+// search returns where in ms, sorted by ID, the migration with the given ID
+// is or would be, and whether it is there.
+func search(ms []Migration, id string) (int, bool) {
+	return slices.BinarySearchFunc(ms, id, func(m Migration, id string) int { return strings.Compare(m.ID, id) })
+}

@@ -1,0 +1,35 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// replayer rebuilds in memory the schema that the first migrations leave
+// behind, by applying their Up operations to an empty schema. It moves
+// forward incrementally, which is how Up asks for schemas, and starts over
+// when asked for an earlier one.
+type replayer struct {
+	migrations []Migration // sorted by ID
+	n          int         // how many migrations s holds
+	s          *schema.Schema
+}
+
+// after returns the schema after the Up operations of the first n
+// migrations. The caller must not change it; it is valid until the next
+// call.
+func (rp *replayer) after(n int) (*schema.Schema, error) {
+	if rp.s == nil || n < rp.n {
+		rp.s, rp.n = &schema.Schema{}, 0
+	}
+	for rp.n < n {
+		mig := rp.migrations[rp.n]
+		if err := rp.s.ApplyAll(mig.Up); err != nil {
+			rp.s = nil // ApplyAll left it half changed
+			return nil, fmt.Errorf("replay migration %s: %w", mig.ID, err)
+		}
+		rp.n++
+	}
+	return rp.s, nil
+}
