@@ -15,9 +15,31 @@
 // schemas always give the same plan.
 //
 // This version plans tables, columns, indexes, unique constraints, foreign
-// keys and enum types being created or dropped. A change to something that
-// exists on both sides (a column's type, a primary key, an enum's values)
-// comes back as an [UnsupportedError] listing every such change.
+// keys and enum types being created or dropped. Tables, columns, indexes
+// and constraints are matched by name; one whose definition changed under
+// its name is dropped, then created again. A change to something that
+// exists on both sides and cannot be dropped and created (a column's type,
+// a primary key, an enum's values, a check) comes back as an
+// [UnsupportedError] listing every such change. Renames are not planned
+// yet: a table or column that looks renamed gets a warning.
+//
+// The Up runs in seven steps, each sorted by table and name:
+//
+//  1. CreateEnum for the enum types new columns need.
+//  2. DropForeignKey, DropIndex, DropUnique of kept tables for what goes
+//     away or changes, and for foreign keys that may depend on a key that
+//     goes away.
+//  3. DropTable, referencing tables first; a cycle among them loses one
+//     foreign key first.
+//  4. CreateTable, referenced tables first; a foreign key that closes a
+//     cycle is added once all are created.
+//  5. DropColumn, then AddColumn (in the model's order).
+//  6. CreateIndex, AddUnique, AddForeignKey on kept tables, and the foreign
+//     keys of new tables that reference a key step 5 or 6 makes.
+//  7. DropEnum for the enum types no column uses any more.
+//
+// The Down is the inverse of each Up operation, computed from the schema
+// just before it, in reverse order.
 package diff
 
 import (

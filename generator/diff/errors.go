@@ -6,7 +6,9 @@ import "strings"
 //
 // Each entry names what changes and how, such as
 // "users.email: type changes from text to varchar(320)". [Compare] returns
-// one error listing every such change between the two schemas, sorted.
+// one error listing every such change between the two schemas: those of
+// enum types first, then those of each table in name order, its primary
+// key, its columns in order, then its checks.
 type UnsupportedError struct{ Changes []string }
 
 // Error lists the changes, one per line after the first.

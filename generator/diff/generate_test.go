@@ -97,7 +97,7 @@ func randomColumn(rng *rand.Rand, name string, kind schema.Kind) [2]schema.Colum
 	case 1:
 		v.Default = defaults[1]
 	case 2:
-		v.Type = schema.Type{Kind: Text, Size: 10}
+		v.Type, v.Default = schema.Type{Kind: Text, Size: 10}, ""
 	default:
 		v.AutoNow = !v.AutoNow
 	}
@@ -189,7 +189,7 @@ func (ct *catTable) build(rng *rand.Rand) schema.Table {
 		case 2:
 			t.Indexes = append(t.Indexes, schema.Index{Name: ct.name + "_code_uidx", Columns: code, Unique: true})
 		}
-		if rng.Float64() < 0.01 {
+		if rng.Float64() < 0.01 && !t.Column("code").Nullable {
 			t.PrimaryKey = []string{"id", "code"}
 		}
 	}

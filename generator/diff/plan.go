@@ -138,9 +138,8 @@ func (p *planner) dropConstraints() []step {
 }
 
 // rebuiltForeignKeys returns the foreign keys of kept table d that stay as
-// they are but must be dropped and added again, because the key of a kept
-// table they reference goes away and comes back under another name or
-// definition.
+// they are but must be dropped and added again around a key they may
+// depend on going away (see [planner.losesKey]).
 func (p *planner) rebuiltForeignKeys(d tableDiff) []schema.ForeignKey {
 	var fks []schema.ForeignKey
 	for _, fk := range d.old.ForeignKeys {
@@ -151,19 +150,27 @@ func (p *planner) rebuiltForeignKeys(d tableDiff) []schema.ForeignKey {
 	return fks
 }
 
-// losesKey reports whether fk, of the old schema, references a kept table
-// whose unique constraint or index over the referenced columns goes away
-// before the tables and columns change, so that fk must go first.
+// losesKey reports whether fk, of the old schema, references columns of a
+// kept table over which a unique constraint or unique index goes away
+// before the tables and columns change. The database may have tied fk to
+// that key (PostgreSQL ties a foreign key to the first matching key it
+// finds) and then refuses to drop it, so fk must go first.
 func (p *planner) losesKey(fk schema.ForeignKey) bool {
 	o, n := p.old.Table(fk.RefTable), p.new.Table(fk.RefTable)
-	if o == nil || n == nil || sameSet(o.PrimaryKey, fk.RefColumns) {
+	if o == nil || n == nil {
 		return false
 	}
-	hadKey := slices.ContainsFunc(o.Uniques, func(u schema.Unique) bool { return sameSet(u.Columns, fk.RefColumns) }) ||
-		slices.ContainsFunc(o.Indexes, func(ix schema.Index) bool {
-			return ix.Unique && ix.Where == "" && sameSet(ix.Columns, fk.RefColumns)
-		})
-	return hadKey && !p.keyBeforeColumnChanges(fk.RefTable, fk.RefColumns)
+	for _, u := range o.Uniques {
+		if other := n.Unique(u.Name); sameSet(u.Columns, fk.RefColumns) && (other == nil || !slices.Equal(u.Columns, other.Columns)) {
+			return true
+		}
+	}
+	for _, ix := range o.Indexes {
+		if other := n.Index(ix.Name); ix.Unique && ix.Where == "" && sameSet(ix.Columns, fk.RefColumns) && (other == nil || !sameIndex(ix, *other)) {
+			return true
+		}
+	}
+	return false
 }
 
 // dropTables drops the tables only the old schema has, each before the
@@ -365,11 +372,13 @@ func (p *planner) usesAdded(table string, columns []string) bool {
 	return slices.ContainsFunc(columns, func(c string) bool { return o.Column(c) == nil })
 }
 
-// sameSet reports whether a and b hold the same names, in any order.
+// sameSet reports whether a and b hold the same names, in any order, and
+// some.
 func sameSet(a, b []string) bool {
 	return len(a) == len(b) && len(a) > 0 && !slices.ContainsFunc(a, func(s string) bool { return !slices.Contains(b, s) })
 }
 
+// cmpNames orders by table, then by name.
 func cmpNames(table1, name1, table2, name2 string) int {
 	return cmp.Or(strings.Compare(table1, table2), strings.Compare(name1, name2))
 }

@@ -66,14 +66,15 @@ func TestCompareRandomSchemas(t *testing.T) {
 
 // checkPlan checks everything a plan from a to b promises.
 func checkPlan(a, b *schema.Schema, plan *Plan, fail func(string, ...any)) {
-	s := a.Clone()
-	if err := applyStrict(s, plan.Ops()); err != nil {
+	db := newStrictDB(a.Clone())
+	s := db.s
+	if err := db.apply(plan.Ops()); err != nil {
 		fail("Up: %v\nUp: %v", err, plan.Ops())
 	}
 	if !sameSchema(s, b) {
 		fail("Up does not produce the new schema (-want +got):\n%s", cmp.Diff(comparableForm(b), comparableForm(s)))
 	}
-	if err := applyStrict(s, plan.Down); err != nil {
+	if err := db.apply(plan.Down); err != nil {
 		fail("Down: %v\nUp: %v\nDown: %v", err, plan.Ops(), plan.Down)
 	}
 	if !sameSchema(s, a) {
@@ -103,17 +104,88 @@ func checkPlan(a, b *schema.Schema, plan *Plan, fail func(string, ...any)) {
 	}
 }
 
-// applyStrict applies ops to s like [schema.Schema.ApplyAll], and also
-// enforces what PostgreSQL enforces and Apply does not: foreign keys
+// strictDB is a schema replayed under the rules of a real database, which
+// are stricter than those of [schema.Operation.Apply]: foreign keys
 // reference existing tables through a key, nothing referenced is dropped,
-// enum types exist before their columns, index names are free.
-func applyStrict(s *schema.Schema, ops []schema.Operation) error {
+// enum types exist before their columns, index names are free. It also
+// remembers the order keys and foreign keys were created in, since
+// PostgreSQL ties a foreign key to one of the keys over its referenced
+// columns that exist when it is created, and then refuses to drop that key.
+type strictDB struct {
+	s       *schema.Schema
+	seq     int
+	created map[string]int // "key name" or "fk table.name" -> when; 0 for what s held at first
+}
+
+func newStrictDB(s *schema.Schema) *strictDB {
+	return &strictDB{s: s, created: map[string]int{}}
+}
+
+// apply applies ops in order, or returns the error of the first that breaks
+// a rule.
+func (db *strictDB) apply(ops []schema.Operation) error {
 	for i, op := range ops {
-		if err := strictCheck(s, op); err != nil {
+		err := strictCheck(db.s, op)
+		if err == nil {
+			err = db.checkKeyDrop(op)
+		}
+		if err == nil {
+			err = op.Apply(db.s)
+		}
+		if err != nil {
 			return fmt.Errorf("operation %d (%s): %w", i+1, op, err)
 		}
-		if err := op.Apply(s); err != nil {
-			return fmt.Errorf("operation %d (%s): %w", i+1, op, err)
+		db.record(op)
+	}
+	return nil
+}
+
+// record notes when op created keys or foreign keys.
+func (db *strictDB) record(op schema.Operation) {
+	db.seq++
+	switch op := op.(type) {
+	case schema.CreateTable:
+		for _, ix := range op.Table.Indexes {
+			db.created["key "+ix.Name] = db.seq
+		}
+		for _, u := range op.Table.Uniques {
+			db.created["key "+u.Name] = db.seq
+		}
+		for _, fk := range op.Table.ForeignKeys {
+			db.created["fk "+op.Table.Name+"."+fk.Name] = db.seq
+		}
+	case schema.CreateIndex:
+		db.created["key "+op.Index.Name] = db.seq
+	case schema.AddUnique:
+		db.created["key "+op.Unique.Name] = db.seq
+	case schema.AddForeignKey:
+		db.created["fk "+op.Table+"."+op.ForeignKey.Name] = db.seq
+	}
+}
+
+// checkKeyDrop refuses to drop a key that a foreign key created after it,
+// over the same columns, may depend on.
+func (db *strictDB) checkKeyDrop(op schema.Operation) error {
+	var table, name string
+	var columns []string
+	switch op := op.(type) {
+	case schema.DropUnique:
+		if t := db.s.Table(op.Table); t != nil && t.Unique(op.Name) != nil {
+			table, name, columns = op.Table, op.Name, t.Unique(op.Name).Columns
+		}
+	case schema.DropIndex:
+		if t := db.s.Table(op.Table); t != nil && t.Index(op.Name) != nil && t.Index(op.Name).Unique && t.Index(op.Name).Where == "" {
+			table, name, columns = op.Table, op.Name, t.Index(op.Name).Columns
+		}
+	}
+	if table == "" {
+		return nil
+	}
+	for _, t := range db.s.Tables {
+		for _, fk := range t.ForeignKeys {
+			if fk.RefTable == table && sameSet(fk.RefColumns, columns) && db.created["fk "+t.Name+"."+fk.Name] >= db.created["key "+name] {
+				return fmt.Errorf("foreign key %s of %s may depend on it", fk.Name, t.Name)
+			}
 		}
 	}
 	return nil
@@ -159,28 +231,8 @@ func strictCheck(s *schema.Schema, op schema.Operation) error {
 		return referenced(s, op.Name, func(owner string, _ schema.ForeignKey) bool { return owner != op.Name })
 	case schema.DropColumn:
 		return referenced(s, op.Table, func(_ string, fk schema.ForeignKey) bool { return slices.Contains(fk.RefColumns, op.Column) })
-	case schema.DropIndex, schema.DropUnique:
-		after := s.Clone()
-		if err := op.Apply(after); err != nil {
-			return err
-		}
-		table := tableOfDrop(op)
-		for _, t := range after.Tables {
-			for _, fk := range t.ForeignKeys {
-				if fk.RefTable == table && !keyed(after.Table(table), fk.RefColumns) {
-					return fmt.Errorf("foreign key %s of %s depends on it", fk.Name, t.Name)
-				}
-			}
-		}
 	}
 	return nil
-}
-
-func tableOfDrop(op schema.Operation) string {
-	if d, ok := op.(schema.DropIndex); ok {
-		return d.Table
-	}
-	return op.(schema.DropUnique).Table
 }
 
 // referenced reports an error when a foreign key that refers to table, and

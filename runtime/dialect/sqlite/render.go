@@ -83,6 +83,9 @@ type renderer struct {
 	// lingering maps a table to the foreign keys that state no longer has
 	// but the database still does, their drop deferred to DropTable.
 	lingering map[string][]schema.ForeignKey
+	// deferring is set once the migration has deferred its foreign-key
+	// checks to commit; see the DropTable case of statements.
+	deferring bool
 }
 
 func newRenderer(before *schema.Schema, ops []schema.Operation) *renderer {
@@ -179,7 +182,17 @@ func (r *renderer) statements(i int, op schema.Operation, next *schema.Schema) (
 		return r.createTable(next.Table(op.Table.Name), r.folds[i])
 	case schema.DropTable:
 		delete(r.lingering, op.Name)
-		return []string{"DROP TABLE " + quoteIdent(op.Name)}, nil
+		drop := "DROP TABLE " + quoteIdent(op.Name)
+		if r.deferring {
+			return []string{drop}, nil
+		}
+		// DROP TABLE deletes the table's rows first, and with foreign keys
+		// enforced that fails while rows of a table dropped later in the
+		// migration still reference them (a cycle has no order that
+		// works). Deferred to commit, the checks see the tables gone. The
+		// pragma lasts until the end of the migration's transaction.
+		r.deferring = true
+		return []string{"PRAGMA defer_foreign_keys = ON", drop}, nil
 	case schema.AddColumn:
 		return r.addColumn(op)
 	case schema.DropColumn:

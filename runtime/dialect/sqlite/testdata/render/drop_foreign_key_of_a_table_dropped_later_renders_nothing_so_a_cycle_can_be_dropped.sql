@@ -2,6 +2,7 @@
 -- (nothing to run on SQLite)
 
 -- operation 2: drop table books
+PRAGMA defer_foreign_keys = ON;
 DROP TABLE "books";
 
 -- operation 3: drop table authors
