@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/strata-go/strata/runtime/schema"
 )
@@ -31,6 +32,36 @@ func (l *loader) checkTables() {
 	}
 	l.checkTableRenames(tables)
 	l.checkNames(tables)
+	for _, m := range l.models {
+		l.checkUniqueKeys(m)
+	}
+}
+
+// checkUniqueKeys refuses two unique constraints, or a unique constraint
+// and the primary key, over the same columns: PostgreSQL keeps only one of
+// them, so the model and the database would disagree.
+func (l *loader) checkUniqueKeys(m *model) {
+	seen := map[string]string{}
+	if len(m.table.PrimaryKey) > 0 {
+		seen[strings.Join(m.table.PrimaryKey, ",")] = "the primary key"
+	}
+	for _, u := range m.table.Uniques {
+		key := strings.Join(u.Columns, ",")
+		first, dup := seen[key]
+		if !dup {
+			seen[key] = "unique constraint " + u.Name
+			continue
+		}
+		pos, field := m.pos, ""
+		for _, n := range m.names {
+			if n.name == u.Name {
+				pos, field = n.pos, n.field
+				break
+			}
+		}
+		l.errorf(pos, m.goName, field, "unique constraint %s is over the same columns (%s) as %s: keep one of them",
+			u.Name, strings.Join(u.Columns, ", "), first)
+	}
 }
 
 // resolveFK checks that ref names a key column of a model with the type of
