@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/strata-go/strata/internal/sqltext"
 	"github.com/strata-go/strata/runtime/schema"
 )
 
@@ -136,5 +137,5 @@ func quoteSQL(v string) string {
 // isParenthesized reports whether v is one parenthesized expression: its
 // first parenthesis closes at its end.
 func isParenthesized(v string) bool {
-	return v != "" && v[0] == '(' && closingParen(v, 0) == len(v)-1
+	return v != "" && v[0] == '(' && sqltext.ClosingParen(v, 0) == len(v)-1
 }

@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"strconv"
 	"strings"
+
+	"github.com/strata-go/strata/internal/sqltext"
 )
 
 // directivePrefix starts every strata directive, following Go's
@@ -79,7 +81,7 @@ func splitArgs(s string) ([]dirArg, int, string) {
 		case ' ', '\t':
 			i++
 		case '(':
-			end := closingParen(s, i)
+			end := sqltext.ClosingParen(s, i)
 			if end < 0 {
 				return nil, i, "unclosed parenthesis"
 			}
@@ -106,31 +108,6 @@ func splitArgs(s string) ([]dirArg, int, string) {
 		}
 	}
 	return args, 0, ""
-}
-
-// closingParen returns the index of the parenthesis that closes the one at
-// s[open], skipping quoted text, or -1.
-func closingParen(s string, open int) int {
-	depth := 0
-	var quote byte
-	for i := open; i < len(s); i++ {
-		switch c := s[i]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
 }
 
 // closingQuote returns the index of the quote that ends the Go string

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/strata-go/strata/internal/sqltext"
 	"github.com/strata-go/strata/runtime/schema"
 )
 
@@ -504,33 +505,8 @@ func checkExpr(def string) string {
 // pairs as there are.
 func unwrapParens(expr string) string {
 	expr = strings.TrimSpace(expr)
-	for strings.HasPrefix(expr, "(") && closingParen(expr) == len(expr)-1 {
+	for strings.HasPrefix(expr, "(") && sqltext.ClosingParen(expr, 0) == len(expr)-1 {
 		expr = strings.TrimSpace(expr[1 : len(expr)-1])
 	}
 	return expr
-}
-
-// closingParen returns the index of the parenthesis that closes the one
-// expr starts with, skipping quoted text, or -1.
-func closingParen(expr string) int {
-	depth := 0
-	var quote byte
-	for i := 0; i < len(expr); i++ {
-		switch c := expr[i]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
 }
