@@ -21,6 +21,11 @@ import (
 // a foreign key without its target, fails with an error naming the
 // operation. A nil before is the empty schema.
 //
+// Changes to what exists keep its rows: a rename is a RENAME (a table's
+// primary key, named {table}_pkey, is renamed with it), and a
+// [schema.AlterColumn] compares the column as the operations before it
+// left it with its new definition and alters only what differs.
+//
 // The output is deterministic: a table's constraints and indexes come in the
 // order of their names, whatever the order of the operation's fields.
 func (Dialect) Render(before *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
@@ -57,6 +62,10 @@ func renderOp(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
 	if op == nil {
 		return nil, errors.New("no operation")
 	}
+	if alter, ok := op.(schema.AlterColumn); ok {
+		// Rendering it needs the column as it was, which Apply replaces.
+		return alterColumn(s, alter)
+	}
 	if err := op.Apply(s); err != nil {
 		return nil, err
 	}
@@ -86,6 +95,19 @@ func renderOp(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
 		return stepsUnless(checkEnum(op.Enum), createEnum(op.Enum))
 	case schema.DropEnum:
 		return stepsUnless(nil, "DROP TYPE "+quote(op.Name))
+	case schema.RenameTable:
+		return renameTable(s, op)
+	case schema.RenameColumn:
+		return renameColumn(s, op)
+	case schema.RenameIndex:
+		return stepsUnless(checkRenameIndex(s, op.To), "ALTER INDEX "+quote(op.From)+" RENAME TO "+quote(op.To))
+	case schema.RenameConstraint:
+		return stepsUnless(checkConstraintName(s, s.Table(op.Table), op.To),
+			alterTable(op.Table, "RENAME CONSTRAINT "+quote(op.From)+" TO "+quote(op.To)))
+	case schema.AddCheck:
+		return stepsUnless(checkConstraintName(s, s.Table(op.Table), op.Check.Name), alterTable(op.Table, "ADD "+checkConstraint(op.Check)))
+	case schema.DropCheck:
+		return stepsUnless(nil, alterTable(op.Table, "DROP CONSTRAINT "+quote(op.Name)))
 	case schema.RunSQL:
 		if sql := op.For(name); strings.TrimSpace(sql) != "" {
 			return stepsUnless(nil, sql)
@@ -157,7 +179,7 @@ func createTable(s *schema.Schema, t *schema.Table) ([]dialect.Step, error) {
 		lines = append(lines, uniqueConstraint(u))
 	}
 	for _, c := range t.Checks {
-		lines = append(lines, "CONSTRAINT "+quote(c.Name)+" CHECK ("+c.Expr+")")
+		lines = append(lines, checkConstraint(c))
 	}
 	for _, fk := range t.ForeignKeys {
 		lines = append(lines, foreignKeyConstraint(fk))
@@ -222,6 +244,10 @@ func createIndex(table string, ix schema.Index) string {
 
 func uniqueConstraint(u schema.Unique) string {
 	return "CONSTRAINT " + quote(u.Name) + " UNIQUE " + quoteList(u.Columns)
+}
+
+func checkConstraint(c schema.Check) string {
+	return "CONSTRAINT " + quote(c.Name) + " CHECK (" + c.Expr + ")"
 }
 
 func foreignKeyConstraint(fk schema.ForeignKey) string {

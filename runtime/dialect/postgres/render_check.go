@@ -248,18 +248,26 @@ func checkReferences(s *schema.Schema, table string) error {
 // on the table names the dropped column: PostgreSQL would silently drop
 // them with it.
 func checkDropColumn(s *schema.Schema, op schema.DropColumn) error {
-	t := s.Table(op.Table)
+	if user := textUser(s.Table(op.Table), op.Column); user != "" {
+		return fmt.Errorf("column %s.%s is still used by %s", op.Table, op.Column, user)
+	}
+	return checkReferences(s, op.Table)
+}
+
+// textUser names a check constraint or index predicate of t whose SQL
+// names column, or returns "".
+func textUser(t *schema.Table, column string) string {
 	for _, c := range t.Checks {
-		if mentions(c.Expr, op.Column) {
-			return fmt.Errorf("column %s.%s is still used by check %s", op.Table, op.Column, c.Name)
+		if mentions(c.Expr, column) {
+			return "check " + c.Name
 		}
 	}
 	for _, ix := range t.Indexes {
-		if mentions(ix.Where, op.Column) {
-			return fmt.Errorf("column %s.%s is still used by the predicate of index %s", op.Table, op.Column, ix.Name)
+		if mentions(ix.Where, column) {
+			return "the predicate of index " + ix.Name
 		}
 	}
-	return checkReferences(s, op.Table)
+	return ""
 }
 
 // mentions reports whether the SQL expression expr names column, either
@@ -322,4 +330,88 @@ func hasColumns(t *schema.Table, names []string) error {
 		}
 	}
 	return nil
+}
+
+// checkRenameTable checks the names t takes by its rename: PostgreSQL gives
+// each table a row type of its name, so no enum may have it, and the table
+// and its primary key take names in the namespace of relations.
+func checkRenameTable(s *schema.Schema, t *schema.Table) error {
+	if err := checkName("table", t.Name); err != nil {
+		return err
+	}
+	if s.Enum(t.Name) != nil {
+		return fmt.Errorf("name %s is taken by an enum type, and a table's row type takes its name", t.Name)
+	}
+	if err := checkRelationName(s, t.Name); err != nil {
+		return err
+	}
+	if len(t.PrimaryKey) > 0 {
+		return checkRelationName(s, primaryKeyName(t.Name))
+	}
+	return nil
+}
+
+// checkRenameColumn refuses a rename while a check or index predicate
+// names the column: PostgreSQL would rewrite that SQL to the new name, and
+// the schema, which holds it as text, would not.
+func checkRenameColumn(s *schema.Schema, op schema.RenameColumn) error {
+	if err := checkName("column of "+op.Table, op.To); err != nil {
+		return err
+	}
+	if user := textUser(s.Table(op.Table), op.From); user != "" {
+		return fmt.Errorf("column %s.%s is used by %s, whose SQL strata does not rewrite: drop it before the rename and add it back after, naming %s",
+			op.Table, op.From, user, op.To)
+	}
+	return nil
+}
+
+func checkRenameIndex(s *schema.Schema, to string) error {
+	if err := checkName("index", to); err != nil {
+		return err
+	}
+	return checkRelationName(s, to)
+}
+
+// checkConstraintName checks the name of a constraint t has just taken:
+// PostgreSQL keeps the names of a table's constraints in one namespace,
+// and a unique constraint's name is also that of its index.
+func checkConstraintName(s *schema.Schema, t *schema.Table, name string) error {
+	if err := checkName("constraint", name); err != nil {
+		return err
+	}
+	uses := 0
+	if len(t.PrimaryKey) > 0 && primaryKeyName(t.Name) == name {
+		uses++
+	}
+	for _, u := range t.Uniques {
+		if u.Name == name {
+			uses++
+		}
+	}
+	for _, fk := range t.ForeignKeys {
+		if fk.Name == name {
+			uses++
+		}
+	}
+	for _, c := range t.Checks {
+		if c.Name == name {
+			uses++
+		}
+	}
+	if uses > 1 {
+		return fmt.Errorf("name %s is taken by another constraint of table %s", name, t.Name)
+	}
+	if t.Unique(name) != nil {
+		return checkRelationName(s, name)
+	}
+	return nil
+}
+
+// checkAlterColumn checks the column op leaves, and the primary key, which
+// it must not make nullable.
+func checkAlterColumn(s *schema.Schema, op schema.AlterColumn) error {
+	if err := checkColumn(s, op.Table, op.Column); err != nil {
+		return err
+	}
+	return checkPrimaryKey(s.Table(op.Table))
 }

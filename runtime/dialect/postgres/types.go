@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -170,4 +171,55 @@ func resolveAlias(text string) string {
 		return head + params + " with" + zone + array
 	}
 	return alias + params + array
+}
+
+// castGroups gathers the types, by the base name format_type prints, that
+// PostgreSQL converts between by itself in an assignment: numbers, bit
+// strings, JSON, and dates and timestamps.
+var castGroups = map[string]string{
+	"smallint":                    "number",
+	"integer":                     "number",
+	"bigint":                      "number",
+	"real":                        "number",
+	"double precision":            "number",
+	"numeric":                     "number",
+	"bit":                         "bit",
+	"bit varying":                 "bit",
+	"json":                        "json",
+	"jsonb":                       "json",
+	"date":                        "time",
+	"timestamp without time zone": "time",
+	"timestamp with time zone":    "time",
+}
+
+// stringTypes are the base names of the string types, to which PostgreSQL
+// converts any value in an assignment.
+var stringTypes = map[string]bool{
+	"text":              true,
+	"character varying": true,
+	"character":         true,
+	"bpchar":            true,
+	"name":              true,
+}
+
+// typeParams matches the parameters of a type, as in numeric(10,2) or
+// timestamp(3) with time zone.
+var typeParams = regexp.MustCompile(`\([^)]*\)`)
+
+// castsByAssignment reports whether PostgreSQL converts a column of SQL type
+// from to SQL type to by itself, as ALTER COLUMN ... TYPE does without a
+// USING clause: to a string type from anything, and within one of
+// [castGroups], element by element between arrays.
+func castsByAssignment(from, to string) bool {
+	from, to = canonicalType(from), canonicalType(to)
+	if stringTypes[typeParams.ReplaceAllString(to, "")] {
+		return true
+	}
+	fromElem, fromArray := strings.CutSuffix(from, "[]")
+	toElem, toArray := strings.CutSuffix(to, "[]")
+	if fromArray || toArray {
+		return fromArray && toArray && castsByAssignment(fromElem, toElem)
+	}
+	group := castGroups[typeParams.ReplaceAllString(from, "")]
+	return group != "" && group == castGroups[typeParams.ReplaceAllString(to, "")]
 }

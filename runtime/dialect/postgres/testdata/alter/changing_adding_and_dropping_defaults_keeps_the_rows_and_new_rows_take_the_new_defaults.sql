@@ -1,0 +1,22 @@
+-- up
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" SET DEFAULT 'new';
+
+-- operation 2: alter column items.note
+ALTER TABLE "items" ALTER COLUMN "note" SET DEFAULT 'n/a';
+
+-- operation 3: alter column items.qty
+ALTER TABLE "items" ALTER COLUMN "qty" DROP DEFAULT;
+
+-- down
+
+-- operation 1: alter column items.qty
+ALTER TABLE "items" ALTER COLUMN "qty" SET DEFAULT 0;
+
+-- operation 2: alter column items.note
+ALTER TABLE "items" ALTER COLUMN "note" DROP DEFAULT;
+
+-- operation 3: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" SET DEFAULT 'active';
+

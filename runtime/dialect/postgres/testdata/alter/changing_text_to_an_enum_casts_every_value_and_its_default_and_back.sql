@@ -1,0 +1,22 @@
+-- up
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" DROP DEFAULT;
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" TYPE "status" USING "state"::"status";
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" SET DEFAULT 'active';
+
+-- down
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" DROP DEFAULT;
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" TYPE TEXT;
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" SET DEFAULT 'active';
+

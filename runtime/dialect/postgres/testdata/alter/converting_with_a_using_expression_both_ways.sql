@@ -1,0 +1,22 @@
+-- up
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" DROP DEFAULT;
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" TYPE BOOLEAN USING "state" = 'active';
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" SET DEFAULT true;
+
+-- down
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" DROP DEFAULT;
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" TYPE TEXT USING CASE WHEN "state" THEN 'active' ELSE 'banned' END;
+
+-- operation 1: alter column items.state
+ALTER TABLE "items" ALTER COLUMN "state" SET DEFAULT 'active';
+

@@ -1,0 +1,28 @@
+-- up
+
+-- operation 1: alter column items.note
+UPDATE "items" SET "note" = '(none)' WHERE "note" IS NULL;
+
+-- operation 1: alter column items.note
+ALTER TABLE "items" ALTER COLUMN "note" SET NOT NULL;
+
+-- operation 2: alter column items.price
+ALTER TABLE "items" ALTER COLUMN "price" SET DEFAULT 0;
+
+-- operation 2: alter column items.price
+UPDATE "items" SET "price" = -1 WHERE "price" IS NULL;
+
+-- operation 2: alter column items.price
+ALTER TABLE "items" ALTER COLUMN "price" SET NOT NULL;
+
+-- down
+
+-- operation 1: alter column items.price
+ALTER TABLE "items" ALTER COLUMN "price" DROP DEFAULT;
+
+-- operation 1: alter column items.price
+ALTER TABLE "items" ALTER COLUMN "price" DROP NOT NULL;
+
+-- operation 2: alter column items.note
+ALTER TABLE "items" ALTER COLUMN "note" DROP NOT NULL;
+
