@@ -9,12 +9,31 @@
 // that what ran is what the models say.
 //
 // SQLite has fewer ALTER TABLE forms than the schema model has operations.
-// This package renders the ones SQLite can do in place and returns an error
-// naming the operation for the others (adding or dropping a foreign key on an
-// existing table, adding a column whose default is not a constant): those
-// need a table rebuild. The package imports the standard library and
-// strata's runtime packages only; the app registers its SQLite driver
-// (modernc.org/sqlite, driver name "sqlite") itself.
+// Render does in place what SQLite's ALTER TABLE can do, and rebuilds the
+// table for the rest (a column's type, nullability or default, checks,
+// foreign keys of an existing table), following SQLite's own procedure:
+// create the table anew under a temporary name, copy the rows with their
+// row ids, drop the old table, rename the new one, and create its indexes
+// and triggers again. Several operations on one table in a row share one
+// rebuild.
+//
+// Dropping the old table must neither delete the rows that reference it
+// through an ON DELETE CASCADE foreign key nor fail, so foreign keys are not
+// enforced while strata migrates: [Dialect.Lock], which the runtime calls
+// once per run before any transaction, turns enforcement off on its
+// connection and its unlock turns it back on (SQLite ignores the setting
+// inside a transaction). A rebuild refuses to run on a connection that
+// enforces foreign keys ([ErrEnforcementOn]). Instead of enforcement, each
+// migration that may have broken a foreign key ends with a check of the
+// tables concerned (PRAGMA foreign_key_check) that fails the migration,
+// listing the rows, so that the runtime rolls it back
+// ([ErrForeignKeyViolation]). Hand-written steps (RunSQL, RunGo) run without
+// enforcement too: their deletes do not cascade, and the check after them
+// catches the rows they leave dangling.
+//
+// The package imports the standard library and strata's runtime packages
+// only; the app registers its SQLite driver (modernc.org/sqlite, driver
+// name "sqlite") itself.
 package sqlite
 
 import "strings"

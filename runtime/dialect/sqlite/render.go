@@ -9,19 +9,10 @@ import (
 	"github.com/strata-go/strata/runtime/schema"
 )
 
-// ErrNeedsRebuild is wrapped by the errors of [Dialect.Render] for an
-// operation that SQLite cannot carry out in place: adding or dropping a
-// foreign key on an existing table, adding a column whose default is not a
-// constant, dropping a column a CHECK constraint uses. Such changes need the
-// table rebuilt (created anew, copied, swapped), which strata does not do
-// yet.
-var ErrNeedsRebuild = errors.New("it needs a table rebuild, which strata does not do on SQLite yet")
-
-// Render turns the operations of one migration into SQLite statements, one
-// per [dialect.Step], in order. before is the schema before the first
-// operation; Render leaves it as it is and renders each operation against
-// its own copy, replayed up to that operation. A nil before is the empty
-// schema.
+// Render turns the operations of one migration into SQLite statements and
+// Go steps, in order. before is the schema before the first operation;
+// Render leaves it as it is and renders each operation against its own
+// copy, replayed up to that operation. A nil before is the empty schema.
 //
 // Besides what [dialect.Dialect.Render] asks of every dialect, on SQLite:
 //
@@ -35,34 +26,77 @@ var ErrNeedsRebuild = errors.New("it needs a table rebuild, which strata does no
 //     ...; the comment is how [Inspect] tells it from a unique index, and
 //     SQLite keeps it in the stored statement.
 //   - Foreign keys are declared in CREATE TABLE. An AddForeignKey on a
-//     table created earlier in the same list is declared in that CREATE
-//     TABLE (which is how a cycle of foreign keys is created: SQLite
-//     accepts a reference to a table that does not exist yet). A
-//     DropForeignKey on a table that a later operation drops renders
-//     nothing. Any other AddForeignKey or DropForeignKey is an error
-//     wrapping [ErrNeedsRebuild].
-//   - AddColumn refuses what SQLite's ADD COLUMN cannot do to a table that
-//     has rows: an identity column, a NOT NULL column without a non-NULL
-//     default, a default that is not a constant (CURRENT_TIMESTAMP, an
-//     expression). DropColumn refuses a column a CHECK, a partial index's
-//     WHERE or a foreign key (of this table or another) still uses, and the
-//     last column of a table.
+//     table created earlier in the same list, and not changed since, is
+//     declared in that CREATE TABLE (which is how a cycle of foreign keys
+//     is created: SQLite accepts a reference to a table that does not
+//     exist yet). A DropForeignKey on a table that a later operation drops
+//     renders nothing.
+//   - RenameTable and RenameColumn are ALTER TABLE ... RENAME; SQLite
+//     points the foreign keys of other tables at the new names. RenameIndex,
+//     and RenameConstraint of a unique constraint, drop the index and create
+//     it again under its new name: SQLite cannot rename an index.
+//   - What SQLite's ALTER TABLE cannot do is done by rebuilding the table
+//     (see below): AlterColumn, AddCheck, DropCheck, AddForeignKey and
+//     DropForeignKey on an existing table, RenameConstraint of a foreign key
+//     or check, an AddColumn that SQLite's ADD COLUMN refuses (a NOT NULL
+//     column without a non-NULL default, a default that is not a constant
+//     such as CURRENT_TIMESTAMP), and a DropColumn of a column that a
+//     foreign key the database still holds uses.
+//   - AddColumn refuses an identity column; DropColumn refuses a column a
+//     CHECK, a partial index's WHERE or another table's foreign key still
+//     uses (drop those first), and the last column of a table.
 //   - AutoNow is not rendered yet: it needs triggers.
+//
+// A rebuild follows SQLite's procedure for the schema changes ALTER TABLE
+// cannot make: a Go step checks that foreign keys are not enforced and
+// keeps the table's triggers; CREATE TABLE declares the table as the
+// operations leave it under a temporary name; INSERT ... SELECT copies the
+// rows, with their row ids (see below); DROP TABLE drops the old table;
+// ALTER TABLE ... RENAME gives the new one its name (under PRAGMA
+// legacy_alter_table = ON, so that views naming the table do not stop it);
+// the table's unique constraints and indexes are created again, and a last
+// Go step creates its triggers again. Checks, enum checks and foreign keys
+// are part of the CREATE TABLE. The copy fills an altered column with
+// AlterColumn.Using when it is set, else with a CAST to the new type when
+// the change moves the column to another storage class (INTEGER, REAL,
+// TEXT or BLOB affinity), and puts Backfill in place of NULL in a column
+// that becomes NOT NULL; an added column is left out, so its default fills
+// it. Row ids survive: a table with an identity column copies it, any other
+// copies rowid itself. A run of operations on one table, one after another
+// (CreateEnum and DropEnum aside), shares one rebuild when one of them
+// needs it, and the steps of that rebuild belong to the run's first
+// operation; the run is cut where an AlterColumn's SQL names a column an
+// earlier operation of the run changed. A run that changes nothing SQLite
+// holds (such as a JSON column altered to TEXT) renders only the index
+// changes it makes.
+//
+// Migrations run with foreign keys not enforced (see [Dialect.Lock]), so
+// that a rebuild's DROP TABLE neither deletes the rows of other tables that
+// reference the table (ON DELETE CASCADE) nor fails. In exchange, Render
+// ends a migration that may have left rows breaking a foreign key with a Go
+// step that runs PRAGMA foreign_key_check on each such table and fails,
+// wrapping [ErrForeignKeyViolation] and listing the rows, so that the
+// runtime rolls the migration back. Those tables are the ones with foreign
+// keys that were rebuilt, that reference a table that was dropped or whose
+// referenced column a rebuild converted, and, when the migration has a
+// RunSQL or RunGo step, every table with foreign keys: hand-written steps
+// run without enforcement too, so deleting a row no longer cascades.
 //
 // An error names the operation, counting from 1, and wraps
 // [schema.ErrNotFit] when the operation does not fit the schema.
 func (Dialect) Render(before *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
 	r := newRenderer(before, ops)
 	var steps []dialect.Step
-	for i, op := range ops {
-		if op == nil {
-			return nil, fmt.Errorf("sqlite: operation %d (nil): no operation", i+1)
-		}
-		opSteps, err := r.render(i, op)
+	for i := 0; i < len(ops); {
+		n, opSteps, err := r.renderNext(i)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: operation %d (%s): %w", i+1, op, err)
+			return nil, err
 		}
 		steps = append(steps, opSteps...)
+		i += n
+	}
+	if tables := r.tablesToCheck(); len(tables) > 0 {
+		steps = append(steps, dialect.Step{Go: foreignKeyCheck(tables), Op: len(ops) - 1})
 	}
 	return steps, nil
 }
@@ -83,9 +117,11 @@ type renderer struct {
 	// lingering maps a table to the foreign keys that state no longer has
 	// but the database still does, their drop deferred to DropTable.
 	lingering map[string][]schema.ForeignKey
-	// deferring is set once the migration has deferred its foreign-key
-	// checks to commit; see the DropTable case of statements.
-	deferring bool
+	// checked holds the tables whose foreign keys the migration checks
+	// at its end (see Render), by their current names.
+	checked map[string]bool
+	// handWritten is set once the migration has a RunSQL or RunGo step.
+	handWritten bool
 }
 
 func newRenderer(before *schema.Schema, ops []schema.Operation) *renderer {
@@ -99,6 +135,7 @@ func newRenderer(before *schema.Schema, ops []schema.Operation) *renderer {
 		folded:    map[int]bool{},
 		deferred:  map[int]bool{},
 		lingering: map[string][]schema.ForeignKey{},
+		checked:   map[string]bool{},
 	}
 	for j, op := range ops {
 		switch op := op.(type) {
@@ -116,13 +153,18 @@ func newRenderer(before *schema.Schema, ops []schema.Operation) *renderer {
 
 // creatorOf returns the index of the CreateTable, before ops[j], whose
 // CREATE TABLE can declare the foreign key of ops[j], or -1: the table must
-// be created in this list, not dropped since, and created with the foreign
-// key's columns.
+// be created in this list with the foreign key's columns, and not dropped,
+// renamed or changed by an operation that may rebuild it since (which would
+// build it without the foreign key).
 func (r *renderer) creatorOf(j int, add schema.AddForeignKey) int {
 	for i := j - 1; i >= 0; i-- {
 		switch op := r.ops[i].(type) {
 		case schema.DropTable:
 			if op.Name == add.Table {
+				return -1
+			}
+		case schema.RenameTable:
+			if op.From == add.Table || op.To == add.Table {
 				return -1
 			}
 		case schema.CreateTable:
@@ -135,6 +177,10 @@ func (r *renderer) creatorOf(j int, add schema.AddForeignKey) int {
 				}
 			}
 			return i
+		default:
+			if table, ok := rebuildable(op); ok && table == add.Table && !r.folded[i] && !indexOperation(op) {
+				return -1
+			}
 		}
 	}
 	return -1
@@ -150,7 +196,37 @@ func (r *renderer) droppedAfter(j int, table string) bool {
 	return false
 }
 
-// render renders ops[i] against r.state and then moves r.state past it.
+// renderNext renders ops[i], or the run of operations from ops[i] that one
+// table rebuild carries out, and returns how many operations it rendered.
+func (r *renderer) renderNext(i int) (int, []dialect.Step, error) {
+	op := r.ops[i]
+	if op == nil {
+		return 0, nil, fmt.Errorf("sqlite: operation %d (nil): no operation", i+1)
+	}
+	n, steps, err := r.renderRun(i)
+	if err != nil {
+		return 0, nil, fmt.Errorf("sqlite: operation %d (%s): %w", i+1, op, err)
+	}
+	return n, steps, nil
+}
+
+// renderRun renders ops[i] in place, or with the operations after it by a
+// rebuild of its table, and returns how many operations it rendered.
+func (r *renderer) renderRun(i int) (int, []dialect.Step, error) {
+	plan, err := r.planRebuild(i)
+	switch {
+	case err != nil:
+		return 0, nil, err
+	case plan != nil:
+		steps, err := r.rebuild(i, plan)
+		return plan.n, steps, err
+	}
+	steps, err := r.render(i, r.ops[i])
+	return 1, steps, err
+}
+
+// render renders ops[i] in place against r.state and then moves r.state
+// past it.
 func (r *renderer) render(i int, op schema.Operation) ([]dialect.Step, error) {
 	next := r.state.Clone()
 	if err := op.Apply(next); err != nil {
@@ -160,8 +236,11 @@ func (r *renderer) render(i int, op schema.Operation) ([]dialect.Step, error) {
 		if run.Func == nil {
 			return nil, errors.New("the Go step has no function")
 		}
-		r.state = next
+		r.state, r.handWritten = next, true
 		return []dialect.Step{{Go: run.Func, Op: i}}, nil
+	}
+	if err := r.check(op, r.state); err != nil {
+		return nil, err
 	}
 	stmts, err := r.statements(i, op, next)
 	if err != nil {
@@ -175,28 +254,38 @@ func (r *renderer) render(i int, op schema.Operation) ([]dialect.Step, error) {
 	return steps, nil
 }
 
-// statements returns the SQL of ops[i]; next is the schema after it.
+// check reports what keeps op from being carried out on SQLite, in place or
+// by a rebuild, beyond what [schema.Operation.Apply] refuses; s is the
+// schema before op.
+func (r *renderer) check(op schema.Operation, s *schema.Schema) error {
+	switch op := op.(type) {
+	case schema.AddColumn:
+		return checkAddColumn(s.Table(op.Table), op.Column)
+	case schema.DropColumn:
+		return r.checkDropColumn(s, op)
+	case schema.AddForeignKey:
+		return checkForeignKey(op.ForeignKey)
+	case schema.RenameTable:
+		return checkRenameTable(s, op)
+	case schema.RenameColumn:
+		return checkRenameColumn(s, op)
+	}
+	return nil
+}
+
+// statements returns the SQL of ops[i] done in place; next is the schema
+// after it.
 func (r *renderer) statements(i int, op schema.Operation, next *schema.Schema) ([]string, error) {
 	switch op := op.(type) {
 	case schema.CreateTable:
 		return r.createTable(next.Table(op.Table.Name), r.folds[i])
 	case schema.DropTable:
-		delete(r.lingering, op.Name)
-		drop := "DROP TABLE " + quoteIdent(op.Name)
-		if r.deferring {
-			return []string{drop}, nil
-		}
-		// DROP TABLE deletes the table's rows first, and with foreign keys
-		// enforced that fails while rows of a table dropped later in the
-		// migration still reference them (a cycle has no order that
-		// works). Deferred to commit, the checks see the tables gone. The
-		// pragma lasts until the end of the migration's transaction.
-		r.deferring = true
-		return []string{"PRAGMA defer_foreign_keys = ON", drop}, nil
+		r.dropped(op.Name, next)
+		return []string{"DROP TABLE " + quoteIdent(op.Name)}, nil
 	case schema.AddColumn:
-		return r.addColumn(op)
+		return addColumn(r.state, op)
 	case schema.DropColumn:
-		return r.dropColumn(op)
+		return dropColumn(op), nil
 	case schema.CreateIndex:
 		return []string{createIndex(op.Table, op.Index)}, nil
 	case schema.AddUnique:
@@ -206,21 +295,25 @@ func (r *renderer) statements(i int, op schema.Operation, next *schema.Schema) (
 	case schema.DropUnique:
 		return []string{"DROP INDEX " + quoteIdent(op.Name)}, nil
 	case schema.AddForeignKey:
-		if r.folded[i] {
-			return nil, checkForeignKey(op.ForeignKey)
-		}
-		return nil, fmt.Errorf("cannot add a foreign key to existing table %s: %w", op.Table, ErrNeedsRebuild)
+		return nil, nil // folded into its CREATE TABLE (see planRebuild)
 	case schema.DropForeignKey:
-		if !r.deferred[i] {
-			return nil, fmt.Errorf("cannot drop a foreign key of table %s, which stays: %w", op.Table, ErrNeedsRebuild)
-		}
+		// Its table is dropped later (see planRebuild).
 		fk := r.state.Table(op.Table).ForeignKey(op.Name)
 		r.lingering[op.Table] = append(r.lingering[op.Table], *fk)
 		return nil, nil
+	case schema.RenameTable:
+		return r.renameTable(op), nil
+	case schema.RenameColumn:
+		return renameColumn(op), nil
+	case schema.RenameIndex:
+		return renameIndex(op, next), nil
+	case schema.RenameConstraint:
+		return renameUnique(op, next), nil // a foreign key or check is rebuilt
 	case schema.CreateEnum, schema.DropEnum:
 		return nil, nil
 	case schema.RunSQL:
 		if text := op.For(dialectName); text != "" {
+			r.handWritten = true
 			return []string{text}, nil
 		}
 		return nil, nil
@@ -228,47 +321,27 @@ func (r *renderer) statements(i int, op schema.Operation, next *schema.Schema) (
 	return nil, fmt.Errorf("unknown operation type %T", op)
 }
 
-// dropColumn renders a DropColumn, refusing what SQLite's DROP COLUMN
-// refuses beyond what [schema.DropColumn.Apply] already does.
-func (r *renderer) dropColumn(op schema.DropColumn) ([]string, error) {
-	t := r.state.Table(op.Table)
-	if len(t.Columns) == 1 {
-		return nil, fmt.Errorf("cannot drop %s, the only column of table %s", op.Column, op.Table)
-	}
-	for _, ck := range t.Checks {
-		if mentions(ck.Expr, op.Column) {
-			return nil, fmt.Errorf("column %s is used by check %s: %w", op.Column, ck.Name, ErrNeedsRebuild)
+// dropped notes that table is dropped; next is the schema after. The
+// tables whose foreign keys still reference it are checked.
+func (r *renderer) dropped(table string, next *schema.Schema) {
+	delete(r.lingering, table)
+	delete(r.checked, table)
+	for _, t := range next.Tables {
+		if slices.ContainsFunc(t.ForeignKeys, func(fk schema.ForeignKey) bool { return fk.RefTable == table }) {
+			r.checked[t.Name] = true
 		}
 	}
-	for _, ix := range t.Indexes {
-		if ix.Where != "" && mentions(ix.Where, op.Column) {
-			return nil, fmt.Errorf("column %s is used by the WHERE of index %s: drop the index first", op.Column, ix.Name)
-		}
-	}
-	for _, fk := range r.lingering[op.Table] {
-		if slices.Contains(fk.Columns, op.Column) {
-			return nil, fmt.Errorf("column %s is still used by foreign key %s, which SQLite keeps until table %s is dropped", op.Column, fk.Name, op.Table)
-		}
-	}
-	if by := r.referrer(op.Table, op.Column); by != "" {
-		return nil, fmt.Errorf("column %s is referenced by %s: drop that first", op.Column, by)
-	}
-	return []string{"ALTER TABLE " + quoteIdent(op.Table) + " DROP COLUMN " + quoteIdent(op.Column)}, nil
 }
 
-// referrer names a foreign key, of any table, that references column of
-// table in the database, or returns "".
-func (r *renderer) referrer(table, column string) string {
-	refers := func(fk schema.ForeignKey) bool {
-		return fk.RefTable == table && slices.Contains(fk.RefColumns, column)
-	}
+// tablesToCheck returns, sorted, the tables whose foreign keys the
+// migration checks at its end (see Render).
+func (r *renderer) tablesToCheck() []string {
+	var tables []string
 	for _, t := range r.state.Tables {
-		fks := append(slices.Clone(t.ForeignKeys), r.lingering[t.Name]...)
-		for _, fk := range fks {
-			if refers(fk) {
-				return "foreign key " + fk.Name + " of table " + t.Name
-			}
+		if len(t.ForeignKeys) > 0 && (r.handWritten || r.checked[t.Name]) {
+			tables = append(tables, t.Name)
 		}
 	}
-	return ""
+	slices.Sort(tables)
+	return tables
 }

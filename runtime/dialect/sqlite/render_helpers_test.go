@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -61,28 +62,57 @@ func render(t *testing.T, before *schema.Schema, ops []schema.Operation) []diale
 	return steps
 }
 
-// run runs steps on db in one transaction, as the runtime runs a migration.
+// run runs steps on db as the runtime runs a migration (see runSteps),
+// failing the test on an error.
 func run(t *testing.T, db *sql.DB, steps []dialect.Step) {
 	t.Helper()
-	ctx := context.Background()
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
+	if err := runSteps(db, steps); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// runSteps runs steps on db as the runtime runs a migration: on a
+// connection of its own prepared by Lock (which turns foreign-key
+// enforcement off until unlock), in a transaction from Begin that it
+// commits when every step succeeds and rolls back otherwise.
+func runSteps(db *sql.DB, steps []dialect.Step) (err error) {
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = conn.Close() }()
+	unlock, err := sqlite.Dialect{}.Lock(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("Lock: %w", err)
+	}
+	defer func() { err = errors.Join(err, unlock(ctx)) }()
+	tx, err := sqlite.Dialect{}.Begin(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("Begin: %w", err)
+	}
 	defer func() { _ = tx.Rollback() }()
+	if err := runIn(ctx, tx, steps); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// runIn runs steps in tx, in order, and returns the first error, naming
+// the step.
+func runIn(ctx context.Context, tx *sql.Tx, steps []dialect.Step) error {
 	for _, s := range steps {
+		var err error
 		if s.Go != nil {
 			err = s.Go(ctx, tx)
 		} else {
 			_, err = tx.ExecContext(ctx, s.SQL)
 		}
 		if err != nil {
-			t.Fatalf("running the step of operation %d:\n%s\n: %v", s.Op+1, s.SQL, err)
+			return fmt.Errorf("running the step of operation %d:\n%s\n: %w", s.Op+1, s.SQL, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	return nil
 }
 
 // migrate renders ops from an empty schema, runs them on db and returns the
@@ -129,29 +159,55 @@ func exec(db *sql.DB, statements ...string) error {
 }
 
 // script lays steps out as an SQL script, each operation under a comment
-// that names it: what the golden files hold.
+// that names it: what the golden files hold. A Go step shows as a comment
+// saying what it is: the function of a RunGo, the first or last step of a
+// table rebuild, or the check of foreign keys that ends a migration.
 func script(steps []dialect.Step, ops []schema.Operation) string {
+	labels := goStepLabels(steps, ops)
 	var b strings.Builder
 	for i, op := range ops {
 		fmt.Fprintf(&b, "-- operation %d: %s\n", i+1, op)
 		n := 0
-		for _, s := range steps {
+		for k, s := range steps {
 			if s.Op != i {
 				continue
 			}
 			n++
 			if s.Go != nil {
-				b.WriteString("-- (a Go function)\n")
+				b.WriteString("-- (Go: " + labels[k] + ")\n")
 			} else {
 				b.WriteString(s.SQL + ";\n")
 			}
 		}
 		if n == 0 {
-			b.WriteString("-- (nothing to run on SQLite)\n")
+			b.WriteString("-- (no step of its own)\n")
 		}
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// goStepLabels says what each Go step of steps is, by its place.
+func goStepLabels(steps []dialect.Step, ops []schema.Operation) map[int]string {
+	labels := map[int]string{}
+	rebuilding := false
+	for k, s := range steps {
+		switch {
+		case s.Go == nil:
+			rebuilding = rebuilding || strings.HasPrefix(s.SQL, "-- rebuild ")
+		case k+1 < len(steps) && strings.HasPrefix(steps[k+1].SQL, "-- rebuild "):
+			labels[k] = "refuse to go on with foreign keys enforced; keep the table's triggers"
+		case rebuilding:
+			labels[k], rebuilding = "create the table's triggers again", false
+		default:
+			if _, ok := ops[s.Op].(schema.RunGo); ok {
+				labels[k] = "the function of the RunGo"
+			} else {
+				labels[k] = "check the foreign keys of the tables the migration may have broken"
+			}
+		}
+	}
+	return labels
 }
 
 var notSlug = regexp.MustCompile(`[^a-z0-9]+`)

@@ -18,20 +18,31 @@ const uniqueMarker = "/* unique constraint */"
 // createTable returns CREATE TABLE for t, declaring the foreign keys folded
 // into it besides its own, followed by its unique constraints and indexes.
 func (r *renderer) createTable(t *schema.Table, folded []schema.ForeignKey) ([]string, error) {
-	if err := checkTable(t); err != nil {
+	create, err := tableDefinition(r.state, t, t.Name, folded)
+	if err != nil {
 		return nil, err
+	}
+	return append([]string{create}, tableIndexes(t)...), nil
+}
+
+// tableDefinition returns the CREATE TABLE that declares t under the name
+// as, with the foreign keys folded into it besides its own; the enums of
+// its enum columns are those of s. It refuses what [checkTable] refuses.
+func tableDefinition(s *schema.Schema, t *schema.Table, as string, folded []schema.ForeignKey) (string, error) {
+	if err := checkTable(t); err != nil {
+		return "", err
 	}
 	fks := append(slices.Clone(t.ForeignKeys), folded...)
 	slices.SortStableFunc(fks, func(a, b schema.ForeignKey) int { return strings.Compare(a.Name, b.Name) })
 	rowid, err := rowidColumn(t)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	var lines []string
 	for _, c := range t.Columns {
-		def, err := r.columnDef(c, c.Name == rowid)
+		def, err := columnDef(s, c, c.Name == rowid)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		lines = append(lines, def)
 	}
@@ -44,14 +55,20 @@ func (r *renderer) createTable(t *schema.Table, folded []schema.ForeignKey) ([]s
 	for _, fk := range fks {
 		lines = append(lines, foreignKey(fk))
 	}
-	stmts := []string{"CREATE TABLE " + quoteIdent(t.Name) + " (\n  " + strings.Join(lines, ",\n  ") + "\n)"}
+	return "CREATE TABLE " + quoteIdent(as) + " (\n  " + strings.Join(lines, ",\n  ") + "\n)", nil
+}
+
+// tableIndexes returns the statements that create the unique constraints
+// and indexes of t.
+func tableIndexes(t *schema.Table) []string {
+	var stmts []string
 	for _, u := range t.Uniques {
 		stmts = append(stmts, createUnique(t.Name, u))
 	}
 	for _, ix := range t.Indexes {
 		stmts = append(stmts, createIndex(t.Name, ix))
 	}
-	return stmts, nil
+	return stmts
 }
 
 // checkTable reports what in t SQLite would refuse or get wrong: a table
@@ -155,8 +172,9 @@ func rowidColumn(t *schema.Table) (string, error) {
 }
 
 // columnDef declares c: its name, type, NOT NULL, DEFAULT, and PRIMARY KEY
-// when it is the rowid alias; an enum column adds the CHECK of its values.
-func (r *renderer) columnDef(c schema.Column, rowid bool) (string, error) {
+// when it is the rowid alias; an enum column adds the CHECK of the values
+// its enum has in s.
+func columnDef(s *schema.Schema, c schema.Column, rowid bool) (string, error) {
 	typ, err := Dialect{}.ColumnType(c.Type)
 	if err != nil {
 		return "", fmt.Errorf("column %s: %w", c.Name, err)
@@ -175,7 +193,7 @@ func (r *renderer) columnDef(c schema.Column, rowid bool) (string, error) {
 		def = append(def, "PRIMARY KEY")
 	}
 	if _, custom := c.Type.CustomFor(dialectName); c.Type.Kind == schema.EnumKind && !custom {
-		e := r.state.Enum(c.Type.Enum)
+		e := s.Enum(c.Type.Enum)
 		if e == nil {
 			return "", fmt.Errorf("column %s: no enum %s", c.Name, c.Type.Enum)
 		}
@@ -232,33 +250,6 @@ func identList(names []string) string {
 		quoted[i] = quoteIdent(n)
 	}
 	return "(" + strings.Join(quoted, ", ") + ")"
-}
-
-// addColumn renders an AddColumn, refusing what SQLite's ADD COLUMN cannot
-// do to a table that has rows.
-func (r *renderer) addColumn(op schema.AddColumn) ([]string, error) {
-	c := op.Column
-	for _, other := range r.state.Table(op.Table).Columns {
-		if strings.EqualFold(other.Name, c.Name) {
-			return nil, fmt.Errorf("table %s has a column %s already, and SQLite's names ignore case", op.Table, other.Name)
-		}
-	}
-	if c.Identity {
-		return nil, fmt.Errorf("cannot add identity column %s: SQLite adds no primary-key column to an existing table", c.Name)
-	}
-	switch defaultKind(c.Default) {
-	case currentDefault, exprDefault:
-		return nil, fmt.Errorf("cannot add column %s with default %s, which is not a constant: %w", c.Name, c.Default, ErrNeedsRebuild)
-	case nullDefault:
-		if !c.Nullable {
-			return nil, fmt.Errorf("cannot add NOT NULL column %s without a default: SQLite needs a non-NULL default to fill the rows the table has; give it one, or make it NULL-able", c.Name)
-		}
-	}
-	def, err := r.columnDef(c, false)
-	if err != nil {
-		return nil, err
-	}
-	return []string{"ALTER TABLE " + quoteIdent(op.Table) + " ADD COLUMN " + def}, nil
 }
 
 // defaultClass is what a column's default is, as SQLite's ADD COLUMN sees

@@ -39,25 +39,40 @@ const (
 	sqliteBusy = 5
 )
 
-// Lock prepares conn for a migration run: it sets conn's busy timeout (the
-// time left until ctx's deadline, or 30 seconds) and creates the
-// strata_lock table that [Dialect.Begin] writes to, if it is missing. It
-// takes no lock itself: each migration's transaction is the lock. The
-// function it returns puts conn's previous busy timeout back.
+// Lock prepares conn for a migration run. It sets conn's busy timeout (the
+// time left until ctx's deadline, or 30 seconds), turns foreign-key
+// enforcement off (PRAGMA foreign_keys = OFF) and PRAGMA legacy_alter_table
+// off, and creates the strata_lock table that [Dialect.Begin] writes to, if
+// it is missing. It takes no lock itself: each migration's transaction is
+// the lock. The function it returns puts conn's previous busy timeout,
+// foreign_keys and legacy_alter_table back; should that fail, it closes
+// conn's connection rather than return it to the app's pool with the
+// run's settings.
+//
+// Enforcement is off for the whole run because a table rebuild (see
+// [Dialect.Render]) drops the old table, which, enforced, would delete the
+// rows of other tables that reference it (ON DELETE CASCADE) or fail; and
+// SQLite ignores PRAGMA foreign_keys inside a transaction, so it cannot
+// change per migration. Render ends each migration that may break a
+// foreign key with a check of the tables concerned instead. Lock fails when
+// enforcement stays on, as it does when conn is inside a transaction.
+// With legacy_alter_table off, renaming a table or column renames it in the
+// foreign keys of other tables too.
 func (d Dialect) Lock(ctx context.Context, conn *sql.Conn) (unlock func(context.Context) error, err error) {
-	var previous int64
-	if err := conn.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&previous); err != nil {
-		return nil, fmt.Errorf("sqlite: read the busy timeout: %w", err)
+	previous, err := readSession(ctx, conn)
+	if err != nil {
+		return nil, err
 	}
 	restore := func(ctx context.Context) error {
-		if err := setBusyTimeout(ctx, conn, previous); err != nil {
-			// Not back in the pool with a busy timeout the app did not set.
+		if err := previous.set(ctx, conn); err != nil {
+			// Not back in the pool with settings the app did not make.
 			discardConn(conn)
 			return err
 		}
 		return nil
 	}
-	if err := setBusyTimeout(ctx, conn, busyTimeoutFor(ctx)); err != nil {
+	run := session{busyTimeout: busyTimeoutFor(ctx)}
+	if err := run.set(ctx, conn); err != nil {
 		return nil, errors.Join(err, restore(context.WithoutCancel(ctx)))
 	}
 	// Outside a transaction, so that Begin's first statement can write to
@@ -69,6 +84,58 @@ func (d Dialect) Lock(ctx context.Context, conn *sql.Conn) (unlock func(context.
 		return nil, errors.Join(err, restore(context.WithoutCancel(ctx)))
 	}
 	return restore, nil
+}
+
+// session holds the settings of a connection that [Dialect.Lock] changes
+// for a migration run.
+type session struct {
+	busyTimeout      int64 // milliseconds
+	foreignKeys      bool
+	legacyAlterTable bool
+}
+
+// readSession reads the settings of conn that Lock changes.
+func readSession(ctx context.Context, conn *sql.Conn) (session, error) {
+	var s session
+	for _, p := range []struct {
+		pragma string
+		into   any
+	}{
+		{"busy_timeout", &s.busyTimeout},
+		{"foreign_keys", &s.foreignKeys},
+		{"legacy_alter_table", &s.legacyAlterTable},
+	} {
+		if err := conn.QueryRowContext(ctx, "PRAGMA "+p.pragma).Scan(p.into); err != nil {
+			return session{}, fmt.Errorf("sqlite: read PRAGMA %s: %w", p.pragma, err)
+		}
+	}
+	return s, nil
+}
+
+// set gives conn the settings s, and checks that conn took them: SQLite
+// ignores a change of foreign_keys inside a transaction.
+func (s session) set(ctx context.Context, conn *sql.Conn) error {
+	if err := setBusyTimeout(ctx, conn, s.busyTimeout); err != nil {
+		return err
+	}
+	onOff := map[bool]string{true: "ON", false: "OFF"}
+	for _, stmt := range []string{
+		"PRAGMA foreign_keys = " + onOff[s.foreignKeys],
+		"PRAGMA legacy_alter_table = " + onOff[s.legacyAlterTable],
+	} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("sqlite: %s: %w", stmt, err)
+		}
+	}
+	got, err := readSession(ctx, conn)
+	if err != nil {
+		return err
+	}
+	if got.foreignKeys != s.foreignKeys || got.legacyAlterTable != s.legacyAlterTable {
+		return fmt.Errorf("sqlite: the connection kept its foreign_keys or legacy_alter_table setting, as it does inside a transaction; want foreign_keys %s, legacy_alter_table %s",
+			onOff[s.foreignKeys], onOff[s.legacyAlterTable])
+	}
+	return nil
 }
 
 // Begin starts the transaction of one migration on conn and takes SQLite's

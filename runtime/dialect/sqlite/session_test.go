@@ -222,3 +222,68 @@ func busyTimeout(t *testing.T, conn *sql.Conn) int64 {
 	}
 	return ms
 }
+
+func TestLockTurnsForeignKeysOffForTheRunAndItsUnlockPutsTheAppsSettingsBack(t *testing.T) {
+	cases := []struct {
+		name        string
+		app         []string // how the app set its connection up, after testdb's DSN
+		fks, legacy int      // the settings that makes
+	}{
+		{name: "an app that enforces foreign keys", fks: 1, legacy: 0},
+		{name: "an app that enforces none and asks for the legacy ALTER TABLE",
+			app: []string{"PRAGMA foreign_keys = OFF", "PRAGMA legacy_alter_table = ON"}, fks: 0, legacy: 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			conn := sessionConn(t, testdb.SQLite(t))
+			for _, s := range tc.app {
+				if _, err := conn.ExecContext(ctx, s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			unlock, err := sqlite.Dialect{}.Lock(ctx, conn)
+			if err != nil {
+				t.Fatalf("Lock: %v", err)
+			}
+			if fks, legacy := alterSettings(t, conn); fks != 0 || legacy != 0 {
+				t.Errorf("under Lock: foreign_keys = %d, legacy_alter_table = %d; want both off", fks, legacy)
+			}
+			if err := unlock(ctx); err != nil {
+				t.Fatalf("unlock: %v", err)
+			}
+			if fks, legacy := alterSettings(t, conn); fks != tc.fks || legacy != tc.legacy {
+				t.Errorf("after unlock: foreign_keys = %d, legacy_alter_table = %d; want the app's %d and %d back", fks, legacy, tc.fks, tc.legacy)
+			}
+		})
+	}
+}
+
+// SQLite ignores PRAGMA foreign_keys inside a transaction; Lock must not
+// then let a run go on with foreign keys enforced.
+func TestLockRefusesAConnectionInsideATransaction(t *testing.T) {
+	ctx := context.Background()
+	conn := sessionConn(t, testdb.SQLite(t))
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _, _ = conn.ExecContext(ctx, "ROLLBACK") }()
+	_, err := sqlite.Dialect{}.Lock(ctx, conn)
+	if err == nil || !strings.Contains(err.Error(), "as it does inside a transaction") {
+		t.Errorf("Lock inside a transaction: err = %v, want it refused", err)
+	}
+	if fks, _ := alterSettings(t, conn); fks != 1 {
+		t.Errorf("after the refused Lock: foreign_keys = %d, want the app's 1", fks)
+	}
+}
+
+// alterSettings returns the foreign_keys and legacy_alter_table settings of
+// conn.
+func alterSettings(t *testing.T, conn *sql.Conn) (fks, legacy int) {
+	t.Helper()
+	err := conn.QueryRowContext(context.Background(), "SELECT foreign_keys, legacy_alter_table FROM pragma_foreign_keys, pragma_legacy_alter_table").Scan(&fks, &legacy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fks, legacy
+}

@@ -4,7 +4,6 @@ CREATE TABLE "users" (
   "email" VARCHAR(320) NOT NULL
 );
 -- 0001_create_users down
-PRAGMA defer_foreign_keys = ON;
 DROP TABLE "users";
 -- 0002_add_users_bio up
 ALTER TABLE "users" ADD COLUMN "bio" TEXT;
@@ -22,7 +21,6 @@ CREATE TABLE "posts" (
   CONSTRAINT "posts_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE
 );
 -- 0004_create_posts down
-PRAGMA defer_foreign_keys = ON;
 DROP TABLE "posts";
 -- 0005_create_status up
 -- 0005_create_status down

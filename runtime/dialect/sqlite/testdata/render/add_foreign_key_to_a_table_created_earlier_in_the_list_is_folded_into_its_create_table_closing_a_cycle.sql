@@ -13,5 +13,5 @@ CREATE TABLE "books" (
 );
 
 -- operation 3: add foreign key authors_best_book_id_fkey on authors
--- (nothing to run on SQLite)
+-- (no step of its own)
 

@@ -1,6 +1,6 @@
 -- operation 1: drop enum status
--- (nothing to run on SQLite)
+-- (no step of its own)
 
 -- operation 2: create enum status
--- (nothing to run on SQLite)
+-- (no step of its own)
 

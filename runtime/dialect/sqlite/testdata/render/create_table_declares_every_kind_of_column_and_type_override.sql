@@ -1,5 +1,5 @@
 -- operation 1: create enum mood
--- (nothing to run on SQLite)
+-- (no step of its own)
 
 -- operation 2: create table kinds
 CREATE TABLE "kinds" (

@@ -2,7 +2,7 @@
 INSERT INTO "orgs" ("name") VALUES ('sqlite');
 
 -- operation 2: run SQL
--- (nothing to run on SQLite)
+-- (no step of its own)
 
 -- operation 3: run SQL
 INSERT INTO "orgs" ("name") VALUES ('shared');
