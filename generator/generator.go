@@ -95,10 +95,7 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkRenames(old, models); err != nil {
-		return nil, err
-	}
-	plan, err := diff.Compare(old, models.Schema)
+	plan, err := diff.Compare(old, models.Schema, hints(models))
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)
 	}
@@ -187,24 +184,14 @@ func headMismatch(head, latest string) error {
 	}
 }
 
-// checkRenames refuses renamed_from hints that would take effect: renames
-// are not generated yet, and a drop plus an add would lose the data.
-func checkRenames(old *schema.Schema, models *load.Result) error {
-	var errs []string
+// hints returns the migration hints of the models: their renamed_from,
+// backfill= and using= options.
+func hints(models *load.Result) diff.Hints {
+	h := diff.Hints{Backfill: models.Backfill, Using: models.Using}
 	for _, r := range models.Renames {
-		t := old.Table(r.Table)
-		switch {
-		case r.Column == "" && t == nil && old.Table(r.From) != nil:
-			errs = append(errs, fmt.Sprintf("%s: table %s renamed from %s", r.Pos, r.Table, r.From))
-		case r.Column != "" && t != nil && t.Column(r.Column) == nil && t.Column(r.From) != nil:
-			errs = append(errs, fmt.Sprintf("%s: column %s.%s renamed from %s", r.Pos, r.Table, r.Column, r.From))
-		}
+		h.Renames = append(h.Renames, diff.Rename{Table: r.Table, Column: r.Column, From: r.From})
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("makemigrations: this version of strata cannot generate renames yet, and will not drop and re-add instead:\n  %s\n"+
-		"Rename by hand with a schema.RunSQL migration, or wait for rename support", strings.Join(errs, "\n  "))
+	return h
 }
 
 var nameRe = regexp.MustCompile(`[^a-z0-9]+`)

@@ -17,6 +17,7 @@ const (
 type planCase struct {
 	name     string
 	old, new *schema.Schema
+	hints    Hints
 	up       []Change
 	down     []schema.Operation
 	warnings []string
@@ -27,7 +28,7 @@ func runPlanCases(t *testing.T, cases []planCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, err := Compare(tc.old, tc.new)
+			plan, err := Compare(tc.old, tc.new, tc.hints)
 			if err != nil {
 				t.Fatalf("Compare: %v", err)
 			}
@@ -368,8 +369,10 @@ func columnCases() []planCase {
 			guarded(schema.DropColumn{Table: "members", Column: "org_id"}, "drops column members.org_id and its data"),
 		),
 		down: ops(
-			schema.AddColumn{Table: "members", Column: col("org_id", Int64)},
-			schema.AddColumn{Table: "members", Column: col("email", Text)},
+			schema.AddColumn{Table: "members", Column: withDefault(col("org_id", Int64), "0")},
+			schema.AlterColumn{Table: "members", Column: col("org_id", Int64)},
+			schema.AddColumn{Table: "members", Column: withDefault(col("email", Text), "''")},
+			schema.AlterColumn{Table: "members", Column: col("email", Text)},
 			schema.AddUnique{Table: "members", Unique: members.T().Uniques[0]},
 			schema.CreateIndex{Table: "members", Index: members.T().Indexes[0]},
 			schema.AddForeignKey{Table: "members", ForeignKey: members.T().ForeignKeys[0]},
@@ -414,8 +417,8 @@ func columnCases() []planCase {
 			schema.AddColumn{Table: "users", Column: bio},
 		),
 		warnings: []string{`column users.about looks like users.bio renamed (same definition): ` +
-			`this plan drops users.bio and its data and adds users.about empty, ` +
-			`since renames (strata:"renamed_from=bio") are not generated yet`},
+			`this plan drops users.bio and its data and adds users.about empty; ` +
+			`if it is a rename, give the field strata:"renamed_from=bio"`},
 	}, {
 		name: "a dropped and a created table of the same columns warn about renamed_from",
 		old:  db(nil, table("people", idCol(), col("email", Text))),
@@ -426,8 +429,8 @@ func columnCases() []planCase {
 		),
 		down: ops(dropTable("users"), createTable(table("people", idCol(), col("email", Text)))),
 		warnings: []string{`table users looks like table people renamed (same columns): ` +
-			`this plan drops people and its rows and creates users empty, ` +
-			`since renames (//strata:table users renamed_from=people) are not generated yet`},
+			`this plan drops people and its rows and creates users empty; ` +
+			`if it is a rename, write //strata:table users renamed_from=people`},
 	}}
 }
 
@@ -601,8 +604,8 @@ func keyCases() []planCase {
 	}}
 }
 
-// TestCompareOrder checks the seven steps of the Up in one plan that needs
-// them all.
+// TestCompareOrder checks the eight steps of the Up in plans that need
+// them.
 func TestCompareOrder(t *testing.T) { runPlanCases(t, orderCases()) }
 
 func orderCases() []planCase {
@@ -634,11 +637,11 @@ func orderCases() []planCase {
 		old:  db(enums(mood), oldUsers, oldPosts, logs),
 		new:  db(enums(role), newUsers, newPosts, orgs),
 		up: changes(
-			schema.CreateEnum{Enum: role},
 			guarded(schema.DropForeignKey{Table: "posts", Name: "posts_user_id_fkey"},
 				"drops foreign key posts_user_id_fkey: the database stops checking posts.user_id against users.id"),
 			schema.DropIndex{Table: "posts", Name: "posts_title_idx"},
 			schema.DropIndex{Table: "users", Name: "users_legacy_idx"},
+			schema.CreateEnum{Enum: role},
 			guarded(dropTable("logs"), "drops table logs and all its rows"),
 			createTable(orgs),
 			guarded(schema.DropColumn{Table: "users", Column: "mood"}, "drops column users.mood and its data"),
@@ -661,14 +664,15 @@ func orderCases() []planCase {
 			schema.DropColumn{Table: "users", Column: "role"},
 			schema.DropColumn{Table: "posts", Column: "org_id"},
 			schema.AddColumn{Table: "users", Column: legacy},
-			schema.AddColumn{Table: "users", Column: enumCol("mood", "mood")},
+			schema.AddColumn{Table: "users", Column: withDefault(enumCol("mood", "mood"), "'calm'")},
+			schema.AlterColumn{Table: "users", Column: enumCol("mood", "mood")},
 			dropTable("orgs"),
 			createTable(logs),
+			schema.DropEnum{Name: "role"},
 			schema.CreateIndex{Table: "users", Index: ix(oldUsers, "users_legacy_idx")},
 			schema.CreateIndex{Table: "posts", Index: ix(oldPosts, "posts_title_idx")},
 			schema.AddForeignKey{Table: "posts", ForeignKey: fk(oldPosts, "posts_user_id_fkey")},
-			schema.DropEnum{Name: "role"},
 		),
 		planName: "drop_logs_and_more",
-	}}
+	}, renameOrderCase()}
 }

@@ -14,32 +14,41 @@
 // warnings for the user. The package is pure: it does no I/O, and the same
 // schemas always give the same plan.
 //
-// This version plans tables, columns, indexes, unique constraints, foreign
-// keys and enum types being created or dropped. Tables, columns, indexes
-// and constraints are matched by name; one whose definition changed under
-// its name is dropped, then created again. A change to something that
-// exists on both sides and cannot be dropped and created (a column's type,
-// a primary key, an enum's values, a check) comes back as an
-// [UnsupportedError] listing every such change. Renames are not planned
-// yet: a table or column that looks renamed gets a warning.
+// Tables, columns, indexes and constraints are matched by name. The
+// [Hints] say what the schemas cannot: a table or column renamed with
+// renamed_from is renamed, never dropped and added again, and so are the
+// indexes and constraints of a renamed table, or over a renamed column,
+// whose names change with it while their definitions stay. A column whose
+// definition changes is altered in place; an index or constraint whose
+// definition changes under its name is dropped, then created again. A
+// change to a primary key or to an enum type's values comes back as an
+// [UnsupportedError] listing every such change.
 //
-// The Up runs in seven steps, each sorted by table and name:
+// The Up runs in eight steps, each sorted by table and name:
 //
-//  1. CreateEnum for the enum types new columns need.
-//  2. DropForeignKey, DropIndex, DropUnique of kept tables for what goes
-//     away or changes, and for foreign keys that may depend on a key that
-//     goes away.
-//  3. DropTable, referencing tables first; a cycle among them loses one
+//  1. DropForeignKey, DropIndex, DropUnique, DropCheck of kept tables for
+//     what goes away or changes, and for foreign keys that may depend on a
+//     key that goes away. They come before the renames, and name tables by
+//     their old names: a check or a partial index is SQL text that may name
+//     a column being renamed, and the Down must create it again only once
+//     the rename is undone.
+//  2. RenameTable, then RenameColumn, then RenameIndex and
+//     RenameConstraint for the indexes and constraints whose names follow
+//     the renamed tables and columns.
+//  3. CreateEnum for the enum types new and altered columns need.
+//  4. DropTable, referencing tables first; a cycle among them loses one
 //     foreign key first.
-//  4. CreateTable, referenced tables first; a foreign key that closes a
+//  5. CreateTable, referenced tables first; a foreign key that closes a
 //     cycle is added once all are created.
-//  5. DropColumn, then AddColumn (in the model's order).
-//  6. CreateIndex, AddUnique, AddForeignKey on kept tables, and the foreign
-//     keys of new tables that reference a key step 5 or 6 makes.
-//  7. DropEnum for the enum types no column uses any more.
+//  6. DropColumn, then AddColumn (in the model's order), then AlterColumn.
+//  7. CreateIndex, AddUnique, AddCheck, AddForeignKey on kept tables, and
+//     the foreign keys of new tables that reference a key step 6 or 7
+//     makes.
+//  8. DropEnum for the enum types no column uses any more.
 //
 // The Down is the inverse of each Up operation, computed from the schema
-// just before it, in reverse order.
+// just before it, in reverse order: a rename renamed back, a column
+// altered back to its old definition.
 package diff
 
 import (
@@ -70,7 +79,34 @@ type Change struct {
 	Destructive string
 }
 
-// Compare returns the plan that takes a database from old to new. Both are left unchanged.
+// Hints tell [Compare] what two schemas alone cannot: which tables and
+// columns were renamed, and how to treat the existing rows of a column
+// whose definition changes. The generator takes them from the models'
+// renamed_from, backfill= and using= options.
+type Hints struct {
+	// Renames are the renamed_from hints. A hint is stale, and ignored,
+	// unless the old schema has the old name and not the new one, and the
+	// new schema the new name and not the old one.
+	Renames []Rename
+	// Backfill holds, by "table.column" (the new names), the SQL
+	// expression that fills the existing NULLs of a column that becomes NOT
+	// NULL. Without one, the column's default does.
+	Backfill map[string]string
+	// Using holds, by "table.column" (the new names), the SQL expression
+	// that converts the existing values of a column whose type changes
+	// outside the lossless whitelist.
+	Using map[string]string
+}
+
+// Rename says that table Table was called From or, when Column is set,
+// that column Column of table Table was called From. Table is the table's
+// new name in both cases.
+type Rename struct {
+	Table, Column, From string
+}
+
+// Compare returns the plan that takes a database from old to new, with the
+// hints the models give. Both schemas are left unchanged.
 //
 // A nil schema is an empty one. Compare returns an [*UnsupportedError] when
 // the schemas differ in ways this version cannot generate, and an error
@@ -78,7 +114,7 @@ type Change struct {
 // foreign key to a missing table). It checks its own result: the plan's Up
 // must turn old into new and its Down must turn that back into old, up to
 // the order of columns; an error saying otherwise is a bug in strata.
-func Compare(old, new *schema.Schema) (*Plan, error) {
+func Compare(old, new *schema.Schema, hints Hints) (*Plan, error) {
 	from, to := canonicalInput(old), canonicalInput(new)
 	if err := validate(from); err != nil {
 		return nil, fmt.Errorf("diff: old schema: %w", err)
@@ -86,7 +122,10 @@ func Compare(old, new *schema.Schema) (*Plan, error) {
 	if err := validate(to); err != nil {
 		return nil, fmt.Errorf("diff: new schema: %w", err)
 	}
-	p := newPlanner(from, to)
+	p, err := newPlanner(from, to, hints)
+	if err != nil {
+		return nil, fmt.Errorf("diff: the renames do not apply to the old schema (a strata bug): %w", err)
+	}
 	steps, err := p.plan()
 	if err != nil {
 		return nil, err
@@ -95,12 +134,19 @@ func Compare(old, new *schema.Schema) (*Plan, error) {
 		Warnings: p.warnings,
 		initial:  len(from.Tables) == 0 && len(from.Enums) == 0,
 	}
+	var renames []string // named first: they are step 2 only to let step 1 go first
 	for _, s := range steps {
 		plan.Up = append(plan.Up, s.Change)
-		if !s.implied {
-			plan.names = append(plan.names, fragment(s.Op))
+		switch s.Op.(type) {
+		case schema.RenameTable, schema.RenameColumn:
+			renames = append(renames, fragment(s.Op))
+		default:
+			if !s.implied {
+				plan.names = append(plan.names, fragment(s.Op))
+			}
 		}
 	}
+	plan.names = append(renames, plan.names...)
 	down, after, err := reverse(from, plan.Ops())
 	if err != nil {
 		return nil, fmt.Errorf("diff: the plan does not apply to the old schema (a strata bug): %w", err)

@@ -5,10 +5,9 @@ import "strings"
 // UnsupportedError lists changes this version of strata cannot generate yet.
 //
 // Each entry names what changes and how, such as
-// "users.email: type changes from text to varchar(320)". [Compare] returns
+// "users: primary key changes from (id) to (id, email)". [Compare] returns
 // one error listing every such change between the two schemas: those of
-// enum types first, then those of each table in name order, its primary
-// key, its columns in order, then its checks.
+// enum types first, then the primary keys of tables in name order.
 type UnsupportedError struct{ Changes []string }
 
 // Error lists the changes, one per line after the first.

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 
@@ -11,22 +12,31 @@ import (
 // catalog is the pool that random schemas are drawn from, so that two of
 // them share tables, columns and keys. Most things have two variants: a
 // schema takes the second rarely where Compare cannot plan the difference
-// (a column's definition, an enum's values, a check) and often where it can
-// (an index's definition, the action of a foreign key).
+// (an enum's values, a primary key) and often where it can (a column's
+// definition or name, a table's name, an index's definition, the action of
+// a foreign key, a check).
 type catalog struct {
 	tables []catTable
 	enums  [][2]schema.Enum
 }
 
 type catTable struct {
-	name     string
-	columns  [][2]schema.Column // besides id and the reference columns
-	keys     [][2]catKey
+	names    [2]string          // the table's name, and the name it may be renamed to
+	columns  []catColumn        // besides id and the reference columns
+	keys     [][2]catKey        // over the logical names of columns
 	onDelete [][2]schema.Action // per referenced table
-	check    *[2]schema.Check
+	check    *[2]string         // the expression of the table's check
 }
 
-// catKey is an index, or a unique constraint when constraint is set.
+// catColumn is a column with two definitions and two names.
+type catColumn struct {
+	logical string // the name keys refer to it by
+	names   [2]string
+	defs    [2]schema.Column // Name is not set
+}
+
+// catKey is an index, or a unique constraint when constraint is set, whose
+// Name is the suffix of its name after the table's.
 type catKey struct {
 	index      schema.Index
 	constraint bool
@@ -34,40 +44,52 @@ type catKey struct {
 
 const catTables = 5
 
+// drawn is a schema drawn from a catalog, and the names it gave the
+// catalog's tables and columns.
+type drawn struct {
+	s      *schema.Schema
+	tables map[int]string            // catalog index -> table name
+	cols   map[int]map[string]string // catalog index -> logical column -> name
+}
+
 func newCatalog(rng *rand.Rand) *catalog {
 	c := &catalog{enums: [][2]schema.Enum{
 		{enum("e0", "a", "b"), enum("e0", "a", "b", "c")},
 		{enum("e1", "x", "y"), enum("e1", "y", "x")},
 	}}
 	for i := range catTables {
-		t := catTable{name: fmt.Sprintf("t%d", i)}
+		t := catTable{names: [2]string{fmt.Sprintf("t%d", i), fmt.Sprintf("t%dx", i)}}
 		for j := range 4 {
-			t.columns = append(t.columns, randomColumn(rng, fmt.Sprintf("c%d", j), ""))
+			logical := fmt.Sprintf("c%d", j)
+			t.columns = append(t.columns, catColumn{logical: logical, names: [2]string{logical, logical + "x"}, defs: randomColumn(rng, "")})
 		}
-		t.columns = append(t.columns, randomColumn(rng, "code", Text))
+		t.columns = append(t.columns, catColumn{logical: "code", names: [2]string{"code", "label"}, defs: randomColumn(rng, Text)})
 		for k := range 3 {
-			name := fmt.Sprintf("%s_k%d", t.name, k)
+			name := fmt.Sprintf("k%d", k)
 			t.keys = append(t.keys, [2]catKey{randomKey(rng, name), randomKey(rng, name)})
 		}
 		for range catTables {
 			t.onDelete = append(t.onDelete, [2]schema.Action{randomAction(rng), randomAction(rng)})
 		}
-		if rng.IntN(2) == 0 {
-			t.check = &[2]schema.Check{{Name: t.name + "_chk", Expr: "id > 0"}, {Name: t.name + "_chk", Expr: "id >= 0"}}
+		if rng.IntN(3) > 0 {
+			t.check = &[2]string{"id > 0", "id >= 0"}
 		}
 		c.tables = append(c.tables, t)
 	}
 	return c
 }
 
-var randomKinds = []schema.Kind{schema.Bool, schema.Int32, Int64, Text, schema.Timestamp, schema.JSON, schema.EnumKind}
+var randomKinds = []schema.Kind{schema.Bool, schema.Int16, schema.Int32, Int64, schema.Float32, Text, schema.Timestamp, schema.JSON, schema.EnumKind}
 
 // validDefaults holds two defaults, by enum type name and kind, that the
 // databases accept for a column of that type.
 var validDefaults = map[string][2]string{
 	string(schema.Bool):            {"true", "false"},
+	string(schema.Int16):           {"0", "1"},
 	string(schema.Int32):           {"0", "1"},
 	string(Int64):                  {"0", "1"},
+	string(schema.Float32):         {"0", "1.5"},
+	string(schema.Float64):         {"0", "1.5"},
 	string(Text):                   {"''", "'x'"},
 	string(schema.Timestamp):       {"CURRENT_TIMESTAMP", ""},
 	string(schema.JSON):            {"'{}'", "'[]'"},
@@ -75,13 +97,14 @@ var validDefaults = map[string][2]string{
 	"e1" + string(schema.EnumKind): {"'x'", "'y'"},
 }
 
-// randomColumn returns a column, of kind unless that is "", and a variant
-// of it that differs in one way.
-func randomColumn(rng *rand.Rand, name string, kind schema.Kind) [2]schema.Column {
+// randomColumn returns a column definition, of kind unless that is "", and
+// a variant of it that differs in one way: nullability, default, auto_now,
+// a lossless type change or a narrowing one.
+func randomColumn(rng *rand.Rand, kind schema.Kind) [2]schema.Column {
 	if kind == "" {
 		kind = randomKinds[rng.IntN(len(randomKinds))]
 	}
-	c := schema.Column{Name: name, Type: schema.Type{Kind: kind}}
+	c := schema.Column{Type: schema.Type{Kind: kind}}
 	if c.Type.Kind == schema.EnumKind {
 		c.Type.Enum = fmt.Sprintf("e%d", rng.IntN(2))
 	}
@@ -91,15 +114,28 @@ func randomColumn(rng *rand.Rand, name string, kind schema.Kind) [2]schema.Colum
 		c.Default = defaults[0]
 	}
 	v := c
-	switch rng.IntN(4) {
+	switch rng.IntN(5) {
 	case 0:
 		v.Nullable = !v.Nullable
 	case 1:
 		v.Default = defaults[1]
 	case 2:
 		v.Type, v.Default = schema.Type{Kind: Text, Size: 10}, ""
+	case 3:
+		if kind == schema.Timestamp {
+			v.AutoNow = !v.AutoNow
+			break
+		}
+		v.Type, v.Default = schema.Type{Kind: Text}, ""
 	default:
-		v.AutoNow = !v.AutoNow
+		switch kind {
+		case schema.Int16, schema.Int32:
+			v.Type.Kind = Int64
+		case schema.Float32:
+			v.Type.Kind = schema.Float64
+		default:
+			v.Type, v.Default = schema.Type{Kind: Text}, ""
+		}
 	}
 	return [2]schema.Column{c, v}
 }
@@ -131,35 +167,45 @@ func pick(rng *rand.Rand, p float64) int {
 	return 0
 }
 
-// schema draws a schema from the catalog.
-func (c *catalog) schema(rng *rand.Rand) *schema.Schema {
-	s := &schema.Schema{}
+// draw draws a schema from the catalog.
+func (c *catalog) draw(rng *rand.Rand) drawn {
+	d := drawn{s: &schema.Schema{}, tables: map[int]string{}, cols: map[int]map[string]string{}}
+	var picked []int
 	for i := range c.tables {
 		if rng.Float64() < 0.6 {
-			s.Tables = append(s.Tables, c.tables[i].build(rng))
+			picked = append(picked, i)
+			t, cols := c.tables[i].build(rng)
+			d.s.Tables = append(d.s.Tables, t)
+			d.tables[i], d.cols[i] = t.Name, cols
 		}
 	}
-	for i := range s.Tables {
-		c.addForeignKeys(rng, s, &s.Tables[i])
+	for n, i := range picked {
+		c.addForeignKeys(rng, d, i, &d.s.Tables[n])
 	}
 	variants := []int{pick(rng, 0.03), pick(rng, 0.03)}
 	for i, e := range c.enums {
-		if usesEnum(s, e[0].Name) {
-			s.Enums = append(s.Enums, e[variants[i]])
+		if usesEnum(d.s, e[0].Name) {
+			d.s.Enums = append(d.s.Enums, e[variants[i]])
 		}
 	}
-	s.Normalize()
-	return s
+	d.s.Normalize()
+	return d
 }
 
-func (ct *catTable) build(rng *rand.Rand) schema.Table {
-	t := schema.Table{Name: ct.name, PrimaryKey: []string{"id"}}
+// build draws a table, and the names it gives the catalog's columns.
+func (ct *catTable) build(rng *rand.Rand) (schema.Table, map[string]string) {
+	name := ct.names[pick(rng, 0.25)]
+	t := schema.Table{Name: name, PrimaryKey: []string{"id"}}
 	id := idCol()
-	id.Identity = pick(rng, 0.01) == 0
+	id.Identity = pick(rng, 0.05) == 0
 	t.Columns = append(t.Columns, id)
-	for _, v := range ct.columns {
+	names := map[string]string{}
+	for _, cc := range ct.columns {
 		if rng.Float64() < 0.6 {
-			t.Columns = append(t.Columns, v[pick(rng, 0.015)])
+			c := cc.defs[pick(rng, 0.3)]
+			c.Name = cc.names[pick(rng, 0.2)]
+			names[cc.logical] = c.Name
+			t.Columns = append(t.Columns, c)
 		}
 	}
 	for j := range catTables {
@@ -171,80 +217,144 @@ func (ct *catTable) build(rng *rand.Rand) schema.Table {
 		}
 	}
 	rng.Shuffle(len(t.Columns), func(i, j int) { t.Columns[i], t.Columns[j] = t.Columns[j], t.Columns[i] })
-	has := func(cols []string) bool {
-		for _, c := range cols {
-			if t.Column(c) == nil {
-				return false
+	physical := func(logical []string) ([]string, bool) {
+		var cols []string
+		for _, l := range logical {
+			n, ok := names[l]
+			if !ok {
+				return nil, false
 			}
+			cols = append(cols, n)
 		}
-		return true
+		return cols, true
 	}
-	if has([]string{"code"}) {
-		code := []string{"code"}
+	if code, ok := names["code"]; ok {
+		cols := []string{code}
 		switch rng.IntN(4) {
 		case 0:
-			t.Uniques = append(t.Uniques, schema.Unique{Name: ct.name + "_code_key", Columns: code})
+			t.Uniques = append(t.Uniques, schema.Unique{Name: name + "_" + code + "_key", Columns: cols})
 		case 1:
-			t.Uniques = append(t.Uniques, schema.Unique{Name: ct.name + "_code_uniq", Columns: code})
+			t.Uniques = append(t.Uniques, schema.Unique{Name: name + "_" + code + "_uniq", Columns: cols})
 		case 2:
-			t.Indexes = append(t.Indexes, schema.Index{Name: ct.name + "_code_uidx", Columns: code, Unique: true})
+			t.Indexes = append(t.Indexes, schema.Index{Name: name + "_" + code + "_uidx", Columns: cols, Unique: true})
 		}
-		if rng.Float64() < 0.01 && !t.Column("code").Nullable {
-			t.PrimaryKey = []string{"id", "code"}
+		if rng.Float64() < 0.01 && !t.Column(code).Nullable {
+			t.PrimaryKey = []string{"id", code}
 		}
 	}
 	for _, k := range ct.keys {
 		v := k[rng.IntN(2)]
-		if rng.IntN(2) == 0 || !has(v.index.Columns) {
+		cols, ok := physical(v.index.Columns)
+		if rng.IntN(2) == 0 || !ok {
 			continue
+		}
+		ix := v.index
+		ix.Name, ix.Columns = name+"_"+ix.Name, cols
+		if ix.Where != "" {
+			ix.Where = cols[0] + " IS NOT NULL"
 		}
 		if v.constraint {
 			// PostgreSQL keeps one of two unique constraints over the same
 			// columns, and so do the models.
-			if !slices.ContainsFunc(t.Uniques, func(u schema.Unique) bool { return slices.Equal(u.Columns, v.index.Columns) }) {
-				t.Uniques = append(t.Uniques, schema.Unique{Name: v.index.Name, Columns: v.index.Columns})
+			if !slices.ContainsFunc(t.Uniques, func(u schema.Unique) bool { return slices.Equal(u.Columns, cols) }) {
+				t.Uniques = append(t.Uniques, schema.Unique{Name: ix.Name, Columns: cols})
 			}
 		} else {
-			t.Indexes = append(t.Indexes, v.index)
+			t.Indexes = append(t.Indexes, ix)
 		}
 	}
-	if ct.check != nil {
-		t.Checks = append(t.Checks, ct.check[pick(rng, 0.02)])
+	if ct.check != nil && rng.Float64() < 0.7 {
+		t.Checks = append(t.Checks, schema.Check{Name: name + "_chk", Expr: ct.check[pick(rng, 0.3)]})
 	}
-	return t.Clone()
+	return t.Clone(), names
 }
 
-// addForeignKeys gives t foreign keys through its reference columns: rJ to
-// table tJ's id, sJ to its code when code is a key of tJ.
-func (c *catalog) addForeignKeys(rng *rand.Rand, s *schema.Schema, t *schema.Table) {
-	ct := c.table(t.Name)
-	for j, target := range c.tables {
-		ref := s.Table(target.name)
-		if ref == nil {
+// addForeignKeys gives t, the table of catalog entry i in d, foreign keys
+// through its reference columns: rJ to the id of catalog table J, sJ to its
+// code when code is a key of it.
+func (c *catalog) addForeignKeys(rng *rand.Rand, d drawn, i int, t *schema.Table) {
+	ct := &c.tables[i]
+	for j := range c.tables {
+		name, ok := d.tables[j]
+		if !ok {
 			continue
 		}
+		ref := d.s.Table(name)
 		r, sc := fmt.Sprintf("r%d", j), fmt.Sprintf("s%d", j)
 		if t.Column(r) != nil && keyed(ref, []string{"id"}) && rng.Float64() < 0.8 {
 			t.ForeignKeys = append(t.ForeignKeys, schema.ForeignKey{
-				Name: t.Name + "_" + r + "_fkey", Columns: []string{r}, RefTable: target.name, RefColumns: []string{"id"},
+				Name: t.Name + "_" + r + "_fkey", Columns: []string{r}, RefTable: name, RefColumns: []string{"id"},
 				OnDelete: ct.onDelete[j][pick(rng, 0.3)],
 			})
 		}
-		if t.Column(sc) != nil && keyed(ref, []string{"code"}) && rng.Float64() < 0.8 {
+		code, ok := d.cols[j]["code"]
+		if t.Column(sc) != nil && ok && keyed(ref, []string{code}) && rng.Float64() < 0.8 {
 			t.ForeignKeys = append(t.ForeignKeys, schema.ForeignKey{
-				Name: t.Name + "_" + sc + "_fkey", Columns: []string{sc}, RefTable: target.name, RefColumns: []string{"code"},
+				Name: t.Name + "_" + sc + "_fkey", Columns: []string{sc}, RefTable: name, RefColumns: []string{code},
 			})
 		}
 	}
 }
 
-func (c *catalog) table(name string) *catTable {
-	for i := range c.tables {
-		if c.tables[i].name == name {
-			return &c.tables[i]
+// hintsBetween returns the hints of the models of b, seen from a: a rename
+// for each table and column whose name differs, then a few stale renames,
+// backfill= hints for some columns that become NOT NULL and using= hints
+// for some whose type changes. It returns the renames that are not stale
+// apart.
+func hintsBetween(rng *rand.Rand, a, b drawn) (Hints, []Rename) {
+	var h Hints
+	for _, i := range slices.Sorted(maps.Keys(b.tables)) {
+		from, ok := a.tables[i]
+		if !ok {
+			continue
+		}
+		to := b.tables[i]
+		if from != to {
+			h.Renames = append(h.Renames, Rename{Table: to, From: from})
+		}
+		for _, logical := range slices.Sorted(maps.Keys(b.cols[i])) {
+			if old, ok := a.cols[i][logical]; ok && old != b.cols[i][logical] {
+				h.Renames = append(h.Renames, Rename{Table: to, Column: b.cols[i][logical], From: old})
+			}
+		}
+		h.addValueHints(rng, a.s.Table(from), b.s.Table(to))
+	}
+	real := slices.Clone(h.Renames)
+	if len(b.s.Tables) > 0 && rng.IntN(4) == 0 {
+		t := b.s.Tables[rng.IntN(len(b.s.Tables))]
+		h.Renames = append(h.Renames, Rename{Table: t.Name, From: "gone"},
+			Rename{Table: t.Name, Column: t.Columns[0].Name, From: "gone"})
+	}
+	rng.Shuffle(len(h.Renames), func(i, j int) { h.Renames[i], h.Renames[j] = h.Renames[j], h.Renames[i] })
+	return h, real
+}
+
+// addValueHints adds backfill= and using= hints, half the time, for the
+// columns of o that become NOT NULL or change type in n.
+func (h *Hints) addValueHints(rng *rand.Rand, o, n *schema.Table) {
+	for _, nc := range n.Columns {
+		oc := o.Column(nc.Name)
+		if oc == nil {
+			continue
+		}
+		key := n.Name + "." + nc.Name
+		if oc.Nullable && !nc.Nullable && rng.IntN(2) == 0 {
+			if v := validDefaults[nc.Type.Enum+string(nc.Type.Kind)][0]; v != "" {
+				h.Backfill = setKey(h.Backfill, key, v)
+			}
+		}
+		if !sameType(oc.Type, nc.Type) && nc.Type.Kind == Text && nc.Type.Size > 0 && rng.IntN(2) == 0 {
+			h.Using = setKey(h.Using, key, fmt.Sprintf("CAST(%s AS VARCHAR(%d))", nc.Name, nc.Type.Size))
 		}
 	}
-	return nil
+}
+
+func setKey(m map[string]string, key, value string) map[string]string {
+	if m == nil {
+		m = map[string]string{}
+	}
+	m[key] = value
+	return m
 }
 
 func usesEnum(s *schema.Schema, name string) bool {

@@ -7,9 +7,8 @@ import (
 	"github.com/strata-go/strata/runtime/schema"
 )
 
-// The destructive guard (DESIGN.md, invariant 5) as far as this version
-// plans: each function returns why its operation can lose data or fail on
-// existing rows, or "". The reasons carry no final period: callers print
+// The destructive guard (DESIGN.md, invariant 5): each function returns
+// why its operation can lose data or fail on existing rows, or "". The reasons carry no final period: callers print
 // them after the operation.
 
 func dropTableReason(table string) string {
@@ -54,4 +53,23 @@ func qualified(table string, columns []string) string {
 		return table + "." + columns[0]
 	}
 	return table + ".(" + strings.Join(columns, ", ") + ")"
+}
+
+// typeChangeReason is the reason to guard changing the type of column o of
+// table to that of n, outside the lossless whitelist, with the using= hint
+// using (or "").
+func typeChangeReason(table string, o, n schema.Column, using string) string {
+	change := "column " + table + "." + n.Name + " changes type from " + typeText(o.Type) + " to " + typeText(n.Type)
+	if using != "" {
+		return change + ", converting its values with using=" + using + ", which may fail on some rows or lose data"
+	}
+	return change + ", to which existing values may not convert: " +
+		`say how to convert them with strata:"using=EXPR" on the field, or use --force to rely on the database's cast`
+}
+
+// notNullReason is the reason to guard making column c of table NOT NULL
+// when neither a backfill= hint nor a default fills its NULLs.
+func notNullReason(table string, c schema.Column) string {
+	return "column " + table + "." + c.Name + " becomes NOT NULL, and existing rows may hold NULL in it: " +
+		`give the field strata:"backfill=..." (or a default) to fill them, or use --force if no row is NULL`
 }

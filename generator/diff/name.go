@@ -10,12 +10,14 @@ import (
 const maxNameLen = 40
 
 // Name suggests a migration name from the plan: "initial" when old was empty,
-// "create_users", "add_users_bio", "drop_posts", "add_users_bio_and_more", ...
+// "create_users", "add_users_bio", "drop_posts", "alter_users_age",
+// "rename_users_to_people", "add_users_bio_and_more", ...
 // (lowercase, [a-z0-9_], at most ~40 bytes).
 //
 // The name stands for the plan's first change that does not follow from
-// another one: the index or enum type of a new column, or the foreign key
-// dropped with the table it references, do not count. "_and_more" says
+// another one: the index or enum type of a new column, the foreign key
+// dropped with the table it references, or the index renamed with its
+// table, do not count. "_and_more" says
 // that other such changes follow. An empty plan is "empty".
 func (p *Plan) Name() string {
 	if p.Empty() {
@@ -68,6 +70,20 @@ func fragment(op schema.Operation) string {
 		return "create_enum_" + op.Enum.Name
 	case schema.DropEnum:
 		return "drop_enum_" + op.Name
+	case schema.RenameTable:
+		return "rename_" + op.From + "_to_" + op.To
+	case schema.RenameColumn:
+		return "rename_" + op.Table + "_" + op.From + "_to_" + op.To
+	case schema.AlterColumn:
+		return "alter_" + op.Table + "_" + op.Column.Name
+	case schema.RenameIndex:
+		return "rename_" + op.From + "_to_" + op.To
+	case schema.RenameConstraint:
+		return "rename_" + op.From + "_to_" + op.To
+	case schema.AddCheck:
+		return "add_" + op.Check.Name
+	case schema.DropCheck:
+		return "drop_" + op.Name
 	case schema.RunSQL:
 		return "run_sql"
 	case schema.RunGo:

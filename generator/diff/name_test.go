@@ -58,6 +58,7 @@ func TestPlanNameSkipsChangesThatFollowFromOthers(t *testing.T) {
 	tests := []struct {
 		name     string
 		old, new *schema.Schema
+		hints    Hints
 		want     string
 	}{{
 		name: "a column added with its index and enum type is named after the column",
@@ -84,7 +85,7 @@ func TestPlanNameSkipsChangesThatFollowFromOthers(t *testing.T) {
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, err := Compare(tc.old, tc.new)
+			plan, err := Compare(tc.old, tc.new, tc.hints)
 			if err != nil {
 				t.Fatal(err)
 			}

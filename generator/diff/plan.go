@@ -19,7 +19,11 @@ type step struct {
 
 // planner builds the Up of a plan from two normalized, valid schemas.
 type planner struct {
+	// old is the old schema with the renames applied: everything after
+	// them compares it with new.
 	old, new *schema.Schema
+	hints    Hints
+	renames  []step // the renames, which turn the old schema into old
 	// kept, dropped and created name the tables in both schemas, in the
 	// old one only and in the new one only, sorted.
 	kept, dropped, created []string
@@ -29,8 +33,16 @@ type planner struct {
 	warnings []string
 }
 
-func newPlanner(old, new *schema.Schema) *planner {
-	p := &planner{old: old, new: new}
+// newPlanner returns the planner from old to new. It plans the renames the
+// hints call for first, and fails only when they do not apply to old, which
+// is a bug.
+func newPlanner(old, new *schema.Schema, hints Hints) (*planner, error) {
+	renames, renamed, err := planRenames(old, new, hints.Renames)
+	if err != nil {
+		return nil, err
+	}
+	p := &planner{old: renamed, new: new, hints: hints, renames: renames}
+	old = renamed
 	for _, t := range old.Tables {
 		if new.Table(t.Name) != nil {
 			p.kept = append(p.kept, t.Name)
@@ -43,7 +55,7 @@ func newPlanner(old, new *schema.Schema) *planner {
 			p.created = append(p.created, t.Name)
 		}
 	}
-	return p
+	return p, nil
 }
 
 // plan returns the steps of the Up, in the order the package documents, or
@@ -60,9 +72,9 @@ func (p *planner) plan() ([]step, error) {
 	slices.Sort(p.warnings)
 
 	creates, late := p.createTables()
-	var steps []step
+	steps := p.beforeRenames(p.dropConstraints())
+	steps = append(steps, p.renames...)
 	steps = append(steps, p.createEnums()...)
-	steps = append(steps, p.dropConstraints()...)
 	steps = append(steps, p.dropTables()...)
 	steps = append(steps, creates...)
 	steps = append(steps, p.changeColumns()...)
@@ -72,7 +84,7 @@ func (p *planner) plan() ([]step, error) {
 }
 
 // createEnums creates the enum types that only the new schema has: the
-// types of new columns.
+// types of new and altered columns.
 func (p *planner) createEnums() []step {
 	var steps []step
 	for _, e := range p.new.Enums {
@@ -95,12 +107,13 @@ func (p *planner) dropEnums() []step {
 }
 
 // dropConstraints drops the foreign keys, then the indexes, then the unique
-// constraints of kept tables that go away or change. Among the foreign keys
-// are those that depend on a key of a kept table that goes away, so that
-// the database lets it go: those of dropped tables, and those of kept
-// tables, which [planner.addConstraints] adds back.
+// constraints, then the checks of kept tables that go away or change, as
+// the renamed old schema names them (see [planner.beforeRenames]). Among
+// the foreign keys are those that depend on a key of a kept table that
+// goes away, so that the database lets it go: those of dropped tables, and
+// those of kept tables, which [planner.addConstraints] adds back.
 func (p *planner) dropConstraints() []step {
-	var fks, indexes, uniques []step
+	var fks, indexes, uniques, checks []step
 	for _, name := range p.dropped {
 		for _, fk := range p.old.Table(name).ForeignKeys {
 			if p.losesKey(fk) {
@@ -129,12 +142,93 @@ func (p *planner) dropConstraints() []step {
 			implied := p.usesDropped(table, u.Columns) || d.new.Unique(u.Name) != nil
 			uniques = append(uniques, step{Change: Change{Op: schema.DropUnique{Table: table, Name: u.Name}}, implied: implied})
 		}
+		for _, c := range d.dropChecks {
+			checks = append(checks, step{Change: Change{Op: schema.DropCheck{Table: table, Name: c.Name}}, implied: d.new.Check(c.Name) != nil})
+		}
 	}
 	slices.SortStableFunc(fks, func(a, b step) int {
 		x, y := a.Op.(schema.DropForeignKey), b.Op.(schema.DropForeignKey)
 		return cmpNames(x.Table, x.Name, y.Table, y.Name)
 	})
-	return slices.Concat(fks, indexes, uniques)
+	return slices.Concat(fks, indexes, uniques, checks)
+}
+
+// beforeRenames returns drops, computed on the renamed old schema, as they
+// run before the renames: on tables by their old names, and on indexes and
+// constraints by their old names. An index or constraint that a rename
+// would carry over to its new name is dropped under its old one instead,
+// and its rename taken out of p.renames: it comes back under its new name
+// at the end (only a foreign key rebuilt around a key, see
+// [planner.rebuiltForeignKeys], is both renamed and dropped).
+func (p *planner) beforeRenames(drops []step) []step {
+	for i, d := range drops {
+		table, name := dropTarget(d.Op)
+		j := slices.IndexFunc(p.renames, func(s step) bool {
+			t, _, to := renameOf(s.Op)
+			return t == table && to == name
+		})
+		if j >= 0 {
+			_, name, _ = renameOf(p.renames[j].Op)
+			p.renames = slices.Delete(p.renames, j, j+1)
+		}
+		drops[i].Op = retarget(d.Op, p.nameBeforeRenames(table), name)
+	}
+	return drops
+}
+
+// dropTarget returns the table and the name of what op, a DropForeignKey,
+// DropIndex, DropUnique or DropCheck, drops.
+func dropTarget(op schema.Operation) (table, name string) {
+	switch op := op.(type) {
+	case schema.DropForeignKey:
+		return op.Table, op.Name
+	case schema.DropIndex:
+		return op.Table, op.Name
+	case schema.DropUnique:
+		return op.Table, op.Name
+	case schema.DropCheck:
+		return op.Table, op.Name
+	}
+	return "", ""
+}
+
+// retarget returns op, a drop as [dropTarget] takes, dropping name from
+// table instead.
+func retarget(op schema.Operation, table, name string) schema.Operation {
+	switch op.(type) {
+	case schema.DropForeignKey:
+		return schema.DropForeignKey{Table: table, Name: name}
+	case schema.DropIndex:
+		return schema.DropIndex{Table: table, Name: name}
+	case schema.DropUnique:
+		return schema.DropUnique{Table: table, Name: name}
+	case schema.DropCheck:
+		return schema.DropCheck{Table: table, Name: name}
+	}
+	return op
+}
+
+// renameOf returns the table, old name and new name of op when it renames
+// an index or constraint, and empty strings otherwise.
+func renameOf(op schema.Operation) (table, from, to string) {
+	switch op := op.(type) {
+	case schema.RenameIndex:
+		return op.Table, op.From, op.To
+	case schema.RenameConstraint:
+		return op.Table, op.From, op.To
+	}
+	return "", "", ""
+}
+
+// nameBeforeRenames returns the name that table, of the renamed old
+// schema, has before the renames.
+func (p *planner) nameBeforeRenames(table string) string {
+	for _, s := range p.renames {
+		if op, ok := s.Op.(schema.RenameTable); ok && op.To == table {
+			return op.From
+		}
+	}
+	return table
 }
 
 // rebuiltForeignKeys returns the foreign keys of kept table d that stay as
@@ -266,9 +360,9 @@ func constraintKey(t *schema.Table, columns []string) bool {
 }
 
 // changeColumns drops the columns kept tables lose, then adds those they
-// gain.
+// gain, then alters those whose definition changes.
 func (p *planner) changeColumns() []step {
-	var drops, adds []step
+	var drops, adds, alters []step
 	for _, d := range p.diffs {
 		table := d.old.Name
 		for _, c := range d.dropColumns {
@@ -283,15 +377,19 @@ func (p *planner) changeColumns() []step {
 				Destructive: addColumnReason(table, c),
 			}})
 		}
+		for _, c := range d.alterColumns {
+			alters = append(alters, step{Change: alterColumn(table, c.old, c.new, p.hints)})
+		}
 	}
-	return slices.Concat(drops, adds)
+	return slices.Concat(drops, adds, alters)
 }
 
 // addConstraints creates the indexes, then the unique constraints, then
-// the foreign keys that kept tables gain, with the late foreign keys of new
-// tables and the rebuilt ones of kept tables among the latter.
+// the checks, then the foreign keys that kept tables gain, with the late
+// foreign keys of new tables and the rebuilt ones of kept tables among the
+// latter.
 func (p *planner) addConstraints(late []schema.AddForeignKey) []step {
-	var indexes, uniques, fks []step
+	var indexes, uniques, checks, fks []step
 	for _, d := range p.diffs {
 		table := d.old.Name
 		for _, ix := range d.addIndexes {
@@ -301,6 +399,9 @@ func (p *planner) addConstraints(late []schema.AddForeignKey) []step {
 		for _, u := range d.addUniques {
 			uniques = append(uniques, step{Change: Change{Op: schema.AddUnique{Table: table, Unique: u}},
 				implied: p.usesAdded(table, u.Columns)})
+		}
+		for _, c := range d.addChecks {
+			checks = append(checks, step{Change: Change{Op: schema.AddCheck{Table: table, Check: c}}})
 		}
 		for _, fk := range d.addForeignKeys {
 			fks = append(fks, step{Change: Change{
@@ -319,21 +420,22 @@ func (p *planner) addConstraints(late []schema.AddForeignKey) []step {
 		x, y := a.Op.(schema.AddForeignKey), b.Op.(schema.AddForeignKey)
 		return cmpNames(x.Table, x.ForeignKey.Name, y.Table, y.ForeignKey.Name)
 	})
-	return slices.Concat(indexes, uniques, fks)
+	return slices.Concat(indexes, uniques, checks, fks)
 }
 
 // keyBeforeColumnChanges reports whether columns of table are, before the
 // plan changes any column, a key a foreign key can reference: true for
 // columns of a new table (they come with their keys), and for columns of a
-// kept table that exist in it already and are its primary key or a unique
-// constraint or full unique index that the plan keeps.
+// kept table that exist in it already, with the type they will have, and
+// are its primary key or a unique constraint or full unique index that the
+// plan keeps.
 func (p *planner) keyBeforeColumnChanges(table string, columns []string) bool {
 	o, n := p.old.Table(table), p.new.Table(table)
 	if o == nil || n == nil {
 		return true
 	}
 	for _, c := range columns {
-		if o.Column(c) == nil {
+		if oc, nc := o.Column(c), n.Column(c); oc == nil || nc == nil || !sameType(oc.Type, nc.Type) {
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -18,9 +19,10 @@ var seedFlag = flag.Uint64("diff.seed", 0, "seed of TestCompareRandomSchemas; 0 
 
 // TestCompareRandomSchemas compares pairs of random schemas drawn from one
 // catalog, so that they share many tables, columns and keys and differ in
-// the rest. Whenever Compare accepts a pair, its Up must take the first
-// schema to the second and its Down back, under the rules of a real
-// database, which are stricter than those of Operation.Apply.
+// the rest, with the hints the models of the second would give: renames,
+// backfill= and using=. Whenever Compare accepts a pair, its Up must take
+// the first schema to the second and its Down back, under the rules of a
+// real database, which are stricter than those of Operation.Apply.
 func TestCompareRandomSchemas(t *testing.T) {
 	seed := *seedFlag
 	if seed == 0 {
@@ -31,16 +33,17 @@ func TestCompareRandomSchemas(t *testing.T) {
 		rounds = 300
 	}
 	rng := rand.New(rand.NewPCG(seed, 0))
-	var planned, unsupported int
+	var planned, unsupported, renamed int
 	for round := range rounds {
 		cat := newCatalog(rng)
-		a, b := cat.schema(rng), cat.schema(rng)
+		a, b := cat.draw(rng), cat.draw(rng)
+		hints, renames := hintsBetween(rng, a, b)
 		fail := func(format string, args ...any) {
 			t.Helper()
-			t.Fatalf("seed %d, round %d (rerun with -diff.seed=%d): %s\nold: %s\nnew: %s",
-				seed, round, seed, fmt.Sprintf(format, args...), describe(a), describe(b))
+			t.Fatalf("seed %d, round %d (rerun with -diff.seed=%d): %s\nold: %s\nnew: %s\nhints: %+v",
+				seed, round, seed, fmt.Sprintf(format, args...), describe(a.s), describe(b.s), hints)
 		}
-		plan, err := Compare(a, b)
+		plan, err := Compare(a.s, b.s, hints)
 		var ue *UnsupportedError
 		switch {
 		case errors.As(err, &ue):
@@ -48,7 +51,8 @@ func TestCompareRandomSchemas(t *testing.T) {
 			if len(ue.Changes) == 0 {
 				fail("an UnsupportedError lists no change")
 			}
-			if _, err := Compare(b, a); !errors.As(err, &ue) {
+			back, _ := hintsBetween(rng, b, a)
+			if _, err := Compare(b.s, a.s, back); !errors.As(err, &ue) {
 				fail("Compare(new, old) = %v, want an UnsupportedError as the other way round", err)
 			}
 			continue
@@ -56,11 +60,18 @@ func TestCompareRandomSchemas(t *testing.T) {
 			fail("Compare: %v", err)
 		}
 		planned++
-		checkPlan(a, b, plan, fail)
+		if len(renames) > 0 {
+			renamed++
+		}
+		checkPlan(a.s, b.s, plan, fail)
+		checkRenames(plan, renames, fail)
 	}
-	t.Logf("seed %d: %d plans checked, %d pairs unsupported", seed, planned, unsupported)
+	t.Logf("seed %d: %d plans checked (%d with renames), %d pairs unsupported", seed, planned, renamed, unsupported)
 	if planned < rounds/2 {
 		t.Errorf("seed %d: only %d of %d pairs gave a plan; the generator should differ less often in unsupported ways", seed, planned, rounds)
+	}
+	if renamed < planned/4 {
+		t.Errorf("seed %d: only %d of %d plans had renames; the generator should rename more often", seed, renamed, planned)
 	}
 }
 
@@ -80,27 +91,94 @@ func checkPlan(a, b *schema.Schema, plan *Plan, fail func(string, ...any)) {
 	if !sameSchema(s, a) {
 		fail("Down does not restore the old schema (-want +got):\n%s", cmp.Diff(comparableForm(a), comparableForm(s)))
 	}
-	if len(plan.Down) != len(plan.Up) {
-		fail("Down has %d operations for %d in Up", len(plan.Down), len(plan.Up))
-	}
-	for _, c := range plan.Up {
-		switch c.Op.(type) {
-		case schema.DropTable, schema.DropColumn:
-			if c.Destructive == "" {
-				fail("%s is not guarded", c.Op)
-			}
-		case schema.CreateTable, schema.CreateEnum, schema.DropEnum, schema.DropIndex, schema.DropUnique,
-			schema.CreateIndex, schema.AddUnique:
-			if c.Destructive != "" {
-				fail("%s is guarded: %s", c.Op, c.Destructive)
+	// Down has one operation for each of Up, plus one AlterColumn after
+	// each column it re-adds with a placeholder default.
+	extra := 0
+	for i, op := range plan.Down {
+		if add, ok := op.(schema.AddColumn); ok && i+1 < len(plan.Down) {
+			if alter, ok := plan.Down[i+1].(schema.AlterColumn); ok && alter.Column.Name == add.Column.Name && alter.Column.Default == "" && add.Column.Default != "" {
+				extra++
 			}
 		}
 	}
+	if len(plan.Down) != len(plan.Up)+extra {
+		fail("Down has %d operations for %d in Up and %d placeholders", len(plan.Down), len(plan.Up), extra)
+	}
+	checkGuard(a, plan, fail)
 	if name := plan.Name(); !nameRE.MatchString(name) || len(name) > maxNameLen {
 		fail("Name() = %q", name)
 	}
-	if same, err := Compare(a, a); err != nil || !same.Empty() {
+	if same, err := Compare(a, a, Hints{}); err != nil || !same.Empty() {
 		fail("Compare(old, old) = %v, %v; want an empty plan", same, err)
+	}
+}
+
+// checkGuard replays the plan's Up on a and checks the guard's finding on
+// each change against what invariant 5 of DESIGN.md asks.
+func checkGuard(a *schema.Schema, plan *Plan, fail func(string, ...any)) {
+	s := a.Clone()
+	for _, c := range plan.Up {
+		var want bool
+		switch op := c.Op.(type) {
+		case schema.DropTable, schema.DropColumn:
+			want = true
+		case schema.AlterColumn:
+			o := *s.Table(op.Table).Column(op.Column.Name)
+			becomesNotNull := o.Nullable && !op.Column.Nullable
+			if !becomesNotNull && op.Backfill != "" {
+				fail("%s has a backfill but stays NULL or NOT NULL as it was", op)
+			}
+			want = !widening(o.Type, op.Column.Type) || becomesNotNull && op.Backfill == ""
+		case schema.AddColumn, schema.AddForeignKey, schema.DropForeignKey:
+			want = c.Destructive != "" // guarded by rules the compare tests cover
+		}
+		if got := c.Destructive != ""; got != want {
+			fail("%s: guarded = %v (%q), want %v", c.Op, got, c.Destructive, want)
+		}
+		if err := c.Op.Apply(s); err != nil {
+			fail("%s: %v", c.Op, err)
+		}
+	}
+}
+
+// widening reports whether a column of type a may become one of type b
+// without the guard: the same type, or one of the lossless changes the
+// catalog draws, as invariant 5 lists them.
+func widening(a, b schema.Type) bool {
+	switch {
+	case sameType(a, b), sameType(b, schema.Type{Kind: Text}):
+		return true
+	case a.Kind == Text && b.Kind == Text && a.Size > 0:
+		return b.Size >= a.Size
+	}
+	return a.Kind == schema.Int16 && (b.Kind == Int32 || b.Kind == Int64) && len(b.Custom) == 0 ||
+		a.Kind == Int32 && b.Kind == Int64 && len(b.Custom) == 0 ||
+		a.Kind == schema.Float32 && b.Kind == schema.Float64 && len(b.Custom) == 0
+}
+
+// checkRenames checks that each rename that is not stale is in the plan,
+// and that neither the table nor the column it renames is dropped.
+func checkRenames(plan *Plan, renames []Rename, fail func(string, ...any)) {
+	for _, r := range renames {
+		var want schema.Operation = schema.RenameTable{From: r.From, To: r.Table}
+		if r.Column != "" {
+			want = schema.RenameColumn{Table: r.Table, From: r.From, To: r.Column}
+		}
+		if !slices.Contains(plan.Ops(), want) {
+			fail("the plan does not %s: %v", want, plan.Ops())
+		}
+		for _, op := range plan.Ops() {
+			switch op := op.(type) {
+			case schema.DropTable:
+				if r.Column == "" && op.Name == r.From {
+					fail("the plan drops renamed table %s", r.From)
+				}
+			case schema.DropColumn:
+				if r.Column != "" && op.Table == r.Table && op.Column == r.From {
+					fail("the plan drops renamed column %s.%s", op.Table, r.From)
+				}
+			}
+		}
 	}
 }
 
@@ -140,10 +218,28 @@ func (db *strictDB) apply(ops []schema.Operation) error {
 	return nil
 }
 
-// record notes when op created keys or foreign keys.
+// record notes when op created keys or foreign keys, and follows them
+// through renames.
 func (db *strictDB) record(op schema.Operation) {
 	db.seq++
+	move := func(from, to string) {
+		if when, ok := db.created[from]; ok {
+			delete(db.created, from)
+			db.created[to] = when
+		}
+	}
 	switch op := op.(type) {
+	case schema.RenameTable:
+		for _, key := range slices.Sorted(maps.Keys(db.created)) {
+			if rest, ok := strings.CutPrefix(key, "fk "+op.From+"."); ok {
+				move(key, "fk "+op.To+"."+rest)
+			}
+		}
+	case schema.RenameIndex:
+		move("key "+op.From, "key "+op.To)
+	case schema.RenameConstraint:
+		move("key "+op.From, "key "+op.To)
+		move("fk "+op.Table+"."+op.From, "fk "+op.Table+"."+op.To)
 	case schema.CreateTable:
 		for _, ix := range op.Table.Indexes {
 			db.created["key "+ix.Name] = db.seq
@@ -222,6 +318,8 @@ func strictCheck(s *schema.Schema, op schema.Operation) error {
 			}
 		}
 	case schema.AddColumn:
+		return enumExists(s, op.Column)
+	case schema.AlterColumn:
 		return enumExists(s, op.Column)
 	case schema.AddForeignKey:
 		if ref := s.Table(op.ForeignKey.RefTable); ref == nil || !keyed(ref, op.ForeignKey.RefColumns) {

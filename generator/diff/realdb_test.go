@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"flag"
 	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +19,8 @@ import (
 // allPlanCases are the table-driven cases of every Compare test.
 func allPlanCases() []planCase {
 	var all []planCase
-	for _, cases := range [][]planCase{tableCases(), cycleCases(), columnCases(), constraintCases(), keyCases(), orderCases()} {
+	for _, cases := range [][]planCase{tableCases(), cycleCases(), columnCases(), constraintCases(), keyCases(), orderCases(),
+		renameCases(), alterCases(), checkCases()} {
 		all = append(all, cases...)
 	}
 	return all
@@ -32,42 +33,50 @@ func allPlanCases() []planCase {
 // again.
 func TestPlansRunOnPostgreSQL(t *testing.T) {
 	db := testdb.Postgres(t)
-	reset := func(t *testing.T) {
+	fresh := func(t *testing.T) *sql.DB {
 		t.Helper()
 		if _, err := db.Exec(`DROP SCHEMA public CASCADE; CREATE SCHEMA public`); err != nil {
 			t.Fatalf("reset the database: %v", err)
 		}
+		return db
 	}
 	for _, tc := range allPlanCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			reset(t)
-			runPlan(t, db, postgres.Dialect{}, tc.old, tc.new)
+			runPlan(t, fresh(t), postgres.Dialect{}, tc.old, tc.new, tc.hints)
 		})
 	}
 	t.Run("random pairs of schemas", func(t *testing.T) {
-		seed := *seedFlag
-		if seed == 0 {
-			seed = uint64(time.Now().UnixNano())
-		}
-		pairs := 60
-		if testing.Short() {
-			pairs = 15
-		}
-		rng := rand.New(rand.NewPCG(seed, 1))
-		for n := 0; n < pairs; {
-			cat := newCatalog(rng)
-			a, b := cat.schema(rng), cat.schema(rng)
-			var ue *UnsupportedError
-			if _, err := Compare(a, b); errors.As(err, &ue) {
-				continue
-			}
-			n++
-			reset(t)
-			if !runPlan(t, db, postgres.Dialect{}, a, b) {
-				t.Fatalf("seed %d (rerun with -diff.seed=%d), pair %d\nold: %s\nnew: %s", seed, seed, n, describe(a), describe(b))
-			}
-		}
+		runRandomPlans(t, postgres.Dialect{}, 1, fresh)
 	})
+}
+
+// runRandomPlans runs plans between random pairs of schemas, with the
+// hints of the second, on fresh databases of dialect d. stream sets apart
+// the random numbers of each engine.
+func runRandomPlans(t *testing.T, d dialect.Dialect, stream uint64, fresh func(t *testing.T) *sql.DB) {
+	seed := *seedFlag
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	pairs := 60
+	if testing.Short() {
+		pairs = 15
+	}
+	rng := rand.New(rand.NewPCG(seed, stream))
+	for n := 0; n < pairs; {
+		cat := newCatalog(rng)
+		a, b := cat.draw(rng), cat.draw(rng)
+		hints, _ := hintsBetween(rng, a, b)
+		var ue *UnsupportedError
+		if _, err := Compare(a.s, b.s, hints); errors.As(err, &ue) {
+			continue
+		}
+		n++
+		if !runPlan(t, fresh(t), d, a.s, b.s, hints) {
+			t.Fatalf("seed %d (rerun with -diff.seed=%d), pair %d\nold: %s\nnew: %s\nhints: %+v",
+				seed, seed, n, describe(a.s), describe(b.s), hints)
+		}
+	}
 }
 
 // TestPlansRunOnSQLite runs the table-driven plans on SQLite, as
@@ -77,21 +86,32 @@ func TestPlansRunOnPostgreSQL(t *testing.T) {
 func TestPlansRunOnSQLite(t *testing.T) {
 	for _, tc := range allPlanCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			runPlan(t, testdb.SQLite(t), sqlite.Dialect{}, tc.old, tc.new)
+			runPlan(t, testdb.SQLite(t), sqlite.Dialect{}, tc.old, tc.new, tc.hints)
 		})
 	}
+	t.Run("random pairs of schemas", func(t *testing.T) {
+		if !*sqliteRandom {
+			t.Skip("pass -diff.sqlite-random to run plans between random schemas on SQLite too")
+		}
+		runRandomPlans(t, sqlite.Dialect{}, 2, func(t *testing.T) *sql.DB { return testdb.SQLite(t) })
+	})
 }
 
+// sqliteRandom turns on the random plans of TestPlansRunOnSQLite. They are
+// off by default because the random schemas include shapes SQLite cannot
+// hold, such as an identity column in a composite primary key, which the
+// loader refuses before any plan is made.
+var sqliteRandom = flag.Bool("diff.sqlite-random", false, "run random plans on SQLite too")
+
 // runPlan creates the old schema in db, then runs the plan from old to new,
-// its Down and its Up again. It reports whether all ran; it skips the test
-// when the SQLite dialect refuses to render a step.
-func runPlan(t *testing.T, db *sql.DB, d dialect.Dialect, old, new *schema.Schema) bool {
+// its Down and its Up again. It reports whether all ran.
+func runPlan(t *testing.T, db *sql.DB, d dialect.Dialect, old, new *schema.Schema, hints Hints) bool {
 	t.Helper()
-	initial, err := Compare(nil, old)
+	initial, err := Compare(nil, old, Hints{})
 	if err != nil {
 		t.Fatalf("Compare(nil, old): %v", err)
 	}
-	plan, err := Compare(old, new)
+	plan, err := Compare(old, new, hints)
 	if err != nil {
 		t.Fatalf("Compare: %v", err)
 	}
@@ -101,29 +121,39 @@ func runPlan(t *testing.T, db *sql.DB, d dialect.Dialect, old, new *schema.Schem
 		execute(t, db, d, "Up again", old, plan.Ops())
 }
 
-// execute renders ops on d from before and runs them in one transaction.
+// execute renders ops on d from before and runs them as the runtime runs a
+// migration: on one connection holding the dialect's lock, in a
+// transaction the dialect begins, Go steps included.
 func execute(t *testing.T, db *sql.DB, d dialect.Dialect, what string, before *schema.Schema, ops []schema.Operation) bool {
 	t.Helper()
 	steps, err := d.Render(before, ops)
-	if errors.Is(err, sqlite.ErrNeedsRebuild) || err != nil && strings.Contains(err.Error(), "cannot add NOT NULL column") {
-		// SQLite needs a table rebuild for this (or, for a NOT NULL column
-		// without a default, cannot do it on a table with rows), which
-		// strata does not do yet; this test is about the order of what it
-		// can do.
-		t.Skipf("%s: %v", what, err)
-	}
 	if err != nil {
 		t.Errorf("%s: render: %v\noperations: %v", what, err, ops)
 		return false
 	}
 	ctx := context.Background()
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	defer func() { _ = conn.Close() }()
+	unlock, err := d.Lock(ctx, conn)
+	if err != nil {
+		t.Fatalf("%s: lock: %v", what, err)
+	}
+	defer func() { _ = unlock(ctx) }()
+	tx, err := d.Begin(ctx, conn)
 	if err != nil {
 		t.Fatalf("%s: begin: %v", what, err)
 	}
 	defer func() { _ = tx.Rollback() }()
 	for _, s := range steps {
-		if _, err := tx.ExecContext(ctx, s.SQL); err != nil {
+		if s.Go != nil {
+			err = s.Go(ctx, tx)
+		} else {
+			_, err = tx.ExecContext(ctx, s.SQL)
+		}
+		if err != nil {
 			t.Errorf("%s: %v\nstatement: %s\noperations: %v", what, err, s.SQL, ops)
 			return false
 		}

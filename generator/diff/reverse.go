@@ -17,16 +17,58 @@ func reverse(old *schema.Schema, ops []schema.Operation) (down []schema.Operatio
 	s := old.Clone()
 	for i, op := range ops {
 		inv, err := inverse(s, op)
-		if err == nil {
-			err = op.Apply(s)
-		}
 		if err != nil {
+			return nil, nil, fmt.Errorf("operation %d (%s): %w", i+1, op, err)
+		}
+		if add, ok := inv.(schema.AddColumn); ok {
+			// down is reversed below: the column comes back, then loses
+			// the placeholder default.
+			if fill, ok := placeholder(s, add.Column); ok {
+				down = append(down, schema.AlterColumn{Table: add.Table, Column: add.Column})
+				add.Column.Default = fill
+				inv = add
+			}
+		}
+		if err := op.Apply(s); err != nil {
 			return nil, nil, fmt.Errorf("operation %d (%s): %w", i+1, op, err)
 		}
 		down = append(down, inv)
 	}
 	slices.Reverse(down)
 	return down, s, nil
+}
+
+// placeholder returns the value that re-adds c to a table holding rows,
+// when c is NOT NULL without a default: the data of a dropped column is
+// gone, and no database adds such a column to rows without a value for it.
+// The value is the zero value of c's Go type (0, ”, false, the first value
+// of an enum, ...), and only for the rows that existed when the column
+// came back; the Down that re-adds the column drops it as its default.
+// ok is false when c needs no placeholder or has no obvious one (a custom
+// SQL type).
+func placeholder(s *schema.Schema, c schema.Column) (fill string, ok bool) {
+	if c.Nullable || c.Default != "" || c.Identity || len(c.Type.Custom) > 0 {
+		return "", false
+	}
+	switch c.Type.Kind {
+	case schema.Bool:
+		return "false", true
+	case schema.Int16, schema.Int32, schema.Int64, schema.Float32, schema.Float64:
+		return "0", true
+	case schema.Text, schema.Bytes:
+		return "''", true
+	case schema.Timestamp:
+		return "'1970-01-01 00:00:00+00'", true
+	case schema.JSON:
+		return "'null'", true
+	case schema.UUID:
+		return "'00000000-0000-0000-0000-000000000000'", true
+	case schema.EnumKind:
+		if e := s.Enum(c.Type.Enum); e != nil && len(e.Values) > 0 {
+			return "'" + strings.ReplaceAll(e.Values[0], "'", "''") + "'", true
+		}
+	}
+	return "", false
 }
 
 // inverse returns the operation that undoes op applied to s.
@@ -75,6 +117,29 @@ func inverse(s *schema.Schema, op schema.Operation) (schema.Operation, error) {
 	case schema.DropEnum:
 		if e := s.Enum(op.Name); e != nil {
 			return schema.CreateEnum{Enum: schema.Enum{Name: e.Name, Values: slices.Clone(e.Values)}}, nil
+		}
+	case schema.RenameTable:
+		return schema.RenameTable{From: op.To, To: op.From}, nil
+	case schema.RenameColumn:
+		return schema.RenameColumn{Table: op.Table, From: op.To, To: op.From}, nil
+	case schema.RenameIndex:
+		return schema.RenameIndex{Table: op.Table, From: op.To, To: op.From}, nil
+	case schema.RenameConstraint:
+		return schema.RenameConstraint{Table: op.Table, From: op.To, To: op.From}, nil
+	case schema.AlterColumn:
+		// Back to the old definition: a column that becomes NULL again
+		// needs no backfill, and a narrowing back is left to the
+		// database's cast.
+		if t := s.Table(op.Table); t != nil && t.Column(op.Column.Name) != nil {
+			c := *t.Column(op.Column.Name)
+			c.Type.Custom = slices.Clone(c.Type.Custom)
+			return schema.AlterColumn{Table: op.Table, Column: c}, nil
+		}
+	case schema.AddCheck:
+		return schema.DropCheck{Table: op.Table, Name: op.Check.Name}, nil
+	case schema.DropCheck:
+		if t := s.Table(op.Table); t != nil && t.Check(op.Name) != nil {
+			return schema.AddCheck{Table: op.Table, Check: *t.Check(op.Name)}, nil
 		}
 	default:
 		return nil, fmt.Errorf("no inverse for %s", op)

@@ -14,16 +14,24 @@ import (
 type tableDiff struct {
 	old, new *schema.Table
 
-	dropColumns []schema.Column // in the old table's order
-	addColumns  []schema.Column // in the new table's order
+	dropColumns  []schema.Column // in the old table's order
+	addColumns   []schema.Column // in the new table's order
+	alterColumns []columnChange  // in the new table's order
 
 	dropForeignKeys []schema.ForeignKey
 	dropIndexes     []schema.Index
 	dropUniques     []schema.Unique
+	dropChecks      []schema.Check
 
 	addIndexes     []schema.Index
 	addUniques     []schema.Unique
+	addChecks      []schema.Check
 	addForeignKeys []schema.ForeignKey
+}
+
+// columnChange is a column whose definition changes under its name.
+type columnChange struct {
+	old, new schema.Column
 }
 
 // compareTable compares the two versions of a table. It records the changes
@@ -35,19 +43,18 @@ func (p *planner) compareTable(o, n *schema.Table) tableDiff {
 			o.Name, columnList(o.PrimaryKey), columnList(n.PrimaryKey)))
 	}
 	for _, oc := range o.Columns {
-		nc := n.Column(oc.Name)
-		if nc == nil {
+		if n.Column(oc.Name) == nil {
 			d.dropColumns = append(d.dropColumns, oc)
-			continue
 		}
-		p.problems = append(p.problems, columnChanges(o.Name, oc, *nc)...)
 	}
 	for _, nc := range n.Columns {
-		if o.Column(nc.Name) == nil {
+		switch oc := o.Column(nc.Name); {
+		case oc == nil:
 			d.addColumns = append(d.addColumns, nc)
+		case !sameColumn(*oc, nc):
+			d.alterColumns = append(d.alterColumns, columnChange{old: *oc, new: nc})
 		}
 	}
-	p.compareChecks(o, n)
 	p.warnRenamedColumns(d)
 
 	for _, fk := range o.ForeignKeys {
@@ -80,26 +87,17 @@ func (p *planner) compareTable(o, n *schema.Table) tableDiff {
 			d.addUniques = append(d.addUniques, u)
 		}
 	}
+	for _, c := range o.Checks {
+		if other := n.Check(c.Name); other == nil || other.Expr != c.Expr {
+			d.dropChecks = append(d.dropChecks, c)
+		}
+	}
+	for _, c := range n.Checks {
+		if other := o.Check(c.Name); other == nil || other.Expr != c.Expr {
+			d.addChecks = append(d.addChecks, c)
+		}
+	}
 	return d
-}
-
-// compareChecks records every difference between the checks of the two
-// versions of a table as a problem: checks can only come with new tables.
-func (p *planner) compareChecks(o, n *schema.Table) {
-	for _, oc := range o.Checks {
-		switch nc := n.Check(oc.Name); {
-		case nc == nil:
-			p.problems = append(p.problems, fmt.Sprintf("%s: check %s is dropped", o.Name, oc.Name))
-		case nc.Expr != oc.Expr:
-			p.problems = append(p.problems, fmt.Sprintf("%s: check %s changes from %q to %q",
-				o.Name, oc.Name, oc.Expr, nc.Expr))
-		}
-	}
-	for _, nc := range n.Checks {
-		if o.Check(nc.Name) == nil {
-			p.problems = append(p.problems, fmt.Sprintf("%s: check %s is added", o.Name, nc.Name))
-		}
-	}
 }
 
 // compareEnums records enum types whose values change as problems.
@@ -124,7 +122,7 @@ func (p *planner) warnRenamedColumns(d tableDiff) {
 			t := d.old.Name
 			p.warnings = append(p.warnings, fmt.Sprintf(
 				"column %s.%s looks like %s.%s renamed (same definition): this plan drops %s.%s and its data "+
-					"and adds %s.%s empty, since renames (strata:\"renamed_from=%s\") are not generated yet",
+					"and adds %s.%s empty; if it is a rename, give the field strata:\"renamed_from=%s\"",
 				t, ac.Name, t, dc.Name, t, dc.Name, t, ac.Name, dc.Name))
 		}
 	}
@@ -140,32 +138,10 @@ func (p *planner) warnRenamedTables() {
 			}
 			p.warnings = append(p.warnings, fmt.Sprintf(
 				"table %s looks like table %s renamed (same columns): this plan drops %s and its rows "+
-					"and creates %s empty, since renames (//strata:table %s renamed_from=%s) are not generated yet",
+					"and creates %s empty; if it is a rename, write //strata:table %s renamed_from=%s",
 				cn, dn, dn, cn, cn, dn))
 		}
 	}
-}
-
-// columnChanges describes, one line each, how column a of table becomes b.
-func columnChanges(table string, a, b schema.Column) []string {
-	at := table + "." + a.Name + ": "
-	var lines []string
-	if !sameType(a.Type, b.Type) {
-		lines = append(lines, at+"type changes from "+typeText(a.Type)+" to "+typeText(b.Type))
-	}
-	if a.Nullable != b.Nullable {
-		lines = append(lines, at+"nullability changes from "+nullText(a.Nullable)+" to "+nullText(b.Nullable))
-	}
-	if a.Default != b.Default {
-		lines = append(lines, at+"default changes from "+defaultText(a.Default)+" to "+defaultText(b.Default))
-	}
-	if a.Identity != b.Identity {
-		lines = append(lines, at+"identity changes from "+onOff(a.Identity)+" to "+onOff(b.Identity))
-	}
-	if a.AutoNow != b.AutoNow {
-		lines = append(lines, at+"auto_now changes from "+onOff(a.AutoNow)+" to "+onOff(b.AutoNow))
-	}
-	return lines
 }
 
 // typeText spells a type the way messages show it: text, varchar(320),
@@ -199,20 +175,6 @@ func nullText(nullable bool) string {
 		return "NULL"
 	}
 	return "NOT NULL"
-}
-
-func defaultText(def string) string {
-	if def == "" {
-		return "none"
-	}
-	return def
-}
-
-func onOff(b bool) string {
-	if b {
-		return "on"
-	}
-	return "off"
 }
 
 // columnList spells names as (a, b), or (none).

@@ -112,6 +112,53 @@ var cases = []struct {
 		name: "an empty migration leaves room for hand-written steps",
 		file: File{Package: "migrations", ID: "0004_backfill"},
 	},
+	{
+		name: "renames, alterations with their hints, and checks",
+		file: File{
+			Package: "migrations",
+			ID:      "0005_rename_orgs_to_teams_and_more",
+			Up: []schema.Operation{
+				schema.RenameTable{From: "orgs", To: "teams"},
+				schema.RenameColumn{Table: "users", From: "org_id", To: "team_id"},
+				schema.RenameIndex{Table: "users", From: "users_active_email", To: "users_active_email_idx"},
+				schema.RenameConstraint{Table: "users", From: "users_org_id_email_key", To: "users_team_id_email_key"},
+				schema.RenameConstraint{Table: "users", From: "users_org_id_fkey", To: "users_team_id_fkey"},
+				schema.DropCheck{Table: "users", Name: "users_email_check"},
+				schema.AlterColumn{Table: "teams", Column: schema.Column{Name: "name", Type: schema.Type{Kind: schema.Text, Size: 200}}, Using: `left("name", 200)`},
+				schema.AlterColumn{Table: "users", Column: schema.Column{Name: "status", Type: schema.Type{Kind: schema.Text}, Default: "'active'"}},
+				schema.AlterColumn{Table: "users", Column: schema.Column{Name: "email", Type: schema.Type{Kind: schema.Text, Size: 320}, Nullable: true}},
+				schema.AddCheck{Table: "users", Check: schema.Check{Name: "users_email_check", Expr: `"email" LIKE '%@%'`}},
+			},
+			Notes: map[int]string{
+				6: "Destructive: column teams.name changes type from text to varchar(200), converting its values with using=left(\"name\", 200), which may fail on some rows or lose data.",
+			},
+			Down: []schema.Operation{
+				schema.DropCheck{Table: "users", Name: "users_email_check"},
+				schema.AlterColumn{Table: "users", Column: schema.Column{Name: "email", Type: schema.Type{Kind: schema.Text, Size: 320}}},
+				schema.AlterColumn{Table: "users", Column: schema.Column{Name: "status", Type: schema.Type{Kind: schema.EnumKind, Enum: "user_status"}, Default: "'active'"}},
+				schema.AlterColumn{Table: "teams", Column: schema.Column{Name: "name", Type: schema.Type{Kind: schema.Text}, Default: "''"}},
+				schema.AddCheck{Table: "users", Check: schema.Check{Name: "users_email_check", Expr: `"email" <> ''`}},
+				schema.RenameConstraint{Table: "users", From: "users_team_id_fkey", To: "users_org_id_fkey"},
+				schema.RenameConstraint{Table: "users", From: "users_team_id_email_key", To: "users_org_id_email_key"},
+				schema.RenameIndex{Table: "users", From: "users_active_email_idx", To: "users_active_email"},
+				schema.RenameColumn{Table: "users", From: "team_id", To: "org_id"},
+				schema.RenameTable{From: "teams", To: "orgs"},
+			},
+		},
+	},
+	{
+		name: "a column that becomes NOT NULL carries its backfill",
+		file: File{
+			Package: "migrations",
+			ID:      "0006_alter_users_email",
+			Up: []schema.Operation{
+				schema.AlterColumn{Table: "users", Column: schema.Column{Name: "email", Type: schema.Type{Kind: schema.Text, Size: 320}}, Backfill: "'unknown@example.com'"},
+			},
+			Down: []schema.Operation{
+				schema.AlterColumn{Table: "users", Column: schema.Column{Name: "email", Type: schema.Type{Kind: schema.Text, Size: 320}, Nullable: true}},
+			},
+		},
+	},
 }
 
 func TestMigrationGolden(t *testing.T) {

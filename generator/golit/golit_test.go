@@ -215,13 +215,17 @@ func TestStringLiterals(t *testing.T) {
 	}
 }
 
-func TestOperation(t *testing.T) {
-	tests := []struct {
-		name    string
-		op      schema.Operation
-		want    string
-		wantErr string
-	}{
+// operationCase is an operation and the literal Operation writes for it,
+// or the error it returns.
+type operationCase struct {
+	name    string
+	op      schema.Operation
+	want    string
+	wantErr string
+}
+
+func operationCases() []operationCase {
+	return []operationCase{
 		{
 			name: "an operation puts one field on each line",
 			op:   schema.AddColumn{Table: "users", Column: schema.Column{Name: "bio", Type: schema.Type{Kind: schema.Text}, Nullable: true}},
@@ -231,6 +235,121 @@ func TestOperation(t *testing.T) {
 			name: "a pointer to an operation is written as its value",
 			op:   &schema.DropTable{Name: "users"},
 			want: "schema.DropTable{\n\tName: \"users\",\n}\n",
+		},
+		{
+			name: "a table is written one field a line, its lists one element a line",
+			op: schema.CreateTable{Table: schema.Table{
+				Name:       "tags",
+				Columns:    []schema.Column{{Name: "id", Type: schema.Type{Kind: schema.Int64}, Identity: true}},
+				PrimaryKey: []string{"id"},
+			}},
+			want: "schema.CreateTable{\n" +
+				"\tTable: schema.Table{\n" +
+				"\t\tName: \"tags\",\n" +
+				"\t\tColumns: []schema.Column{\n" +
+				"\t\t\t{Name: \"id\", Type: schema.Type{Kind: schema.Int64}, Identity: true},\n" +
+				"\t\t},\n" +
+				"\t\tPrimaryKey: []string{\"id\"},\n" +
+				"\t},\n" +
+				"}\n",
+		},
+		{
+			name: "a column dropped",
+			op:   schema.DropColumn{Table: "users", Column: "bio"},
+			want: "schema.DropColumn{\n\tTable:  \"users\",\n\tColumn: \"bio\",\n}\n",
+		},
+		{
+			name: "an index created",
+			op:   schema.CreateIndex{Table: "users", Index: schema.Index{Name: "users_email_idx", Columns: []string{"email"}, Where: `"email" IS NOT NULL`}},
+			want: "schema.CreateIndex{\n\tTable: \"users\",\n\tIndex: schema.Index{Name: \"users_email_idx\", Columns: []string{\"email\"}, Where: `\"email\" IS NOT NULL`},\n}\n",
+		},
+		{
+			name: "an index dropped",
+			op:   schema.DropIndex{Table: "users", Name: "users_email_idx"},
+			want: "schema.DropIndex{\n\tTable: \"users\",\n\tName:  \"users_email_idx\",\n}\n",
+		},
+		{
+			name: "a unique constraint added",
+			op:   schema.AddUnique{Table: "users", Unique: schema.Unique{Name: "users_a_b_key", Columns: []string{"a", "b"}}},
+			want: "schema.AddUnique{\n\tTable:  \"users\",\n\tUnique: schema.Unique{Name: \"users_a_b_key\", Columns: []string{\"a\", \"b\"}},\n}\n",
+		},
+		{
+			name: "a unique constraint dropped",
+			op:   schema.DropUnique{Table: "users", Name: "users_a_b_key"},
+			want: "schema.DropUnique{\n\tTable: \"users\",\n\tName:  \"users_a_b_key\",\n}\n",
+		},
+		{
+			name: "a foreign key added names its actions",
+			op: schema.AddForeignKey{Table: "posts", ForeignKey: schema.ForeignKey{
+				Name: "posts_user_id_fkey", Columns: []string{"user_id"}, RefTable: "users", RefColumns: []string{"id"}, OnDelete: schema.Cascade,
+			}},
+			want: "schema.AddForeignKey{\n\tTable:      \"posts\",\n" +
+				"\tForeignKey: schema.ForeignKey{Name: \"posts_user_id_fkey\", Columns: []string{\"user_id\"}, RefTable: \"users\", RefColumns: []string{\"id\"}, OnDelete: schema.Cascade},\n}\n",
+		},
+		{
+			name: "a foreign key dropped",
+			op:   schema.DropForeignKey{Table: "posts", Name: "posts_user_id_fkey"},
+			want: "schema.DropForeignKey{\n\tTable: \"posts\",\n\tName:  \"posts_user_id_fkey\",\n}\n",
+		},
+		{
+			name: "an enum created",
+			op:   schema.CreateEnum{Enum: schema.Enum{Name: "mood", Values: []string{"calm", "angry"}}},
+			want: "schema.CreateEnum{\n\tEnum: schema.Enum{Name: \"mood\", Values: []string{\"calm\", \"angry\"}},\n}\n",
+		},
+		{
+			name: "an enum dropped",
+			op:   schema.DropEnum{Name: "mood"},
+			want: "schema.DropEnum{\n\tName: \"mood\",\n}\n",
+		},
+		{
+			name: "an alteration writes its hints as fields of their own",
+			op: schema.AlterColumn{
+				Table:    "users",
+				Column:   schema.Column{Name: "code", Type: schema.Type{Kind: schema.Text, Size: 8}, Default: "''"},
+				Using:    `left("code", 8)`,
+				Backfill: "''",
+			},
+			want: "schema.AlterColumn{\n" +
+				"\tTable:    \"users\",\n" +
+				"\tColumn:   schema.Column{Name: \"code\", Type: schema.Type{Kind: schema.Text, Size: 8}, Default: \"''\"},\n" +
+				"\tUsing:    `left(\"code\", 8)`,\n" +
+				"\tBackfill: \"''\",\n" +
+				"}\n",
+		},
+		{
+			name: "an alteration without hints leaves them out",
+			op:   schema.AlterColumn{Table: "users", Column: schema.Column{Name: "age", Type: schema.Type{Kind: schema.Int64}, Nullable: true}},
+			want: "schema.AlterColumn{\n\tTable:  \"users\",\n\tColumn: schema.Column{Name: \"age\", Type: schema.Type{Kind: schema.Int64}, Nullable: true},\n}\n",
+		},
+		{
+			name: "a table rename",
+			op:   schema.RenameTable{From: "users", To: "people"},
+			want: "schema.RenameTable{\n\tFrom: \"users\",\n\tTo:   \"people\",\n}\n",
+		},
+		{
+			name: "a column rename",
+			op:   schema.RenameColumn{Table: "users", From: "email", To: "mail"},
+			want: "schema.RenameColumn{\n\tTable: \"users\",\n\tFrom:  \"email\",\n\tTo:    \"mail\",\n}\n",
+		},
+		{
+			name: "an index rename",
+			op:   schema.RenameIndex{Table: "people", From: "users_email_idx", To: "people_email_idx"},
+			want: "schema.RenameIndex{\n\tTable: \"people\",\n\tFrom:  \"users_email_idx\",\n\tTo:    \"people_email_idx\",\n}\n",
+		},
+		{
+			name: "a constraint rename",
+			op:   schema.RenameConstraint{Table: "people", From: "users_email_key", To: "people_email_key"},
+			want: "schema.RenameConstraint{\n\tTable: \"people\",\n\tFrom:  \"users_email_key\",\n\tTo:    \"people_email_key\",\n}\n",
+		},
+		{
+			name: "a check added writes its expression as SQL reads",
+			op:   schema.AddCheck{Table: "users", Check: schema.Check{Name: "users_age_check", Expr: `"age" >= 0`}},
+			want: "schema.AddCheck{\n\tTable: \"users\",\n\tCheck: schema.Check{Name: \"users_age_check\", Expr: `\"age\" >= 0`},\n}\n",
+		},
+		{
+			name: "a check dropped",
+			op:   schema.DropCheck{Table: "users", Name: "users_age_check"},
+			want: "schema.DropCheck{\n\tTable: \"users\",\n\tName:  \"users_age_check\",\n}\n",
 		},
 		{
 			name:    "RunSQL is refused",
@@ -245,7 +364,10 @@ func TestOperation(t *testing.T) {
 		{name: "nil is refused", op: nil, wantErr: "golit: nil operation"},
 		{name: "a nil pointer is refused", op: (*schema.DropTable)(nil), wantErr: "golit: nil operation"},
 	}
-	for _, tt := range tests {
+}
+
+func TestOperation(t *testing.T) {
+	for _, tt := range operationCases() {
 		t.Run(tt.name, func(t *testing.T) {
 			code, err := Operation(tt.op)
 			if tt.wantErr != "" {
@@ -261,6 +383,54 @@ func TestOperation(t *testing.T) {
 				t.Errorf("Operation() (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestOperationCasesCoverTheSchemaPackage reads the schema package's
+// source and checks that TestOperation writes, or refuses, an operation of
+// every type that implements schema.Operation, so that an operation added
+// there gets a case here.
+func TestOperationCasesCoverTheSchemaPackage(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "runtime", "schema", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no source of the schema package: %v", err)
+	}
+	fset := token.NewFileSet()
+	var inSource []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || fn.Name.Name != "operation" {
+				continue
+			}
+			if id, ok := fn.Recv.List[0].Type.(*ast.Ident); ok {
+				inSource = append(inSource, id.Name)
+			}
+		}
+	}
+	covered := map[string]bool{}
+	for _, tc := range operationCases() {
+		if typ := reflect.TypeOf(tc.op); typ != nil {
+			if typ.Kind() == reflect.Pointer {
+				typ = typ.Elem()
+			}
+			covered[typ.Name()] = true
+		}
+	}
+	if len(inSource) < 20 {
+		t.Fatalf("found only %d operation types in the schema package: %v", len(inSource), inSource)
+	}
+	for _, name := range inSource {
+		if !covered[name] {
+			t.Errorf("no TestOperation case writes a schema.%s", name)
+		}
 	}
 }
 

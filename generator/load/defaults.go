@@ -20,77 +20,80 @@ var (
 // typ and returns it as SQL, or a message saying what to write instead.
 // known tells whether the column's kind comes from its Go type (it does
 // not for a type= column whose Go type has no kind); enum is the enum of
-// an EnumKind column.
-func defaultSQL(v string, typ schema.Type, known bool, enum *enumType) (string, string) {
+// an EnumKind column. key is the option being checked, "default" or
+// "backfill" (which takes a value of the column's type too), and the
+// messages name it.
+func defaultSQL(key, v string, typ schema.Type, known bool, enum *enumType) (string, string) {
 	switch {
 	case v == "()":
-		return "", "the expression is empty: write an SQL expression inside the parentheses, or remove default"
+		return "", "the expression is empty: write an SQL expression inside the parentheses, or remove " + key
 	case isParenthesized(v):
 		return v, "" // raw SQL
 	case v == "now" && typ.Kind == schema.Timestamp:
 		return "CURRENT_TIMESTAMP", ""
 	case v == "now":
-		return "", "now is for time columns: write a value of the column's type, such as " + exampleDefault(typ.Kind, known, enum)
+		return "", "now is for time columns: write a value of the column's type, such as " + exampleDefault(key, typ.Kind, known, enum)
 	case !known:
 		if isSQLString(v) || decimalRe.MatchString(v) || v == "true" || v == "false" {
 			return v, ""
 		}
-		return "", "write a quoted SQL string, a number, true, false, or an SQL expression in parentheses, such as default=" + quoteSQL(v)
+		return "", "write a quoted SQL string, a number, true, false, or an SQL expression in parentheses, such as " + key + "=" + quoteSQL(v)
 	}
 	switch typ.Kind {
 	case schema.Text:
 		if isSQLString(v) {
 			return v, ""
 		}
-		return "", "not an SQL string: write default=" + quoteSQL(v)
+		return "", "not an SQL string: write " + key + "=" + quoteSQL(v)
 	case schema.EnumKind:
-		return enumDefault(v, enum)
+		return enumDefault(key, v, enum)
 	case schema.Int16, schema.Int32, schema.Int64:
-		return intDefault(v, typ.Kind)
+		return intDefault(key, v, typ.Kind)
 	case schema.Float32, schema.Float64:
 		if decimalRe.MatchString(v) {
 			return v, ""
 		}
-		return "", "not a number: write a number such as default=0.5, or an SQL expression in parentheses"
+		return "", "not a number: write a number such as " + key + "=0.5, or an SQL expression in parentheses"
 	case schema.Bool:
 		if v == "true" || v == "false" {
 			return v, ""
 		}
-		return "", "write default=true or default=false"
+		return "", "write " + key + "=true or " + key + "=false"
 	case schema.Timestamp:
-		return "", "write default=now, or an SQL expression in parentheses, such as default=('2024-01-01 00:00:00+00')"
+		return "", "write " + key + "=now, or an SQL expression in parentheses, such as " + key + "=('2024-01-01 00:00:00+00')"
 	}
 	raw := v
 	if strings.HasPrefix(v, `"`) {
 		raw = quoteSQL(v)
 	}
-	return "", fmt.Sprintf("a %s column takes an SQL expression in parentheses as its default: write default=(%s)", typ.Kind, raw)
+	return "", fmt.Sprintf("a %s column takes an SQL expression in parentheses as its %s: write %s=(%s)", typ.Kind, key, key, raw)
 }
 
-// exampleDefault shows a default of kind for messages.
-func exampleDefault(kind schema.Kind, known bool, enum *enumType) string {
+// exampleDefault shows a value of option key for a column of kind, for
+// messages.
+func exampleDefault(key string, kind schema.Kind, known bool, enum *enumType) string {
 	switch {
 	case !known:
-		return "default=(...)"
+		return key + "=(...)"
 	case kind == schema.EnumKind && len(enum.values) > 0:
-		return "default=" + quoteSQL(enum.values[0])
+		return key + "=" + quoteSQL(enum.values[0])
 	case kind == schema.Text:
-		return "default='now'"
+		return key + "='now'"
 	case kind == schema.Bool:
-		return "default=false"
+		return key + "=false"
 	case kind == schema.Int16 || kind == schema.Int32 || kind == schema.Int64 || kind == schema.Float32 || kind == schema.Float64:
-		return "default=0"
+		return key + "=0"
 	}
-	return "default=(...)"
+	return key + "=(...)"
 }
 
-// enumDefault checks the default v of a column of enum e.
-func enumDefault(v string, e *enumType) (string, string) {
+// enumDefault checks the value v of option key for a column of enum e.
+func enumDefault(key, v string, e *enumType) (string, string) {
 	if !isSQLString(v) {
 		if value, ok := e.consts[v]; ok {
-			return "", fmt.Sprintf("write default=%s, the value of %s", quoteSQL(value), v)
+			return "", fmt.Sprintf("write %s=%s, the value of %s", key, quoteSQL(value), v)
 		}
-		return "", "not an SQL string: write default=" + quoteSQL(v)
+		return "", "not an SQL string: write " + key + "=" + quoteSQL(v)
 	}
 	value := strings.ReplaceAll(v[1:len(v)-1], "''", "'")
 	if slices.Contains(e.values, value) {
@@ -103,10 +106,10 @@ func enumDefault(v string, e *enumType) (string, string) {
 	return "", fmt.Sprintf("%s is not a value of enum %s: write one of %s", v, e.name, strings.Join(quoted, ", "))
 }
 
-// intDefault checks the default v of an integer column.
-func intDefault(v string, kind schema.Kind) (string, string) {
+// intDefault checks the value v of option key for an integer column.
+func intDefault(key, v string, kind schema.Kind) (string, string) {
 	if !integerRe.MatchString(v) {
-		return "", "not a whole number: write a number such as default=0, or an SQL expression in parentheses"
+		return "", "not a whole number: write a number such as " + key + "=0, or an SQL expression in parentheses"
 	}
 	bits := map[schema.Kind]int{schema.Int16: 16, schema.Int32: 32, schema.Int64: 64}[kind]
 	if _, err := strconv.ParseInt(v, 10, bits); err != nil {

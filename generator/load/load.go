@@ -26,7 +26,12 @@
 // separated (commas inside parentheses or quotes do not separate): pk,
 // identity, unique, index, size=N, default=EXPR, fk=table.column,
 // on_delete=ACTION, on_update=ACTION, type=SQL, type.postgres=SQL,
-// type.sqlite=SQL, json, auto_now, check=EXPR and renamed_from=OLD.
+// type.sqlite=SQL, json, auto_now, check=EXPR and renamed_from=OLD, and
+// two hints for the migration that changes the column: backfill=EXPR, the
+// value that fills existing NULLs when the column becomes NOT NULL (checked
+// like a default), and using=EXPR, the SQL that converts existing values
+// when its type changes (naming the column by its new name: a rename runs
+// first). [Result] holds the hints beside the schema.
 //
 // A default is SQL text: default=now is CURRENT_TIMESTAMP (time columns
 // only), a string or enum column takes a quoted 'literal' (an enum's must be
@@ -71,6 +76,13 @@ import (
 type Result struct {
 	Schema  *schema.Schema // canonical (Normalize'd); columns in field order
 	Renames []Rename       // renamed_from hints, sorted by table then column
+	// Backfill and Using hold the migration hints of the backfill= and
+	// using= options, by "table.column": the SQL that fills the existing
+	// NULLs of a column that becomes NOT NULL, and the SQL that converts
+	// its existing values when its type changes. They are not part of the
+	// schema; each map is nil when no field has such an option.
+	Backfill map[string]string
+	Using    map[string]string
 }
 
 // Rename is a renamed_from hint: table Table (and column Column, when set)
@@ -171,10 +183,20 @@ func (l *loader) run(patterns []string) (*Result, error) {
 // result assembles the Result of a run that found no problem.
 func (l *loader) result() *Result {
 	s := &schema.Schema{}
+	res := &Result{Schema: s}
 	var renames []Rename
 	for _, m := range l.models {
 		s.Tables = append(s.Tables, m.table)
 		renames = append(renames, m.renames...)
+		for _, col := range slices.Sorted(maps.Keys(m.hints)) {
+			key, h := m.table.Name+"."+col, m.hints[col]
+			if h.backfill != "" {
+				res.Backfill = setHint(res.Backfill, key, h.backfill)
+			}
+			if h.using != "" {
+				res.Using = setHint(res.Using, key, h.using)
+			}
+		}
 	}
 	used := l.usedEnums()
 	for _, key := range slices.Sorted(maps.Keys(l.enums)) {
@@ -189,7 +211,17 @@ func (l *loader) result() *Result {
 		}
 		return strings.Compare(a.Column, b.Column)
 	})
-	return &Result{Schema: s, Renames: renames}
+	res.Renames = renames
+	return res
+}
+
+// setHint sets hints[key] to sql, making the map when it is nil.
+func setHint(hints map[string]string, key, sql string) map[string]string {
+	if hints == nil {
+		hints = map[string]string{}
+	}
+	hints[key] = sql
+	return hints
 }
 
 // packageErrors reports the load, syntax and type errors of pkg. It leaves

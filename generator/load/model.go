@@ -27,6 +27,7 @@ type model struct {
 	pkField *column            // the field with the pk option
 	pkDir   bool               // whether a //strata:pk directive was read
 	renames []Rename
+	hints   map[string]columnHints // by column name
 	fks     []fkRef
 	names   []namedObject
 }
@@ -37,6 +38,13 @@ type column struct {
 	*field
 	g    goType
 	opts options
+}
+
+// columnHints are the backfill= and using= options of a column: how to
+// migrate its existing rows, which the schema does not hold.
+type columnHints struct {
+	backfill string // SQL, checked like a default
+	using    string // SQL, as written
 }
 
 // fkRef is a fk=table.column option, resolved once every table is known.
@@ -103,6 +111,7 @@ func (l *loader) buildColumn(m *model, c *column) {
 	}
 	col := schema.Column{Name: c.column, Type: typ, Nullable: c.g.nullable}
 	l.columnDefault(m, c, &col)
+	l.columnHints(m, c, col)
 	l.columnKeys(m, c, &col)
 	l.columnRefs(m, c, &col)
 	m.table.Columns = append(m.table.Columns, col)
@@ -166,7 +175,7 @@ func (l *loader) columnType(m *model, c *column) (schema.Type, bool) {
 func (l *loader) columnDefault(m *model, c *column, col *schema.Column) {
 	if v, ok := c.opts["default"]; ok {
 		known := c.g.kind != "" || col.Type.Kind == schema.JSON
-		sql, problem := defaultSQL(v, col.Type, known, c.g.enum)
+		sql, problem := defaultSQL("default", v, col.Type, known, c.g.enum)
 		if problem != "" {
 			l.errorf(c.pos, m.goName, c.path, "default=%s: %s", v, problem)
 		}
@@ -182,6 +191,32 @@ func (l *loader) columnDefault(m *model, c *column, col *schema.Column) {
 			col.Default = "CURRENT_TIMESTAMP"
 		}
 	}
+}
+
+// columnHints reads the backfill= and using= options of c, whose column is
+// col, into m.hints.
+func (l *loader) columnHints(m *model, c *column, col schema.Column) {
+	var h columnHints
+	if v, ok := c.opts["backfill"]; ok {
+		known := c.g.kind != "" || col.Type.Kind == schema.JSON
+		sql, problem := defaultSQL("backfill", v, col.Type, known, c.g.enum)
+		switch {
+		case col.Nullable:
+			l.errorf(c.pos, m.goName, c.path, "backfill fills the NULLs of a column that becomes NOT NULL, and %s is nullable: remove backfill", c.g.display)
+		case problem != "":
+			l.errorf(c.pos, m.goName, c.path, "backfill=%s: %s", v, problem)
+		default:
+			h.backfill = sql
+		}
+	}
+	h.using = c.opts["using"]
+	if h == (columnHints{}) {
+		return
+	}
+	if m.hints == nil {
+		m.hints = map[string]columnHints{}
+	}
+	m.hints[col.Name] = h
 }
 
 // columnKeys applies the pk, identity, unique and index options of c.

@@ -10,6 +10,7 @@ import (
 var knownOptions = []string{
 	"pk", "identity", "unique", "index", "size", "default", "fk", "on_delete", "on_update",
 	"type", "type.postgres", "type.sqlite", "json", "auto_now", "check", "renamed_from",
+	"backfill", "using",
 }
 
 // flagOptions are the options that take no value.
@@ -27,6 +28,8 @@ var valueHints = map[string]string{
 	"type.sqlite":   "type.sqlite=TEXT",
 	"check":         "check=price >= 0",
 	"renamed_from":  "renamed_from=old_name",
+	"backfill":      "backfill='' or backfill=0",
+	"using":         "using=CAST(code AS integer)",
 }
 
 // options are the parsed options of one strata tag.
