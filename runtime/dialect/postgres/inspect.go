@@ -25,8 +25,9 @@ import (
 //
 // It is exact where PostgreSQL can say, and reads back what it cannot the
 // way [Comparable] expects:
-//   - AutoNow is never set: it will be kept by a trigger, which strata does
-//     not create yet.
+//   - AutoNow is set on the columns that the trigger and function Render
+//     writes for a table keep current (strata_auto_now, calling
+//     strata_auto_now_{table}); other triggers are not reported.
 //   - A type strata has no kind for comes back as a custom type for
 //     "postgres" holding PostgreSQL's spelling of it, such as numeric(10,2).
 //   - Defaults, check expressions and index predicates lose the parentheses
@@ -58,6 +59,7 @@ func Inspect(ctx context.Context, db *sql.DB) (*schema.Schema, error) {
 		{"enums", enumsQuery, in.enum},
 		{"tables", tablesQuery, in.table},
 		{"columns", columnsQuery, in.column},
+		{"auto_now triggers", autoNowQuery, in.autoNow},
 		{"constraints", constraintsQuery, in.constraint},
 		{"indexes", indexesQuery, in.index},
 	} {
@@ -289,7 +291,6 @@ func decodeNames(text string) ([]string, error) {
 // in, so that a schema built from operations and one inspected from the
 // database they ran on compare equal exactly when the database holds what
 // the operations describe:
-//   - AutoNow is cleared, since Inspect cannot see it;
 //   - a column's type is the one PostgreSQL declares: a custom type for
 //     "postgres" (or for every dialect) becomes the kind it spells when it
 //     is one of strata's (BIGINT, varchar(20)), and otherwise a custom type
@@ -323,7 +324,6 @@ func Comparable(s *schema.Schema) *schema.Schema {
 func comparableTable(t *schema.Table) {
 	for i := range t.Columns {
 		col := &t.Columns[i]
-		col.AutoNow = false
 		col.Type = comparableType(col.Type)
 		col.Default = normalizeDefault(col.Default)
 	}
@@ -417,6 +417,17 @@ func normalizeExpr(expr string) string {
 		case '"':
 			if n := strings.IndexByte(expr[end:], '"'); n >= 0 {
 				end += n + 1
+			}
+		case '(':
+			// PostgreSQL prints a number compared with a float column as
+			// (0)::double precision; the model wrote 0.
+			if closing := sqltext.ClosingParen(expr, i); closing > i {
+				inner, cast := expr[i+1:closing], literalCast(expr[closing+1:])
+				if isNumber(inner) && isNumericType(strings.TrimPrefix(cast, "::")) {
+					b.WriteString(inner)
+					i = closing + 1 + len(cast)
+					continue
+				}
 			}
 		case '\'':
 			if n := literalEnd(expr[i:]); n > 0 {

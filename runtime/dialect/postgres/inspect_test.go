@@ -299,7 +299,7 @@ func TestComparableNormalisesWhatInspectCannotTell(t *testing.T) {
 		in   schema.Column
 		want schema.Column
 	}{
-		{"auto_now is cleared", schema.Column{Type: stamp, AutoNow: true}, schema.Column{Type: stamp}},
+		{"auto_now is kept", schema.Column{Type: stamp, AutoNow: true}, schema.Column{Type: stamp, AutoNow: true}},
 		{"a custom type that is a kind becomes the kind", schema.Column{Type: custom("", "BIGINT")}, schema.Column{Type: bigint}},
 		{"an alias of a kind becomes the kind", schema.Column{Type: custom("postgres", "int8")}, schema.Column{Type: bigint}},
 		{"a custom varchar becomes sized text", schema.Column{Type: custom("", "VarChar (20)")}, schema.Column{Type: varchar(20)}},
@@ -352,6 +352,7 @@ func TestComparableNormalisesExpressionsAndEmptyLists(t *testing.T) {
 				{Name: "t_b_check", Expr: "(a > 0) AND (a < 10)"},
 				{Name: "t_a_check", Expr: " ( a IN ('(', ')') ) "},
 				{Name: "t_c_check", Expr: "((a)::text = ANY (ARRAY['x'::text, 'NaN'::numeric, '1e3'::real]))"},
+				{Name: "t_d_check", Expr: "((f >= (0)::double precision) AND (g < (-1.5)::real) AND ((a)::real > 1))"},
 			},
 		}},
 	}
@@ -365,6 +366,7 @@ func TestComparableNormalisesExpressionsAndEmptyLists(t *testing.T) {
 				{Name: "t_a_check", Expr: "a IN ('(', ')')"},
 				{Name: "t_b_check", Expr: "(a > 0) AND (a < 10)"},
 				{Name: "t_c_check", Expr: "(a)::text = ANY (ARRAY['x', 'NaN'::numeric, 1e3])"},
+				{Name: "t_d_check", Expr: "(f >= 0) AND (g < -1.5) AND ((a)::real > 1)"},
 			},
 		}},
 	}

@@ -34,8 +34,15 @@ func (Dialect) Render(before *schema.Schema, ops []schema.Operation) ([]dialect.
 		state = before.Clone()
 	}
 	var steps []dialect.Step
+	swaps := enumSwaps(before, ops)
 	for i, op := range ops {
-		rendered, err := renderOp(state, op)
+		var rendered []dialect.Step
+		var err error
+		if alter, ok := op.(schema.AlterEnum); ok && swaps[i] {
+			rendered, err = alterEnum(state, alter, true) // see enumSwaps
+		} else {
+			rendered, err = renderWithTriggers(state, op)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("postgres: operation %d (%s): %w", i+1, describe(op), err)
 		}
@@ -66,6 +73,9 @@ func renderOp(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
 		// Rendering it needs the column as it was, which Apply replaces.
 		return alterColumn(s, alter)
 	}
+	if alter, ok := op.(schema.AlterEnum); ok {
+		return alterEnum(s, alter, false) // it needs the values as they were
+	}
 	if err := op.Apply(s); err != nil {
 		return nil, err
 	}
@@ -95,6 +105,8 @@ func renderOp(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
 		return stepsUnless(checkEnum(op.Enum), createEnum(op.Enum))
 	case schema.DropEnum:
 		return stepsUnless(nil, "DROP TYPE "+quote(op.Name))
+	case schema.RenameEnumValue:
+		return renameEnumValue(s, op)
 	case schema.RenameTable:
 		return renameTable(s, op)
 	case schema.RenameColumn:

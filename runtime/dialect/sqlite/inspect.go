@@ -36,9 +36,12 @@ import (
 //   - An enum is a TEXT column with CHECK ("col" IN (...)); enum types have
 //     no names in SQLite, so Inspect gives each such column an enum of its
 //     own named "table.column", holding the values of its CHECK.
-//   - AutoNow is not rendered yet (it needs triggers) and reads back false.
 //   - The primary key's constraint name, and the order and collation of
 //     index columns, are not part of the schema model.
+//
+// AutoNow is set on the columns that the trigger Render writes for a
+// table, strata_auto_now_{table}, keeps current; other triggers are not
+// reported.
 //
 // A unique constraint and a unique index are both unique indexes on SQLite.
 // Render marks the one that carries a unique constraint with a comment,
@@ -73,6 +76,9 @@ func Inspect(ctx context.Context, db *sql.DB) (*schema.Schema, error) {
 		}
 		s.Tables = append(s.Tables, t)
 		s.Enums = append(s.Enums, enums...)
+	}
+	if err := readAutoNow(ctx, tx, s); err != nil {
+		return nil, fmt.Errorf("sqlite: inspect auto_now triggers: %w", err)
 	}
 	s.Normalize()
 	return s, nil

@@ -13,7 +13,6 @@ import (
 //
 // It normalises, the same way on both sides, what SQLite cannot tell back:
 //
-//   - AutoNow is cleared.
 //   - Each column's type becomes the type Inspect reads back from the SQL
 //     type [Dialect.ColumnType] declares for it: JSON and UUID fold into
 //     Text, a type= override that names a built-in type becomes that type,
@@ -33,7 +32,6 @@ func Comparable(s *schema.Schema) *schema.Schema {
 		t := &c.Tables[ti]
 		for ci := range t.Columns {
 			col := &t.Columns[ci]
-			col.AutoNow = false
 			if e, ok := comparableEnum(s, t.Name, col); ok {
 				enums = append(enums, e)
 				continue

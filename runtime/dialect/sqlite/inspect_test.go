@@ -159,7 +159,7 @@ func TestInspectReadsBackExactlyWhatSQLiteHolds(t *testing.T) {
 					{Name: "status", Type: enum("things.status"), Default: "'on'"},
 					{Name: "doc", Type: text, Default: "'{}'"},
 					{Name: "price", Type: schema.Type{Custom: custom("sqlite", "NUMERIC(10, 2)")}},
-					{Name: "at", Type: stamp, Default: "CURRENT_TIMESTAMP"},
+					{Name: "at", Type: stamp, Default: "CURRENT_TIMESTAMP", AutoNow: true},
 					{Name: "label", Type: varchar(10), Default: "upper('x')"},
 				},
 				PrimaryKey: []string{"id"},
@@ -348,7 +348,7 @@ func rebuilding(table, old, new string) func(*testing.T, *sql.DB) {
 		if !strings.Contains(create, old) {
 			t.Fatalf("the CREATE TABLE of %s has no %q:\n%s", table, old, create)
 		}
-		indexes := queryStrings(t, conn, `SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`, table)
+		indexes := queryStrings(t, conn, `SELECT sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL`, table)
 		tampered := strings.Replace(strings.Replace(create, old, new, 1), `CREATE TABLE "`+table+`"`, `CREATE TABLE "tampered"`, 1)
 		steps := append([]string{
 			`PRAGMA foreign_keys = OFF`,
@@ -414,7 +414,7 @@ func TestComparableNormalisesWhatSQLiteCannotTellBack(t *testing.T) {
 				{Name: "id", Type: bigint, Identity: true},
 				{Name: "doc", Type: text},
 				{Name: "key", Type: text},
-				{Name: "at", Type: stamp, Default: "CURRENT_TIMESTAMP"},
+				{Name: "at", Type: stamp, AutoNow: true, Default: "CURRENT_TIMESTAMP"},
 				{Name: "mood", Type: enum("t.mood")},
 				{Name: "price", Type: schema.Type{Custom: custom("sqlite", "numeric(10, 2)")}},
 				{Name: "count", Type: bigint},

@@ -45,7 +45,9 @@ import (
 //   - AddColumn refuses an identity column; DropColumn refuses a column a
 //     CHECK, a partial index's WHERE or another table's foreign key still
 //     uses (drop those first), and the last column of a table.
-//   - AutoNow is not rendered yet: it needs triggers.
+//   - The auto_now columns of a table are kept current by one trigger,
+//     strata_auto_now_{table}, which Render creates, drops and moves with
+//     the columns.
 //
 // A rebuild follows SQLite's procedure for the schema changes ALTER TABLE
 // cannot make: a Go step checks that foreign keys are not enforced and
@@ -157,8 +159,11 @@ func newRenderer(before *schema.Schema, ops []schema.Operation) *renderer {
 // renamed or changed by an operation that may rebuild it since (which would
 // build it without the foreign key).
 func (r *renderer) creatorOf(j int, add schema.AddForeignKey) int {
+	var enumChanges []schema.Operation // which rebuild the tables of their enum
 	for i := j - 1; i >= 0; i-- {
 		switch op := r.ops[i].(type) {
+		case schema.AlterEnum, schema.RenameEnumValue:
+			enumChanges = append(enumChanges, op)
 		case schema.DropTable:
 			if op.Name == add.Table {
 				return -1
@@ -175,6 +180,9 @@ func (r *renderer) creatorOf(j int, add schema.AddForeignKey) int {
 				if op.Table.Column(c) == nil {
 					return -1
 				}
+			}
+			if slices.ContainsFunc(enumChanges, func(e schema.Operation) bool { return changesEnumOf(e, &op.Table) }) {
+				return -1
 			}
 			return i
 		default:
@@ -203,7 +211,7 @@ func (r *renderer) renderNext(i int) (int, []dialect.Step, error) {
 	if op == nil {
 		return 0, nil, fmt.Errorf("sqlite: operation %d (nil): no operation", i+1)
 	}
-	n, steps, err := r.renderRun(i)
+	n, steps, err := r.renderWithTriggers(i)
 	if err != nil {
 		return 0, nil, fmt.Errorf("sqlite: operation %d (%s): %w", i+1, op, err)
 	}
@@ -238,6 +246,10 @@ func (r *renderer) render(i int, op schema.Operation) ([]dialect.Step, error) {
 		}
 		r.state, r.handWritten = next, true
 		return []dialect.Step{{Go: run.Func, Op: i}}, nil
+	}
+	switch op.(type) {
+	case schema.AlterEnum, schema.RenameEnumValue:
+		return r.enumChange(i, op, next)
 	}
 	if err := r.check(op, r.state); err != nil {
 		return nil, err

@@ -31,3 +31,16 @@ ALTER TABLE "orgs" ADD COLUMN "seats" INTEGER NOT NULL DEFAULT -1;
 -- operation 11: add column orgs.updated_at
 ALTER TABLE "orgs" ADD COLUMN "updated_at" TIMESTAMPTZ NOT NULL DEFAULT now();
 
+-- operation 11: add column orgs.updated_at
+CREATE FUNCTION "strata_auto_now_orgs"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW."updated_at" IS NOT DISTINCT FROM OLD."updated_at" THEN
+    NEW."updated_at" = now();
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+-- operation 11: add column orgs.updated_at
+CREATE TRIGGER "strata_auto_now" BEFORE UPDATE ON "orgs" FOR EACH ROW EXECUTE FUNCTION "strata_auto_now_orgs"();
+

@@ -24,4 +24,9 @@ ALTER TABLE "orgs" ADD COLUMN "seats" INT NOT NULL DEFAULT -1;
 
 -- operation 9: add column orgs.updated_at
 ALTER TABLE "orgs" ADD COLUMN "updated_at" TIMESTAMP;
+CREATE TRIGGER "strata_auto_now_orgs" AFTER UPDATE ON "orgs" FOR EACH ROW
+WHEN (NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT CURRENT_TIMESTAMP)
+BEGIN
+  UPDATE "orgs" SET "updated_at" = CASE WHEN NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT CURRENT_TIMESTAMP THEN CURRENT_TIMESTAMP ELSE "updated_at" END WHERE "id" = NEW."id";
+END;
 

@@ -15,4 +15,9 @@ CREATE TABLE "users" (
 CREATE UNIQUE INDEX "users_email_key" /* unique constraint */ ON "users" ("email");
 CREATE UNIQUE INDEX "users_email_lower" ON "users" ("email");
 CREATE INDEX "users_org_status" ON "users" ("org_id", "status") WHERE deleted_at IS NULL;
+CREATE TRIGGER "strata_auto_now_users" AFTER UPDATE ON "users" FOR EACH ROW
+WHEN (NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT CURRENT_TIMESTAMP)
+BEGIN
+  UPDATE "users" SET "updated_at" = CASE WHEN NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT CURRENT_TIMESTAMP THEN CURRENT_TIMESTAMP ELSE "updated_at" END WHERE "id" = NEW."id";
+END;
 

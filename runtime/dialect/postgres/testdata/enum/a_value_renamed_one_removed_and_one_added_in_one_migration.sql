@@ -1,0 +1,52 @@
+-- up
+
+-- operation 1: rename value sad of enum mood to blue
+ALTER TYPE "mood" RENAME VALUE 'sad' TO 'blue';
+
+-- operation 2: alter enum mood
+ALTER TYPE "mood" RENAME TO "mood__strata_old";
+
+-- operation 2: alter enum mood
+CREATE TYPE "mood" AS ENUM ('happy', 'blue', 'angry');
+
+-- operation 2: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" DROP DEFAULT;
+
+-- operation 2: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
+
+-- operation 2: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" SET DEFAULT 'happy';
+
+-- operation 2: alter enum mood
+ALTER TABLE "visits" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
+
+-- operation 2: alter enum mood
+DROP TYPE "mood__strata_old";
+
+-- down
+
+-- operation 1: alter enum mood
+ALTER TYPE "mood" RENAME TO "mood__strata_old";
+
+-- operation 1: alter enum mood
+CREATE TYPE "mood" AS ENUM ('happy', 'blue', 'meh');
+
+-- operation 1: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" DROP DEFAULT;
+
+-- operation 1: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
+
+-- operation 1: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" SET DEFAULT 'happy';
+
+-- operation 1: alter enum mood
+ALTER TABLE "visits" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
+
+-- operation 1: alter enum mood
+DROP TYPE "mood__strata_old";
+
+-- operation 2: rename value blue of enum mood to sad
+ALTER TYPE "mood" RENAME VALUE 'blue' TO 'sad';
+

@@ -1,0 +1,46 @@
+-- up
+
+-- operation 1: alter enum mood
+ALTER TYPE "mood" RENAME TO "mood__strata_old";
+
+-- operation 1: alter enum mood
+CREATE TYPE "mood" AS ENUM ('meh', 'sad', 'happy');
+
+-- operation 1: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" DROP DEFAULT;
+
+-- operation 1: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
+
+-- operation 1: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" SET DEFAULT 'happy';
+
+-- operation 1: alter enum mood
+ALTER TABLE "visits" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
+
+-- operation 1: alter enum mood
+DROP TYPE "mood__strata_old";
+
+-- down
+
+-- operation 1: alter enum mood
+ALTER TYPE "mood" RENAME TO "mood__strata_old";
+
+-- operation 1: alter enum mood
+CREATE TYPE "mood" AS ENUM ('happy', 'sad', 'meh');
+
+-- operation 1: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" DROP DEFAULT;
+
+-- operation 1: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
+
+-- operation 1: alter enum mood
+ALTER TABLE "diary" ALTER COLUMN "mood" SET DEFAULT 'happy';
+
+-- operation 1: alter enum mood
+ALTER TABLE "visits" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
+
+-- operation 1: alter enum mood
+DROP TYPE "mood__strata_old";
+

@@ -1,0 +1,20 @@
+-- operation 1: alter column posts.n
+ALTER TABLE "posts" ALTER COLUMN "n" DROP DEFAULT;
+
+-- operation 1: alter column posts.n
+ALTER TABLE "posts" ALTER COLUMN "n" TYPE BIGINT;
+
+-- operation 1: alter column posts.n
+ALTER TABLE "posts" ALTER COLUMN "n" SET DEFAULT 1;
+
+-- down
+
+-- operation 1: alter column posts.n
+ALTER TABLE "posts" ALTER COLUMN "n" DROP DEFAULT;
+
+-- operation 1: alter column posts.n
+ALTER TABLE "posts" ALTER COLUMN "n" TYPE INTEGER;
+
+-- operation 1: alter column posts.n
+ALTER TABLE "posts" ALTER COLUMN "n" SET DEFAULT 0;
+

@@ -1,0 +1,20 @@
+-- operation 1: rename table posts to articles
+DROP TRIGGER IF EXISTS "strata_auto_now_posts";
+ALTER TABLE "posts" RENAME TO "articles";
+CREATE TRIGGER "strata_auto_now_articles" AFTER UPDATE ON "articles" FOR EACH ROW
+WHEN (NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT CURRENT_TIMESTAMP)
+BEGIN
+  UPDATE "articles" SET "updated_at" = CASE WHEN NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT CURRENT_TIMESTAMP THEN CURRENT_TIMESTAMP ELSE "updated_at" END WHERE "id" = NEW."id";
+END;
+
+-- down
+
+-- operation 1: rename table articles to posts
+DROP TRIGGER IF EXISTS "strata_auto_now_articles";
+ALTER TABLE "articles" RENAME TO "posts";
+CREATE TRIGGER "strata_auto_now_posts" AFTER UPDATE ON "posts" FOR EACH ROW
+WHEN (NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT CURRENT_TIMESTAMP)
+BEGIN
+  UPDATE "posts" SET "updated_at" = CASE WHEN NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT CURRENT_TIMESTAMP THEN CURRENT_TIMESTAMP ELSE "updated_at" END WHERE "id" = NEW."id";
+END;
+
