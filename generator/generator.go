@@ -185,11 +185,14 @@ func headMismatch(head, latest string) error {
 }
 
 // hints returns the migration hints of the models: their renamed_from,
-// backfill= and using= options.
+// backfill= and using= options, and the renamed_from of enum values.
 func hints(models *load.Result) diff.Hints {
 	h := diff.Hints{Backfill: models.Backfill, Using: models.Using}
 	for _, r := range models.Renames {
 		h.Renames = append(h.Renames, diff.Rename{Table: r.Table, Column: r.Column, From: r.From})
+	}
+	for _, r := range models.EnumRenames {
+		h.EnumRenames = append(h.EnumRenames, diff.EnumRename{Enum: r.Enum, Value: r.Value, From: r.From})
 	}
 	return h
 }

@@ -20,11 +20,14 @@
 // indexes and constraints of a renamed table, or over a renamed column,
 // whose names change with it while their definitions stay. A column whose
 // definition changes is altered in place; an index or constraint whose
-// definition changes under its name is dropped, then created again. A
-// change to a primary key or to an enum type's values comes back as an
-// [UnsupportedError] listing every such change.
+// definition changes under its name is dropped, then created again. An
+// enum type whose values change keeps its name: a value renamed with a hint
+// is renamed (RenameEnumValue), values gained are inserted where the model
+// lists them, and values lost or reordered take an AlterEnum to the new
+// list, guarded when values are lost. A change to a primary key comes back
+// as an [UnsupportedError] listing every such change.
 //
-// The Up runs in eight steps, each sorted by table and name:
+// The Up runs in these steps, each sorted by table and name:
 //
 //  1. DropForeignKey, DropIndex, DropUnique, DropCheck of kept tables for
 //     what goes away or changes, and for foreign keys that may depend on a
@@ -35,12 +38,18 @@
 //  2. RenameTable, then RenameColumn, then RenameIndex and
 //     RenameConstraint for the indexes and constraints whose names follow
 //     the renamed tables and columns.
-//  3. CreateEnum for the enum types new and altered columns need.
+//  3. CreateEnum for the enum types new and altered columns need; then,
+//     for kept enum types, RenameEnumValue for the renamed values and an
+//     AlterEnum that inserts the values gained, so that the columns and
+//     defaults below find them.
 //  4. DropTable, referencing tables first; a cycle among them loses one
 //     foreign key first.
 //  5. CreateTable, referenced tables first; a foreign key that closes a
 //     cycle is added once all are created.
-//  6. DropColumn, then AddColumn (in the model's order), then AlterColumn.
+//  6. DropColumn, then AddColumn (in the model's order), then AlterColumn;
+//     then the AlterEnum that takes a kept enum type to its new list when
+//     it loses values or changes their order, once no default names a
+//     value it loses.
 //  7. CreateIndex, AddUnique, AddCheck, AddForeignKey on kept tables, and
 //     the foreign keys of new tables that reference a key step 6 or 7
 //     makes.
@@ -96,6 +105,8 @@ type Hints struct {
 	// that converts the existing values of a column whose type changes
 	// outside the lossless whitelist.
 	Using map[string]string
+	// EnumRenames are the renamed_from hints of enum values.
+	EnumRenames []EnumRename
 }
 
 // Rename says that table Table was called From or, when Column is set,

@@ -6,8 +6,8 @@ import "strings"
 //
 // Each entry names what changes and how, such as
 // "users: primary key changes from (id) to (id, email)". [Compare] returns
-// one error listing every such change between the two schemas: those of
-// enum types first, then the primary keys of tables in name order.
+// one error listing every such change between the two schemas: the primary
+// keys of tables, in name order.
 type UnsupportedError struct{ Changes []string }
 
 // Error lists the changes, one per line after the first.

@@ -12,7 +12,7 @@ import (
 // catalog is the pool that random schemas are drawn from, so that two of
 // them share tables, columns and keys. Most things have two variants: a
 // schema takes the second rarely where Compare cannot plan the difference
-// (an enum's values, a primary key) and often where it can (a column's
+// (a primary key) and often where it can (an enum's values, a column's
 // definition or name, a table's name, an index's definition, the action of
 // a foreign key, a check).
 type catalog struct {
@@ -182,7 +182,7 @@ func (c *catalog) draw(rng *rand.Rand) drawn {
 	for n, i := range picked {
 		c.addForeignKeys(rng, d, i, &d.s.Tables[n])
 	}
-	variants := []int{pick(rng, 0.03), pick(rng, 0.03)}
+	variants := []int{pick(rng, 0.3), pick(rng, 0.3)}
 	for i, e := range c.enums {
 		if usesEnum(d.s, e[0].Name) {
 			d.s.Enums = append(d.s.Enums, e[variants[i]])

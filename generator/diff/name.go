@@ -70,6 +70,10 @@ func fragment(op schema.Operation) string {
 		return "create_enum_" + op.Enum.Name
 	case schema.DropEnum:
 		return "drop_enum_" + op.Name
+	case schema.AlterEnum:
+		return "alter_enum_" + op.Name
+	case schema.RenameEnumValue:
+		return "rename_" + op.Enum + "_" + op.From + "_to_" + op.To
 	case schema.RenameTable:
 		return "rename_" + op.From + "_to_" + op.To
 	case schema.RenameColumn:

@@ -28,6 +28,10 @@ type planner struct {
 	// old one only and in the new one only, sorted.
 	kept, dropped, created []string
 	diffs                  []tableDiff // of the kept tables, in name order
+	// enumsEarly and enumsLate change the values of kept enum types
+	// before and after the tables and columns change (see
+	// [planner.enumChanges]).
+	enumsEarly, enumsLate []step
 
 	problems []string // the changes this version cannot generate
 	warnings []string
@@ -75,9 +79,11 @@ func (p *planner) plan() ([]step, error) {
 	steps := p.beforeRenames(p.dropConstraints())
 	steps = append(steps, p.renames...)
 	steps = append(steps, p.createEnums()...)
+	steps = append(steps, p.enumsEarly...)
 	steps = append(steps, p.dropTables()...)
 	steps = append(steps, creates...)
 	steps = append(steps, p.changeColumns()...)
+	steps = append(steps, p.enumsLate...)
 	steps = append(steps, p.addConstraints(late)...)
 	steps = append(steps, p.dropEnums()...)
 	return steps, nil

@@ -129,6 +129,8 @@ func checkGuard(a *schema.Schema, plan *Plan, fail func(string, ...any)) {
 				fail("%s has a backfill but stays NULL or NOT NULL as it was", op)
 			}
 			want = !widening(o.Type, op.Column.Type) || becomesNotNull && op.Backfill == ""
+		case schema.AlterEnum:
+			want = slices.ContainsFunc(s.Enum(op.Name).Values, func(v string) bool { return !slices.Contains(op.Values, v) })
 		case schema.AddColumn, schema.AddForeignKey, schema.DropForeignKey:
 			want = c.Destructive != "" // guarded by rules the compare tests cover
 		}

@@ -20,7 +20,7 @@ import (
 func allPlanCases() []planCase {
 	var all []planCase
 	for _, cases := range [][]planCase{tableCases(), cycleCases(), columnCases(), constraintCases(), keyCases(), orderCases(),
-		renameCases(), alterCases(), checkCases()} {
+		renameCases(), alterCases(), checkCases(), enumCases()} {
 		all = append(all, cases...)
 	}
 	return all

@@ -135,6 +135,12 @@ func inverse(s *schema.Schema, op schema.Operation) (schema.Operation, error) {
 			c.Type.Custom = slices.Clone(c.Type.Custom)
 			return schema.AlterColumn{Table: op.Table, Column: c}, nil
 		}
+	case schema.AlterEnum:
+		if e := s.Enum(op.Name); e != nil {
+			return schema.AlterEnum{Name: op.Name, Values: slices.Clone(e.Values)}, nil
+		}
+	case schema.RenameEnumValue:
+		return schema.RenameEnumValue{Enum: op.Enum, From: op.To, To: op.From}, nil
 	case schema.AddCheck:
 		return schema.DropCheck{Table: op.Table, Name: op.Check.Name}, nil
 	case schema.DropCheck:

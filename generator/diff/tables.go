@@ -100,17 +100,6 @@ func (p *planner) compareTable(o, n *schema.Table) tableDiff {
 	return d
 }
 
-// compareEnums records enum types whose values change as problems.
-func (p *planner) compareEnums() {
-	for _, oe := range p.old.Enums {
-		ne := p.new.Enum(oe.Name)
-		if ne != nil && !slices.Equal(oe.Values, ne.Values) {
-			p.problems = append(p.problems, fmt.Sprintf("enum %s: values change from %s to %s",
-				oe.Name, columnList(oe.Values), columnList(ne.Values)))
-		}
-	}
-}
-
 // warnRenamedColumns warns about each dropped column of d that has the
 // same definition as an added one: the user may have meant a rename.
 func (p *planner) warnRenamedColumns(d tableDiff) {

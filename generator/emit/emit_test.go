@@ -159,6 +159,21 @@ var cases = []struct {
 			},
 		},
 	},
+	{
+		name: "an enum value renamed and one added, and back",
+		file: File{
+			Package: "migrations",
+			ID:      "0007_alter_user_status",
+			Up: []schema.Operation{
+				schema.RenameEnumValue{Enum: "user_status", From: "banned", To: "blocked"},
+				schema.AlterEnum{Name: "user_status", Values: []string{"pending", "active", "blocked"}},
+			},
+			Down: []schema.Operation{
+				schema.AlterEnum{Name: "user_status", Values: []string{"active", "blocked"}},
+				schema.RenameEnumValue{Enum: "user_status", From: "blocked", To: "banned"},
+			},
+		},
+	},
 }
 
 func TestMigrationGolden(t *testing.T) {

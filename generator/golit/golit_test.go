@@ -352,6 +352,16 @@ func operationCases() []operationCase {
 			want: "schema.DropCheck{\n\tTable: \"users\",\n\tName:  \"users_age_check\",\n}\n",
 		},
 		{
+			name: "an enum given a new list of values",
+			op:   schema.AlterEnum{Name: "mood", Values: []string{"calm", "it's fine", "angry"}},
+			want: "schema.AlterEnum{\n\tName:   \"mood\",\n\tValues: []string{\"calm\", \"it's fine\", \"angry\"},\n}\n",
+		},
+		{
+			name: "an enum value renamed",
+			op:   schema.RenameEnumValue{Enum: "mood", From: "angry", To: "cross"},
+			want: "schema.RenameEnumValue{\n\tEnum: \"mood\",\n\tFrom: \"angry\",\n\tTo:   \"cross\",\n}\n",
+		},
+		{
 			name:    "RunSQL is refused",
 			op:      schema.RunSQL{SQL: "SELECT 1"},
 			wantErr: "golit: schema.RunSQL is a hand-written step, which strata does not generate",

@@ -29,6 +29,9 @@ func (l *loader) collect(pkg *packages.Package) {
 		used := map[*ast.Comment]bool{}
 		for _, decl := range file.Decls {
 			gen, ok := decl.(*ast.GenDecl)
+			if ok && gen.Tok == token.CONST {
+				l.constDirectives(pkg, gen, used)
+			}
 			if !ok || gen.Tok != token.TYPE {
 				continue
 			}

@@ -49,7 +49,9 @@
 // Column types come from the fields' Go types through go/types: see
 // [Models] for the mapping. A named string type whose doc comment has
 // //strata:enum [NAME] is an enum; its values are its constants in source
-// order. An enum type is one only when its package is among the loaded
+// order. A value renamed since the last migration says so with
+// //strata:renamed_from OLD in its constant's doc or line comment, a hint
+// that [Result] holds as an [EnumRename]. An enum type is one only when its package is among the loaded
 // ones: a field whose type is declared in a package the patterns do not
 // match takes the type's underlying type (a plain string column).
 //
@@ -83,6 +85,10 @@ type Result struct {
 	// schema; each map is nil when no field has such an option.
 	Backfill map[string]string
 	Using    map[string]string
+	// EnumRenames are the //strata:renamed_from hints of enum values (see
+	// [EnumRename]), sorted by enum then value; only those of enums that
+	// the schema holds.
+	EnumRenames []EnumRename
 }
 
 // Rename is a renamed_from hint: table Table (and column Column, when set)
@@ -147,6 +153,9 @@ type loader struct {
 	errs  Errors
 	enums map[string]*enumType // by "pkgpath.Name"
 
+	constHints   []constHint  // //strata:renamed_from on constants
+	valueRenames []EnumRename // the constHints that are right
+
 	models []*model
 }
 
@@ -171,6 +180,7 @@ func (l *loader) run(patterns []string) (*Result, error) {
 		l.buildModel(m)
 	}
 	l.checkTables()
+	l.checkEnumRenames()
 	if len(l.errs) > 0 {
 		return nil, l.errs.sorted()
 	}
@@ -212,6 +222,7 @@ func (l *loader) result() *Result {
 		return strings.Compare(a.Column, b.Column)
 	})
 	res.Renames = renames
+	res.EnumRenames = l.usedEnumRenames(used)
 	return res
 }
 
