@@ -1,0 +1,104 @@
+package integration
+
+// autoNowChanges are the catalogue entries of auto_now columns, kept current
+// on every UPDATE by a trigger that follows the column through the edits.
+// Each proves it on the rows: an UPDATE that sets the column keeps the
+// value it sets, and one that does not moves it forward from a value set
+// in the past.
+var autoNowChanges = []change{
+	{
+		name: "an auto_now column added to a table with rows is kept current",
+		before: `
+//strata:table posts
+type Post struct {
+	ID    int64  ^db:"id" strata:"pk"^
+	Title string ^db:"title"^
+}`,
+		after: timeImport + `
+//strata:table posts
+type Post struct {
+	ID        int64     ^db:"id" strata:"pk"^
+	Title     string    ^db:"title"^
+	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
+}`,
+		rows:      []string{"INSERT INTO posts (id, title) VALUES (1, 'a')"},
+		afterUp:   touches("posts", "updated_at", "moved"),
+		afterDown: []probe{{"SELECT title FROM posts WHERE id = 1", "b"}},
+	},
+	{
+		name: "auto_now turned on for a column with rows, and off again",
+		before: timeImport + `
+//strata:table posts
+type Post struct {
+	ID        int64     ^db:"id" strata:"pk"^
+	Title     string    ^db:"title"^
+	UpdatedAt time.Time ^db:"updated_at" strata:"default=now"^
+}`,
+		after: timeImport + `
+//strata:table posts
+type Post struct {
+	ID        int64     ^db:"id" strata:"pk"^
+	Title     string    ^db:"title"^
+	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
+}`,
+		rows:      []string{"INSERT INTO posts (id, title) VALUES (1, 'a')"},
+		afterUp:   touches("posts", "updated_at", "moved"),
+		afterDown: touches("posts", "updated_at", "kept"),
+	},
+	{
+		name: "a table with an auto_now column renamed keeps it current",
+		before: timeImport + `
+//strata:table posts
+type Post struct {
+	ID        int64     ^db:"id" strata:"pk"^
+	Title     string    ^db:"title"^
+	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
+}`,
+		after: timeImport + `
+//strata:table articles renamed_from=posts
+type Post struct {
+	ID        int64     ^db:"id" strata:"pk"^
+	Title     string    ^db:"title"^
+	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
+}`,
+		rows:      []string{"INSERT INTO posts (id, title) VALUES (1, 'a')"},
+		afterUp:   touches("articles", "updated_at", "moved"),
+		afterDown: touches("posts", "updated_at", "moved"),
+	},
+	{
+		name: "an auto_now column renamed is kept current under its new name",
+		before: timeImport + `
+//strata:table posts
+type Post struct {
+	ID        int64     ^db:"id" strata:"pk"^
+	Title     string    ^db:"title"^
+	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
+}`,
+		after: timeImport + `
+//strata:table posts
+type Post struct {
+	ID         int64     ^db:"id" strata:"pk"^
+	Title      string    ^db:"title"^
+	ModifiedAt time.Time ^db:"modified_at" strata:"auto_now,renamed_from=updated_at"^
+}`,
+		rows:      []string{"INSERT INTO posts (id, title) VALUES (1, 'a')"},
+		afterUp:   touches("posts", "modified_at", "moved"),
+		afterDown: touches("posts", "updated_at", "moved"),
+	},
+}
+
+// timeImport starts the models of the entries, which use time.Time.
+const timeImport = "\nimport \"time\"\n"
+
+// touches are the probes that set column of the row of table with id 1 to
+// a past date, check that it kept it, update another column of the row,
+// and check that column then was moved forward or kept, as want says.
+func touches(table, column, want string) []probe {
+	age := "SELECT CASE WHEN " + column + " < '2001-06-01' THEN 'kept' ELSE 'moved' END FROM " + table + " WHERE id = 1"
+	return []probe{
+		{"UPDATE " + table + " SET " + column + " = '2001-01-01 00:00:00' WHERE id = 1 RETURNING 'set'", "set"},
+		{age, "kept"},
+		{"UPDATE " + table + " SET title = 'b' WHERE id = 1 RETURNING 'touched'", "touched"},
+		{age, want},
+	}
+}
