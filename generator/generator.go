@@ -81,13 +81,14 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	head, old, err := snapshot.Read(cfg.Dir)
+	snap, err := snapshot.Read(cfg.Dir)
 	if err != nil {
 		return nil, err
 	}
-	if head != dir.latest() {
-		return nil, headMismatch(head, dir.latest())
+	if snap.Head != dir.latest() {
+		return nil, headMismatch(snap.Head, dir.latest())
 	}
+	old := snap.Schema
 	if len(cfg.Models) == 0 {
 		return nil, errors.New("makemigrations: no model packages given (--models)")
 	}
@@ -95,7 +96,7 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan, err := diff.Compare(old, models.Schema, hints(models))
+	plan, err := diff.Compare(old, models.Schema, hints(models, snap.Models))
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)
 	}
@@ -113,11 +114,12 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(dir, id, old, plan)
+	return build(dir, id, old, plan, models.Models)
 }
 
-// build renders and encodes the migration id that carries out plan on old.
-func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan) (*Result, error) {
+// build renders and encodes the migration id that carries out plan on old,
+// and the snapshot after it, which records the tables' model structs.
+func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, models map[string]string) (*Result, error) {
 	up := plan.Ops()
 	after := old.Clone()
 	if err := after.ApplyAll(up); err != nil {
@@ -144,7 +146,7 @@ func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan) (
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)
 	}
-	snap, err := snapshot.Encode(dir.pkg, id, after)
+	snap, err := snapshot.Encode(dir.pkg, &snapshot.File{Head: id, Schema: after, Models: models})
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)
 	}
@@ -185,9 +187,15 @@ func headMismatch(head, latest string) error {
 }
 
 // hints returns the migration hints of the models: their renamed_from,
-// backfill= and using= options, and the renamed_from of enum values.
-func hints(models *load.Result) diff.Hints {
-	h := diff.Hints{Backfill: models.Backfill, Using: models.Using}
+// backfill= and using= options, the renamed_from of enum values, and the
+// model structs behind the tables, before (as the snapshot records them)
+// and now.
+func hints(models *load.Result, before map[string]string) diff.Hints {
+	h := diff.Hints{
+		Backfill: models.Backfill,
+		Using:    models.Using,
+		Models:   diff.Models{Old: before, New: models.Models},
+	}
 	for _, r := range models.Renames {
 		h.Renames = append(h.Renames, diff.Rename{Table: r.Table, Column: r.Column, From: r.From})
 	}

@@ -570,18 +570,29 @@ func keyCases() []planCase {
 		down:     ops(dropTable("invites")),
 		planName: "create_invites",
 	}, {
-		name: "a foreign key whose key is renamed is dropped before it and added back after, unguarded",
+		name: "a foreign key whose key is renamed keeps it: the key is renamed under it",
 		old:  db(nil, usersWithCode, invites),
 		new:  db(nil, table("users", idCol(), code).unique("users_code_uniq", "code"), invites),
 		up: changes(
+			schema.RenameConstraint{Table: "users", From: "users_code_key", To: "users_code_uniq"},
+		),
+		down: ops(
+			schema.RenameConstraint{Table: "users", From: "users_code_uniq", To: "users_code_key"},
+		),
+		planName: "rename_users_code_key_to_users_code_uniq",
+	}, {
+		name: "a foreign key whose key becomes a unique index is dropped before it and added back after, unguarded",
+		old:  db(nil, usersWithCode, invites),
+		new:  db(nil, table("users", idCol(), code).uniqueIndex("users_code_uniq", "", "code"), invites),
+		up: changes(
 			schema.DropForeignKey{Table: "invites", Name: "invites_code_fkey"},
 			schema.DropUnique{Table: "users", Name: "users_code_key"},
-			schema.AddUnique{Table: "users", Unique: schema.Unique{Name: "users_code_uniq", Columns: []string{"code"}}},
+			schema.CreateIndex{Table: "users", Index: schema.Index{Name: "users_code_uniq", Columns: []string{"code"}, Unique: true}},
 			schema.AddForeignKey{Table: "invites", ForeignKey: invites.T().ForeignKeys[0]},
 		),
 		down: ops(
 			schema.DropForeignKey{Table: "invites", Name: "invites_code_fkey"},
-			schema.DropUnique{Table: "users", Name: "users_code_uniq"},
+			schema.DropIndex{Table: "users", Name: "users_code_uniq"},
 			schema.AddUnique{Table: "users", Unique: usersWithCode.T().Uniques[0]},
 			schema.AddForeignKey{Table: "invites", ForeignKey: invites.T().ForeignKeys[0]},
 		),

@@ -16,9 +16,14 @@
 //
 // Tables, columns, indexes and constraints are matched by name. The
 // [Hints] say what the schemas cannot: a table or column renamed with
-// renamed_from is renamed, never dropped and added again, and so are the
+// renamed_from, or a table whose model struct keeps its name (see
+// [Models]), is renamed, never dropped and added again, and so are the
 // indexes and constraints of a renamed table, or over a renamed column,
-// whose names change with it while their definitions stay. A column whose
+// whose names change with it while their definitions stay. On other
+// tables, an index or unique constraint whose name alone changes is
+// renamed when the match is unambiguous: it is the only one of its
+// definition that the table loses by name, and the one that takes its
+// place the only one of that definition the table gains by name. A column whose
 // definition changes is altered in place; an index or constraint whose
 // definition changes under its name is dropped, then created again. An
 // enum type whose values change keeps its name: a value renamed with a hint
@@ -37,7 +42,8 @@
 //     the rename is undone.
 //  2. RenameTable, then RenameColumn, then RenameIndex and
 //     RenameConstraint for the indexes and constraints whose names follow
-//     the renamed tables and columns.
+//     the renamed tables and columns, then those of the indexes and unique
+//     constraints of other tables whose names alone change.
 //  3. CreateEnum for the enum types new and altered columns need; then,
 //     for kept enum types, RenameEnumValue for the renamed values and an
 //     AlterEnum that inserts the values gained, so that the columns and
@@ -107,6 +113,25 @@ type Hints struct {
 	Using map[string]string
 	// EnumRenames are the renamed_from hints of enum values.
 	EnumRenames []EnumRename
+	// Models name the model struct behind each table, before and now: a
+	// table whose struct keeps its name while the table's changes is
+	// renamed as a renamed_from hint would rename it (see [Models]).
+	Models Models
+}
+
+// Models name the model struct behind each table, by table name, as
+// "package/path.Type": Old as the snapshot records them for the old
+// schema, New as the models declare them for the new one.
+//
+// A table of the new schema whose struct declared, in Old, another table
+// is that table renamed when the old table is gone from the new schema and
+// the new table is not in the old one, each struct names one table on each
+// side, and no renamed_from hint names either table (an explicit hint
+// wins). A struct renamed, or moved to another package, together with its
+// table is another struct: its table is dropped and created, and
+// [Plan.Warnings] suggest the renamed_from hint.
+type Models struct {
+	Old, New map[string]string
 }
 
 // Rename says that table Table was called From or, when Column is set,

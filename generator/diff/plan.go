@@ -41,7 +41,7 @@ type planner struct {
 // hints call for first, and fails only when they do not apply to old, which
 // is a bug.
 func newPlanner(old, new *schema.Schema, hints Hints) (*planner, error) {
-	renames, renamed, err := planRenames(old, new, hints.Renames)
+	renames, renamed, err := planRenames(old, new, slices.Concat(hints.Renames, modelRenames(old, new, hints)))
 	if err != nil {
 		return nil, err
 	}

@@ -47,6 +47,16 @@ func planRenames(old, new *schema.Schema, hints []Rename) ([]step, *schema.Schem
 			}
 		}
 	}
+	for _, t := range slices.Clone(s.Tables) {
+		if touched[t.Name] || new.Table(t.Name) == nil {
+			continue
+		}
+		for _, op := range unambiguousRenames(s, new, t.Name) {
+			if err := apply(op, false); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
 	return steps, s, nil
 }
 
@@ -126,6 +136,92 @@ func matchRenamed[T any](olds, news []T, name func(T) string, same func(a, b T) 
 		}
 	}
 	return pairs
+}
+
+// unambiguousRenames returns the renames of the indexes and unique
+// constraints of table, neither renamed nor with a renamed column, whose
+// name alone changes between s and new: an index (or unique constraint)
+// that new lacks by name, the only one of its definition that s has and
+// new lacks, matched with the only one of that definition that new has and
+// s lacks, when its new name is free. Anything less certain is left to be
+// dropped and created.
+func unambiguousRenames(s, new *schema.Schema, table string) []schema.Operation {
+	o, n := s.Table(table), new.Table(table)
+	indexFree := func(name string) bool { return !indexNameTaken(s, name) }
+	uniqueFree := func(name string) bool {
+		return indexFree(name) && o.ForeignKey(name) == nil && o.Check(name) == nil
+	}
+	var ops []schema.Operation
+	for _, p := range matchUnambiguous(o.Indexes, n.Indexes, func(ix schema.Index) string { return ix.Name }, sameIndex, indexFree) {
+		ops = append(ops, schema.RenameIndex{Table: table, From: p[0], To: p[1]})
+	}
+	sameUnique := func(a, b schema.Unique) bool { return slices.Equal(a.Columns, b.Columns) }
+	for _, p := range matchUnambiguous(o.Uniques, n.Uniques, func(u schema.Unique) string { return u.Name }, sameUnique, uniqueFree) {
+		ops = append(ops, schema.RenameConstraint{Table: table, From: p[0], To: p[1]})
+	}
+	return ops
+}
+
+// matchUnambiguous pairs, in order, each element of olds whose name news
+// lacks with the element of news whose name olds lacks and that has the
+// same definition, when there is exactly one such element on each side
+// and its new name is free. It returns the pairs of names, old then new.
+func matchUnambiguous[T any](olds, news []T, name func(T) string, same func(a, b T) bool, free func(string) bool) [][2]string {
+	has := func(list []T, n string) bool {
+		return slices.ContainsFunc(list, func(e T) bool { return name(e) == n })
+	}
+	gone := slices.DeleteFunc(slices.Clone(olds), func(e T) bool { return has(news, name(e)) })
+	come := slices.DeleteFunc(slices.Clone(news), func(e T) bool { return has(olds, name(e)) })
+	var pairs [][2]string
+	for _, g := range gone {
+		var to []T
+		for _, c := range come {
+			if same(g, c) {
+				to = append(to, c)
+			}
+		}
+		from := slices.IndexFunc(gone, func(e T) bool { return len(to) == 1 && same(e, to[0]) && name(e) != name(g) })
+		if len(to) == 1 && from < 0 && free(name(to[0])) {
+			pairs = append(pairs, [2]string{name(g), name(to[0])})
+		}
+	}
+	return pairs
+}
+
+// modelRenames returns the table renames that hints.Models imply (see
+// [Models]), as renamed_from hints.
+func modelRenames(old, new *schema.Schema, hints Hints) []Rename {
+	explicit := func(table string) bool {
+		return slices.ContainsFunc(hints.Renames, func(r Rename) bool {
+			return r.Column == "" && (r.Table == table || r.From == table)
+		})
+	}
+	oldTables := tablesByModel(hints.Models.Old)
+	newTables := tablesByModel(hints.Models.New)
+	var renames []Rename
+	for _, t := range new.Tables {
+		model, ok := hints.Models.New[t.Name]
+		if !ok || len(newTables[model]) != 1 || len(oldTables[model]) != 1 {
+			continue
+		}
+		from := oldTables[model][0]
+		if from == t.Name || old.Table(from) == nil || new.Table(from) != nil || old.Table(t.Name) != nil ||
+			explicit(t.Name) || explicit(from) {
+			continue
+		}
+		renames = append(renames, Rename{Table: t.Name, From: from})
+	}
+	return renames
+}
+
+// tablesByModel inverts models: the tables each model struct declares,
+// sorted.
+func tablesByModel(models map[string]string) map[string][]string {
+	tables := map[string][]string{}
+	for _, table := range slices.Sorted(maps.Keys(models)) {
+		tables[models[table]] = append(tables[models[table]], table)
+	}
+	return tables
 }
 
 // cmpBool orders false before true.

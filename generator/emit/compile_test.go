@@ -68,7 +68,7 @@ func TestMigrationsCompile(t *testing.T) {
 		}
 		head = tc.file.ID
 	}
-	snap, err := snapshot.Encode("migrations", head, after)
+	snap, err := snapshot.Encode("migrations", &snapshot.File{Head: head, Schema: after, Models: map[string]string{"users": "example.com/app/models.User"}})
 	if err != nil {
 		t.Fatal(err)
 	}

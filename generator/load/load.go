@@ -55,6 +55,13 @@
 // ones: a field whose type is declared in a package the patterns do not
 // match takes the type's underlying type (a plain string column).
 //
+// [Result] also names the model struct behind each table, which the
+// snapshot records: a struct that keeps its name while its //strata:table
+// name changes renames its table without a renamed_from hint. A struct
+// renamed, or moved to another package, in the same edit as its table is
+// not followed: its table is dropped and created unless the directive says
+// renamed_from=OLD.
+//
 // Problems are collected, not returned one by one: [Models] reports every
 // problem of a run together, each at its position, as [Errors].
 package load
@@ -89,6 +96,10 @@ type Result struct {
 	// [EnumRename]), sorted by enum then value; only those of enums that
 	// the schema holds.
 	EnumRenames []EnumRename
+	// Models names, by table name, the model struct that declares each
+	// table: its package path, a dot and its type name, such as
+	// "example.com/app/models.User".
+	Models map[string]string
 }
 
 // Rename is a renamed_from hint: table Table (and column Column, when set)
@@ -193,10 +204,11 @@ func (l *loader) run(patterns []string) (*Result, error) {
 // result assembles the Result of a run that found no problem.
 func (l *loader) result() *Result {
 	s := &schema.Schema{}
-	res := &Result{Schema: s}
+	res := &Result{Schema: s, Models: map[string]string{}}
 	var renames []Rename
 	for _, m := range l.models {
 		s.Tables = append(s.Tables, m.table)
+		res.Models[m.table.Name] = m.pkg.PkgPath + "." + m.goName
 		renames = append(renames, m.renames...)
 		for _, col := range slices.Sorted(maps.Keys(m.hints)) {
 			key, h := m.table.Name+"."+col, m.hints[col]

@@ -30,8 +30,47 @@ func smallSchema() *schema.Schema {
 	}
 }
 
+// smallModels are the models of smallSchema.
+func smallModels() map[string]string {
+	return map[string]string{"orgs": "example.com/app/models.Org", "users": "example.com/app/models.User"}
+}
+
+func TestDecodeReadsModels(t *testing.T) {
+	withModels, err := Encode("migrations", &File{Head: "0002_add_users", Schema: smallSchema(), Models: smallModels()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const imp = "package migrations\n\nimport \"github.com/strata-go/strata/runtime/schema\"\n\n" +
+		"const Head = \"0002_add_users\"\n\nvar Snapshot = schema.Schema{}\n\n"
+	tests := []struct {
+		name, src string
+		want      map[string]string
+	}{
+		{"the models as Encode writes them, one a line in table order", string(withModels), smallModels()},
+		{"a snapshot written before models were recorded has none", imp, nil},
+		{"an empty Models is none", imp + "var Models = map[string]string{}\n", nil},
+		{"models in another order, typed, grouped, raw and in parentheses", imp +
+			"var (\n\tModels map[string]string = (map[string]string{`users`: \"example.com/app/models.User\", \"orgs\": (\"example.com/app/models.Org\")})\n)\n",
+			smallModels()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Decode(FileName, []byte(tt.src))
+			if err != nil {
+				t.Fatalf("Decode() error = %v\n%s", err, tt.src)
+			}
+			if diff := cmp.Diff(tt.want, f.Models); diff != "" {
+				t.Errorf("Decode() models (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if !strings.Contains(string(withModels), "var Models = map[string]string{\n\t\"orgs\":  \"example.com/app/models.Org\",\n\t\"users\": \"example.com/app/models.User\",\n}\n") {
+		t.Errorf("Encode() does not write the models one a line, sorted:\n%s", withModels)
+	}
+}
+
 func TestDecodeAcceptsHarmlessVariations(t *testing.T) {
-	encoded, err := Encode("migrations", "0002_add_users", smallSchema())
+	encoded, err := encodeSchema("migrations", "0002_add_users", smallSchema())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +179,7 @@ func init() {}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			head, got, err := Decode(FileName, []byte(tt.src))
+			head, got, err := decodeSchema(FileName, []byte(tt.src))
 			if err != nil {
 				t.Fatalf("Decode() error = %v\n%s", err, tt.src)
 			}
@@ -261,10 +300,40 @@ func TestDecodeErrors(t *testing.T) {
 				"var Snapshot = schema.Schema{}\n",
 			want: "schema_snapshot.go:7:16: expected a s.Schema literal, found schema.Schema{}",
 		},
+		{
+			name: "Models that is not a map literal",
+			src:  imp + "const Head = \"\"\n\nvar Snapshot = schema.Schema{}\n\nvar Models = []string{\"users\"}\n",
+			want: "schema_snapshot.go:9:14: expected Models to be a map[string]string literal, such as map[string]string{\"users\": \"example.com/app/models.User\"}",
+		},
+		{
+			name: "Models declared with another type",
+			src:  imp + "const Head = \"\"\n\nvar Snapshot = schema.Schema{}\n\nvar Models map[string]int = nil\n",
+			want: "schema_snapshot.go:9:12: expected Models to have no declared type",
+		},
+		{
+			name: "Models declared as a const",
+			src:  imp + "const Head = \"\"\n\nvar Snapshot = schema.Schema{}\n\nconst Models = \"users\"\n",
+			want: "schema_snapshot.go:9:7: expected Models to be a var, found a const",
+		},
+		{
+			name: "a model that is not a string literal",
+			src:  imp + "const Head = \"\"\n\nvar Snapshot = schema.Schema{}\n\nvar Models = map[string]string{\"users\": pkg + \".User\"}\n",
+			want: `schema_snapshot.go:9:41: Models: expected a model struct, such as "example.com/app/models.User", as a string literal`,
+		},
+		{
+			name: "a Models entry without a key",
+			src:  imp + "const Head = \"\"\n\nvar Snapshot = schema.Schema{}\n\nvar Models = map[string]string{\"users\"}\n",
+			want: `schema_snapshot.go:9:32: expected a Models entry "table": "path.Type"`,
+		},
+		{
+			name: "a table named twice in Models",
+			src:  imp + "const Head = \"\"\n\nvar Snapshot = schema.Schema{}\n\nvar Models = map[string]string{\"users\": \"a.User\", `users`: \"a.Person\"}\n",
+			want: `schema_snapshot.go:9:51: Models names table "users" twice (first at schema_snapshot.go:9:32)`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			head, s, err := Decode(FileName, []byte(tt.src))
+			head, s, err := decodeSchema(FileName, []byte(tt.src))
 			if err == nil {
 				t.Fatalf("Decode() = %q, %+v, nil; want error %s", head, s, tt.want)
 			}

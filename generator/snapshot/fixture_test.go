@@ -90,9 +90,25 @@ func fullSchema() *schema.Schema {
 	}
 }
 
+// fullFile is a snapshot file holding fullSchema and the models of its
+// tables: it sets every field of File. TestFullFileSetsEveryField keeps it
+// so.
+func fullFile() *File {
+	return &File{
+		Head:   "0003_add_memberships",
+		Schema: fullSchema(),
+		Models: map[string]string{
+			"memberships": "example.com/app/models.Membership",
+			"orgs":        "example.com/app/models.Org",
+			"users":       "example.com/app/models.User",
+		},
+	}
+}
+
 // unsetFields lists the fields of the struct types reachable from root's
 // type that no value under root sets, as Type.Field. A field counts as set
-// when it is not zero, and a list when it has an element.
+// when it is not zero, and a list or a map when it has an element.
+// Pointers are followed.
 func unsetFields(root reflect.Value) []string {
 	set := make(map[reflect.Type]map[string]bool)
 	var walk func(v reflect.Value)
@@ -101,7 +117,7 @@ func unsetFields(root reflect.Value) []string {
 		case reflect.Struct:
 			for i := range v.NumField() {
 				f := v.Field(i)
-				if !f.IsZero() && (f.Kind() != reflect.Slice || f.Len() > 0) {
+				if !f.IsZero() && ((f.Kind() != reflect.Slice && f.Kind() != reflect.Map) || f.Len() > 0) {
 					if set[v.Type()] == nil {
 						set[v.Type()] = make(map[string]bool)
 					}
@@ -112,6 +128,10 @@ func unsetFields(root reflect.Value) []string {
 		case reflect.Slice:
 			for i := range v.Len() {
 				walk(v.Index(i))
+			}
+		case reflect.Pointer:
+			if !v.IsNil() {
+				walk(v.Elem())
 			}
 		}
 	}
@@ -133,7 +153,7 @@ func unsetFields(root reflect.Value) []string {
 				}
 				visit(t.Field(i).Type)
 			}
-		case reflect.Slice:
+		case reflect.Slice, reflect.Pointer:
 			visit(t.Elem())
 		}
 	}
@@ -142,9 +162,9 @@ func unsetFields(root reflect.Value) []string {
 	return unset
 }
 
-func TestFullSchemaSetsEveryField(t *testing.T) {
-	if unset := unsetFields(reflect.ValueOf(*fullSchema())); len(unset) > 0 {
-		t.Errorf("fullSchema leaves these fields unset; set each somewhere, and teach the snapshot any new one: %v", unset)
+func TestFullFileSetsEveryField(t *testing.T) {
+	if unset := unsetFields(reflect.ValueOf(*fullFile())); len(unset) > 0 {
+		t.Errorf("fullFile leaves these fields unset; set each somewhere, and teach the snapshot any new one: %v", unset)
 	}
 	kinds := make(map[schema.Kind]bool)
 	actions := make(map[schema.Action]bool)
@@ -172,13 +192,13 @@ func TestFullSchemaSetsEveryField(t *testing.T) {
 // TestUnsetFieldsFindsUnsetFields makes sure the check above can fail.
 func TestUnsetFieldsFindsUnsetFields(t *testing.T) {
 	s := schema.Schema{Tables: []schema.Table{{Name: "t", Columns: []schema.Column{{Name: "c", Nullable: true}}, PrimaryKey: []string{}}}}
-	unset := unsetFields(reflect.ValueOf(s))
-	for _, want := range []string{"Schema.Enums", "Table.PrimaryKey", "Column.Type", "Column.Default", "Type.Kind", "CustomType.SQL", "ForeignKey.OnUpdate", "Check.Expr"} {
+	unset := unsetFields(reflect.ValueOf(File{Schema: &s, Models: map[string]string{}}))
+	for _, want := range []string{"File.Head", "File.Models", "Schema.Enums", "Table.PrimaryKey", "Column.Type", "Column.Default", "Type.Kind", "CustomType.SQL", "ForeignKey.OnUpdate", "Check.Expr"} {
 		if !slices.Contains(unset, want) {
 			t.Errorf("unsetFields() = %v, which misses %s", unset, want)
 		}
 	}
-	for _, notWant := range []string{"Schema.Tables", "Table.Name", "Column.Nullable"} {
+	for _, notWant := range []string{"File.Schema", "Schema.Tables", "Table.Name", "Column.Nullable"} {
 		if slices.Contains(unset, notWant) {
 			t.Errorf("unsetFields() = %v, which lists %s although it is set", unset, notWant)
 		}

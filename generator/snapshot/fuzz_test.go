@@ -22,39 +22,41 @@ func FuzzDecode(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	small, err := Encode("migrations", "0002_add_users", smallSchema())
+	small, err := Encode("migrations", &File{Head: "0002_add_users", Schema: smallSchema(), Models: smallModels()})
+	if err != nil {
+		f.Fatal(err)
+	}
+	withoutModels, err := encodeSchema("migrations", "0002_add_users", smallSchema())
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(golden)
+	f.Add(withoutModels)
 	f.Add(small)
 	f.Fuzz(func(t *testing.T, src []byte) {
-		head, s, err := Decode(FileName, src)
+		first, err := Decode(FileName, src)
 		if err != nil {
 			if !positioned.MatchString(err.Error()) {
 				t.Errorf("Decode() error %q has no position %s:LINE:COL", err, FileName)
 			}
 			return
 		}
-		again, err := Encode("migrations", head, s)
+		again, err := Encode("migrations", first)
 		if err != nil {
 			t.Fatalf("Encode() of a decoded snapshot: %v", err)
 		}
-		head2, s2, err := Decode(FileName, again)
+		second, err := Decode(FileName, again)
 		if err != nil {
 			t.Fatalf("Decode() of a re-encoded snapshot: %v\n%s", err, again)
 		}
-		if head2 != head {
-			t.Errorf("head = %q after a round trip, want %q", head2, head)
-		}
-		if diff := cmp.Diff(s, s2); diff != "" {
-			t.Errorf("schema after a round trip (-first +second):\n%s", diff)
+		if diff := cmp.Diff(first, second); diff != "" {
+			t.Errorf("snapshot after a round trip (-first +second):\n%s", diff)
 		}
 	})
 }
 
-// FuzzEncodeDecodeStrings puts arbitrary strings in every string field and
-// in Head, and checks that they survive Encode and Decode.
+// FuzzEncodeDecodeStrings puts arbitrary strings in every string field, in
+// Head and in Models, and checks that they survive Encode and Decode.
 func FuzzEncodeDecodeStrings(f *testing.F) {
 	f.Add("users", "'active'", `"price" >= 0`)
 	f.Add("名前", "'a\nb'", "`\\\x00\xff")
@@ -75,12 +77,17 @@ func FuzzEncodeDecodeStrings(f *testing.F) {
 				Checks:      []schema.Check{{Name: b, Expr: c}},
 			}},
 		}
-		head, got, _ := roundTrip(t, a, s)
-		if head != a {
-			t.Errorf("head = %q, want %q", head, a)
+		want := &File{Head: a, Schema: s, Models: map[string]string{a: b, b: c}}
+		src, err := Encode("migrations", want)
+		if err != nil {
+			t.Fatalf("Encode() error = %v", err)
 		}
-		if diff := cmp.Diff(normalized(s), got); diff != "" {
-			t.Errorf("Decode(Encode(s)) (-want +got):\n%s", diff)
+		got, err := Decode(FileName, src)
+		if err != nil {
+			t.Fatalf("Decode() error = %v\n%s", err, src)
+		}
+		if diff := cmp.Diff(normalizedFile(want), got); diff != "" {
+			t.Errorf("Decode(Encode(f)) (-want +got):\n%s", diff)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package snapshot
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -41,12 +42,12 @@ func checkGenerated(t *testing.T, src []byte) {
 // roundTrip encodes s with head, decodes the result, and returns both.
 func roundTrip(t *testing.T, head string, s *schema.Schema) (string, *schema.Schema, []byte) {
 	t.Helper()
-	src, err := Encode("migrations", head, s)
+	src, err := encodeSchema("migrations", head, s)
 	if err != nil {
 		t.Fatalf("Encode() error = %v", err)
 	}
 	checkGenerated(t, src)
-	gotHead, got, err := Decode(FileName, src)
+	gotHead, got, err := decodeSchema(FileName, src)
 	if err != nil {
 		t.Fatalf("Decode() error = %v\n%s", err, src)
 	}
@@ -59,14 +60,42 @@ func normalized(s *schema.Schema) *schema.Schema {
 	return c
 }
 
-func TestEncodeDecodeIsTheIdentityForEveryField(t *testing.T) {
-	want := fullSchema()
-	head, got, _ := roundTrip(t, "0003_add_memberships", want)
-	if head != "0003_add_memberships" {
-		t.Errorf("head = %q, want %q", head, "0003_add_memberships")
+// encodeSchema encodes a file of head and s, with no models.
+func encodeSchema(pkg, head string, s *schema.Schema) ([]byte, error) {
+	return Encode(pkg, &File{Head: head, Schema: s})
+}
+
+// decodeSchema decodes src and returns its head and schema, failing if it
+// has models.
+func decodeSchema(filename string, src []byte) (string, *schema.Schema, error) {
+	f, err := Decode(filename, src)
+	if err != nil {
+		return "", nil, err
 	}
-	if diff := cmp.Diff(normalized(want), got); diff != "" {
-		t.Errorf("Decode(Encode(s)) (-want +got):\n%s", diff)
+	if f.Models != nil {
+		return "", nil, fmt.Errorf("Decode() models = %v, want none", f.Models)
+	}
+	return f.Head, f.Schema, nil
+}
+
+// normalizedFile returns f with its schema normalized.
+func normalizedFile(f *File) *File {
+	return &File{Head: f.Head, Schema: normalized(f.Schema), Models: f.Models}
+}
+
+func TestEncodeDecodeIsTheIdentityForEveryField(t *testing.T) {
+	want := fullFile()
+	src, err := Encode("migrations", want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGenerated(t, src)
+	got, err := Decode(FileName, src)
+	if err != nil {
+		t.Fatalf("Decode() error = %v\n%s", err, src)
+	}
+	if diff := cmp.Diff(normalizedFile(want), got); diff != "" {
+		t.Errorf("Decode(Encode(f)) (-want +got):\n%s", diff)
 	}
 }
 
@@ -190,7 +219,7 @@ func hasLine(src []byte, line string) bool {
 }
 
 func TestGolden(t *testing.T) {
-	got, err := Encode("migrations", "0003_add_memberships", fullSchema())
+	got, err := Encode("migrations", fullFile())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,18 +237,18 @@ func TestGolden(t *testing.T) {
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("Encode() (-%s +got):\n%s", golden, diff)
 	}
-	head, s, err := Decode(golden, want)
+	f, err := Decode(golden, want)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(normalized(fullSchema()), s); diff != "" || head != "0003_add_memberships" {
-		t.Errorf("Decode(%s) = head %q, schema (-want +got):\n%s", golden, head, diff)
+	if diff := cmp.Diff(normalizedFile(fullFile()), f); diff != "" {
+		t.Errorf("Decode(%s) (-want +got):\n%s", golden, diff)
 	}
 }
 
 func TestEncodeRejectsABadPackageName(t *testing.T) {
 	for _, pkg := range []string{"", "_", "my-migrations", "func", "1st"} {
-		if _, err := Encode(pkg, "", nil); err == nil || !strings.HasPrefix(err.Error(), "snapshot: package name") {
+		if _, err := Encode(pkg, nil); err == nil || !strings.HasPrefix(err.Error(), "snapshot: package name") {
 			t.Errorf("Encode(%q) error = %v, want one about the package name", pkg, err)
 		}
 	}
@@ -227,29 +256,29 @@ func TestEncodeRejectsABadPackageName(t *testing.T) {
 
 func TestRead(t *testing.T) {
 	t.Run("a directory without a snapshot is the empty schema before any migration", func(t *testing.T) {
-		head, s, err := Read(t.TempDir())
-		if err != nil || head != "" {
-			t.Fatalf("Read() = %q, _, %v; want \"\", nil", head, err)
+		f, err := Read(t.TempDir())
+		if err != nil {
+			t.Fatalf("Read() error = %v", err)
 		}
-		if diff := cmp.Diff(&schema.Schema{}, s); diff != "" {
-			t.Errorf("Read() schema (-want +got):\n%s", diff)
+		if diff := cmp.Diff(&File{Schema: &schema.Schema{}}, f); diff != "" {
+			t.Errorf("Read() (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("a written snapshot reads back", func(t *testing.T) {
 		dir := t.TempDir()
-		src, err := Encode("migrations", "0003_add_memberships", fullSchema())
+		src, err := Encode("migrations", fullFile())
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, FileName), src, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		head, s, err := Read(dir)
-		if err != nil || head != "0003_add_memberships" {
-			t.Fatalf("Read() = %q, _, %v", head, err)
+		f, err := Read(dir)
+		if err != nil {
+			t.Fatalf("Read() error = %v", err)
 		}
-		if diff := cmp.Diff(normalized(fullSchema()), s); diff != "" {
-			t.Errorf("Read() schema (-want +got):\n%s", diff)
+		if diff := cmp.Diff(normalizedFile(fullFile()), f); diff != "" {
+			t.Errorf("Read() (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("errors name the file by the directory given", func(t *testing.T) {
@@ -257,7 +286,7 @@ func TestRead(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, FileName), []byte("package migrations\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err := Read(dir)
+		_, err := Read(dir)
 		if want := filepath.Join(dir, FileName) + ":1:9: expected an import of"; err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("Read() error = %v, want it to start with %q", err, want)
 		}
@@ -267,7 +296,7 @@ func TestRead(t *testing.T) {
 		if err := os.Mkdir(filepath.Join(dir, FileName), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := Read(dir); err == nil || !strings.HasPrefix(err.Error(), "snapshot: ") {
+		if _, err := Read(dir); err == nil || !strings.HasPrefix(err.Error(), "snapshot: ") {
 			t.Errorf("Read() error = %v, want a snapshot: error", err)
 		}
 	})

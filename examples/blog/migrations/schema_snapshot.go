@@ -103,3 +103,13 @@ var Snapshot = schema.Schema{
 		},
 	},
 }
+
+// Models names the model struct behind each table of Snapshot, so that
+// strata makemigrations renames a table whose struct keeps its name.
+var Models = map[string]string{
+	"comments":  "github.com/strata-go/strata/examples/blog/models.Comment",
+	"post_tags": "github.com/strata-go/strata/examples/blog/models.PostTag",
+	"posts":     "github.com/strata-go/strata/examples/blog/models.Post",
+	"tags":      "github.com/strata-go/strata/examples/blog/models.Tag",
+	"users":     "github.com/strata-go/strata/examples/blog/models.User",
+}
