@@ -53,7 +53,7 @@ func (d *fDraw) widenType() bool {
 
 func (d *fDraw) setNotNull() bool {
 	t, c := d.column(func(t *fTable, c *fColumn) bool {
-		return c.nullable && c.fk == nil && !t.inUnique(c)
+		return c.nullable && c.fk == nil && !t.inUnique(c) && (fidelityBackfillBesideAutoNow || !d.hadAutoNow(t))
 	})
 	if c == nil {
 		return false
@@ -80,7 +80,7 @@ func (d *fDraw) dropNotNull() bool {
 }
 
 func (d *fDraw) changeDefault() bool {
-	t, c := d.column(func(_ *fTable, c *fColumn) bool { return c.fk == nil })
+	t, c := d.column(func(_ *fTable, c *fColumn) bool { return c.fk == nil && !c.autoNow })
 	if c == nil {
 		return false
 	}
@@ -153,9 +153,15 @@ func (d *fDraw) pick(n int, ok func(int) bool) int {
 }
 
 // keyed reports whether the rows the test inserts hold distinct values in
-// c, so that c can carry a unique constraint: not a boolean, and not a
-// foreign key (which reuses the ids of another table).
-func keyed(c *fColumn) bool { return c.kind != schema.Bool && c.fk == nil }
+// c, so that c can carry a unique constraint: not a boolean, an enum or a
+// time, and not a foreign key (which reuses the ids of another table).
+func keyed(c *fColumn) bool {
+	switch c.kind {
+	case schema.Bool, schema.EnumKind, schema.Timestamp:
+		return false
+	}
+	return c.fk == nil
+}
 
 // keyedPair reports whether a unique constraint over cols holds for every
 // row the test inserts: one of them is keyed.
@@ -261,10 +267,23 @@ func (d *fDraw) addForeignKey() bool {
 	c.fk = &fRef{to: target}
 	d.drawActions(c.fk, false)
 	ids := d.rows.ids(target)
-	d.rows.fill(t, c, null, func(v fValue) bool {
+	dangling := func(v fValue) bool {
 		return !v.null && !slices.ContainsFunc(ids, func(id int64) bool { return fmt.Sprint(id) == v.text })
-	})
-	d.prepare = append(d.prepare, fmt.Sprintf("UPDATE %s SET %s = NULL WHERE %s NOT IN (SELECT id FROM %s)", t.name, c.name, c.name, target.name))
+	}
+	for _, row := range d.rows.byTable[t] {
+		if !dangling(row.value(c)) {
+			continue
+		}
+		// The fix is an UPDATE: the auto_now triggers live before the
+		// step set the time of the rows it changes.
+		for _, o := range t.cols {
+			if d.autoNow[o] {
+				row.vals[o] = fValue{text: aTime}
+			}
+		}
+	}
+	d.rows.fill(t, c, null, dangling)
+	d.prepare = append(d.prepare, fmt.Sprintf("UPDATE %s SET %s = NULL WHERE %s IS NOT NULL AND %s NOT IN (SELECT id FROM %s)", t.name, c.name, c.name, c.name, target.name))
 	d.note("add foreign key %s.%s -> %s.id on_delete=%q on_update=%q", t.name, c.name, target.name, c.fk.onDelete, c.fk.onUpdate)
 	return true
 }
@@ -303,4 +322,10 @@ func (d *fDraw) dropForeignKey() bool {
 	d.force, d.mustGuard = true, true
 	d.note("drop foreign key of %s.%s", t.name, c.name)
 	return true
+}
+
+// hadAutoNow reports whether t had an auto_now column as the step began,
+// or has one now.
+func (d *fDraw) hadAutoNow(t *fTable) bool {
+	return slices.ContainsFunc(t.cols, func(c *fColumn) bool { return d.autoNow[c] || c.autoNow })
 }

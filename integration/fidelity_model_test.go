@@ -18,6 +18,7 @@ import (
 // fModels is the model set of one step.
 type fModels struct {
 	tables []*fTable // in creation order
+	enums  []*fEnum  // the //strata:enum types, in creation order
 	serial int       // the last number given to a name
 }
 
@@ -48,6 +49,31 @@ type fColumn struct {
 	index    bool
 	check    bool // check=NAME >= 0, on numeric columns
 	fk       *fRef
+	enum     *fEnum // the enum type of an EnumKind column
+	autoNow  bool   // auto_now, on Timestamp columns
+}
+
+// fEnum is a //strata:enum type E{n}, whose values are its constants.
+type fEnum struct {
+	n      int
+	values []*fEnumValue // in declaration order
+}
+
+// fEnumValue is one constant K{n} of an enum: the value it spells and the
+// //strata:renamed_from hint on it.
+type fEnumValue struct {
+	n    int
+	name string
+	from string // renamed_from, or ""
+}
+
+// names returns the values of e, in order.
+func (e *fEnum) names() []string {
+	names := make([]string, len(e.values))
+	for i, v := range e.values {
+		names[i] = v.name
+	}
+	return names
 }
 
 // fRef is the fk= option of a column: always to the id of a table.
@@ -87,11 +113,37 @@ func (m *fModels) fresh(prefix string) (string, int) {
 func (m *fModels) source() string {
 	var b strings.Builder
 	b.WriteString("package models\n")
+	if m.usesTime() {
+		b.WriteString("\nimport \"time\"\n")
+	}
+	for _, e := range m.enums {
+		fmt.Fprintf(&b, "\n//strata:enum\ntype E%d string\n\nconst (\n", e.n)
+		for _, v := range e.values {
+			fmt.Fprintf(&b, "\tK%d E%d = %q", v.n, e.n, v.name)
+			if v.from != "" {
+				fmt.Fprintf(&b, " //strata:renamed_from %s", v.from)
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString(")\n")
+	}
 	for _, t := range m.tables {
 		b.WriteString("\n")
 		t.writeSource(&b)
 	}
 	return b.String()
+}
+
+// usesTime reports whether a column of m is a time.Time.
+func (m *fModels) usesTime() bool {
+	for _, t := range m.tables {
+		for _, c := range t.cols {
+			if c.kind == schema.Timestamp {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (t *fTable) writeSource(b *strings.Builder) {
@@ -144,13 +196,18 @@ func columnNames(cols []*fColumn) string {
 var goTypes = map[schema.Kind]string{
 	schema.Bool: "bool", schema.Int16: "int16", schema.Int32: "int32", schema.Int64: "int64",
 	schema.Float32: "float32", schema.Float64: "float64", schema.Text: "string",
+	schema.Timestamp: "time.Time",
 }
 
 func (c *fColumn) goType() string {
-	if c.nullable {
-		return "*" + goTypes[c.kind]
+	typ := goTypes[c.kind]
+	if c.kind == schema.EnumKind {
+		typ = fmt.Sprintf("E%d", c.enum.n)
 	}
-	return goTypes[c.kind]
+	if c.nullable {
+		return "*" + typ
+	}
+	return typ
 }
 
 // options returns the strata tag options of c, in a fixed order.
@@ -164,6 +221,7 @@ func (c *fColumn) options() []string {
 	add(c.unique, "unique")
 	add(c.index, "index")
 	add(c.size > 0, fmt.Sprintf("size=%d", c.size))
+	add(c.autoNow, "auto_now")
 	add(c.def != "", "default="+c.literal(c.def))
 	add(c.backfill != "", "backfill="+c.literal(c.backfill))
 	add(c.check, "check="+c.name+" >= 0")
@@ -176,9 +234,10 @@ func (c *fColumn) options() []string {
 	return opts
 }
 
-// literal spells the value v as SQL for c's type: quoted for text.
+// literal spells the value v as SQL for c's type: quoted for text and
+// enums; a time's value is now.
 func (c *fColumn) literal(v string) string {
-	if c.kind == schema.Text {
+	if c.kind == schema.Text || c.kind == schema.EnumKind {
 		return "'" + v + "'"
 	}
 	return v
@@ -221,9 +280,16 @@ func (t *fTable) forget(c *fColumn) {
 }
 
 // endStep clears the one-step hints: backfill= always, and renamed_from
-// only sometimes, so that stale hints stay in the models too (they must
-// emit nothing).
+// (of tables, columns and enum values) only sometimes, so that stale hints
+// stay in the models too (they must emit nothing).
 func (m *fModels) endStep(keepStale func() bool) {
+	for _, e := range m.enums {
+		for _, v := range e.values {
+			if !keepStale() {
+				v.from = ""
+			}
+		}
+	}
 	for _, t := range m.tables {
 		if !keepStale() {
 			t.from = ""

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/strata-go/strata/runtime/schema"
 )
@@ -107,6 +108,12 @@ func (r *fRows) draw(rng *rand.Rand, c *fColumn, others []int64) fValue {
 	if c.nullable && rng.IntN(4) == 0 {
 		return null
 	}
+	switch c.kind {
+	case schema.EnumKind:
+		return fValue{text: c.enum.values[rng.IntN(len(c.enum.values))].name}
+	case schema.Timestamp:
+		return fValue{text: aTime}
+	}
 	r.counter++
 	switch c.kind {
 	case schema.Bool:
@@ -147,11 +154,21 @@ func (r *fRows) insert(ctx context.Context, rng *rand.Rand, dbs []*sql.DB, t *fT
 	return nil
 }
 
+// aTime is the value the tracker keeps for a time, whichever it is: the
+// rows are inserted with pastTime, a default or an auto_now trigger sets
+// the current time, and the test checks that there is one.
+const aTime = "now"
+
+// pastTime is the time rows are inserted with, as SQL.
+const pastTime = "'2001-01-01 00:00:00'"
+
 func sqlLiteral(c *fColumn, v fValue) string {
 	switch {
 	case v.null:
 		return "NULL"
-	case c.kind == schema.Text:
+	case c.kind == schema.Timestamp:
+		return pastTime
+	case c.kind == schema.Text || c.kind == schema.EnumKind:
 		return "'" + v.text + "'"
 	case c.kind == schema.Bool:
 		return strings.ToUpper(v.text)
@@ -234,11 +251,13 @@ func readRows(ctx context.Context, db *sql.DB, t *fTable, step int) (map[int64][
 
 // canonical spells a scanned value as the tracker does: integers in
 // decimal, floats in the shortest form, booleans as true or false (SQLite
-// answers 1 or 0).
+// answers 1 or 0), any time as aTime.
 func canonical(kind schema.Kind, v any) fValue {
 	switch v := v.(type) {
 	case nil:
 		return null
+	case time.Time:
+		return fValue{text: aTime}
 	case []byte:
 		return fValue{text: string(v)}
 	case string:

@@ -51,6 +51,9 @@ func TestRandomModelHistoriesKeepLiveSchemasAndRowsFaithful(t *testing.T) {
 	start := time.Now()
 	for step := range steps + 1 {
 		f.step(step)
+		if testing.Verbose() && step%20 == 0 {
+			f.t.Logf("step %d: %s", step, time.Since(start).Round(time.Millisecond))
+		}
 	}
 	f.downAll()
 	t.Logf("seed %d: %d steps in %s; edits drawn: %v", seed, steps, time.Since(start).Round(time.Millisecond), f.counts)
@@ -128,8 +131,16 @@ func (f *fidelityRun) fail(format string, args ...any) {
 func (f *fidelityRun) step(n int) {
 	f.t.Helper()
 	f.n, f.migration = n, ""
-	f.draw = &fDraw{rng: f.rng, m: f.models, rows: f.rows, touched: map[any]bool{}}
+	f.draw = &fDraw{rng: f.rng, m: f.models, rows: f.rows, touched: map[any]bool{}, autoNow: map[*fColumn]bool{}}
+	for _, t := range f.models.tables {
+		for _, c := range t.cols {
+			f.draw.autoNow[c] = c.autoNow
+		}
+	}
 	if n == 0 {
+		for range fMinEnums {
+			f.draw.newEnum()
+		}
 		for range fMinTables {
 			f.draw.addTable()
 			f.counts["add a table"]++
@@ -147,6 +158,7 @@ func (f *fidelityRun) step(n int) {
 		}
 	}
 	want := f.generate()
+	touches := f.touches()
 	for i, e := range engines {
 		if _, err := f.migrator.Up(f.ctx, f.dbs[i]); err != nil {
 			f.fail("up on %s: %v", e.name, err)
@@ -162,7 +174,9 @@ func (f *fidelityRun) step(n int) {
 		if len(diffs) > 0 {
 			f.fail("rows on %s differ from those inserted:\n  %s", e.name, strings.Join(diffs, "\n  "))
 		}
+		f.checkTouches(i, touches)
 	}
+	f.touched(touches)
 	f.insertRows(n == 0)
 	f.models.endStep(func() bool { return f.rng.IntN(3) == 0 })
 }

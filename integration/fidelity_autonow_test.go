@@ -1,0 +1,155 @@
+package integration
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// The fidelity test's auto_now edits, and the check that the triggers
+// keeping auto_now columns current follow them: after each step, on a
+// sample row, an UPDATE that does not set a time column moves it forward
+// when the column is auto_now and keeps it otherwise.
+
+func (d *fDraw) addAutoNowColumn() bool {
+	t := d.m.tables[d.rng.IntN(len(d.m.tables))]
+	c := d.freshColumn(schema.Timestamp)
+	c.autoNow = true
+	d.shapeColumn(t, c, false)
+	d.attach(t, c)
+	return true
+}
+
+// toggleAutoNow turns auto_now on for a time column, or off, keeping
+// default=now or not.
+func (d *fDraw) toggleAutoNow() bool {
+	t, c := d.column(func(_ *fTable, c *fColumn) bool { return c.kind == schema.Timestamp })
+	if c == nil {
+		return false
+	}
+	c.autoNow = !c.autoNow
+	if !c.autoNow && d.rng.IntN(2) == 0 {
+		c.def = aTime
+	}
+	d.note("auto_now on %s.%s: %v (default %q)", t.name, c.name, c.autoNow, c.def)
+	return true
+}
+
+func (d *fDraw) renameAutoNowTable() bool {
+	return d.renameTableWhere(func(t *fTable) bool { return hasAutoNow(t) })
+}
+
+func (d *fDraw) renameAutoNowColumn() bool {
+	return d.renameColumnWhere(func(_ *fTable, c *fColumn) bool { return c.autoNow })
+}
+
+func hasAutoNow(t *fTable) bool {
+	for _, c := range t.cols {
+		if c.autoNow {
+			return true
+		}
+	}
+	return false
+}
+
+// fTouch is one check of a time column on one row.
+type fTouch struct {
+	t   *fTable
+	c   *fColumn
+	id  int64
+	via string // the column the UPDATE sets to itself
+}
+
+// touches returns the time columns to check after the step: each of a
+// table or column edited in the step, and one more, each on a random row.
+func (f *fidelityRun) touches() []fTouch {
+	var edited, others []fTouch
+	for _, t := range f.models.tables {
+		rows := f.rows.byTable[t]
+		for _, c := range t.cols {
+			if c.kind != schema.Timestamp || len(rows) == 0 {
+				continue
+			}
+			tc := fTouch{t: t, c: c, id: rows[f.rng.IntN(len(rows))].id, via: "id"}
+			for _, o := range t.cols {
+				if o.kind != schema.Timestamp {
+					tc.via = o.name
+					break
+				}
+			}
+			if f.draw.touched[t] || f.draw.touched[c] {
+				edited = append(edited, tc)
+			} else {
+				others = append(others, tc)
+			}
+		}
+	}
+	if len(others) > 0 {
+		edited = append(edited, others[f.rng.IntN(len(others))])
+	}
+	return edited
+}
+
+// checkTouch sets the column of tc to a past time on its row, then runs
+// an UPDATE that sets another column to itself, and reports whether the
+// column moved forward or kept the past time.
+func checkTouch(ctx context.Context, db *sql.DB, tc fTouch, step int) (string, error) {
+	id := strconv.FormatInt(tc.id, 10)
+	tag := fmt.Sprintf(" /* step %d */", step)
+	stmts := []string{
+		"UPDATE " + tc.t.name + " SET " + tc.c.name + " = " + pastTime + " WHERE id = " + id + tag,
+		"UPDATE " + tc.t.name + " SET " + tc.via + " = " + tc.via + " WHERE id = " + id + tag,
+	}
+	for _, s := range stmts {
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			return "", fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	q := "SELECT CASE WHEN " + tc.c.name + " < '2001-06-01' THEN 'kept' ELSE 'moved' END FROM " + tc.t.name + " WHERE id = " + id + tag
+	var got string
+	if err := db.QueryRowContext(ctx, q).Scan(&got); err != nil {
+		return "", fmt.Errorf("%s: %w", q, err)
+	}
+	return got, nil
+}
+
+// checkTouches runs the touch checks of the step on database i.
+func (f *fidelityRun) checkTouches(i int, touches []fTouch) {
+	f.t.Helper()
+	for _, tc := range touches {
+		got, err := checkTouch(f.ctx, f.dbs[i], tc, f.n)
+		if err != nil {
+			f.fail("touching %s.%s on %s: %v", tc.t.name, tc.c.name, engines[i].name, err)
+		}
+		want := "kept"
+		if tc.c.autoNow {
+			want = "moved"
+		}
+		if got != want {
+			f.fail("on %s, an UPDATE of %s row id=%d setting %s left %s (auto_now %v) %s, want %s",
+				engines[i].name, tc.t.name, tc.id, tc.via, tc.c.name, tc.c.autoNow, got, want)
+		}
+	}
+}
+
+// touched records that the checks set a time in the columns they touched,
+// and that their UPDATEs set the current time in every auto_now column of
+// the rows.
+func (f *fidelityRun) touched(touches []fTouch) {
+	for _, tc := range touches {
+		for _, row := range f.rows.byTable[tc.t] {
+			if row.id != tc.id {
+				continue
+			}
+			row.vals[tc.c] = fValue{text: aTime}
+			for _, c := range tc.t.cols {
+				if c.autoNow {
+					row.vals[c] = fValue{text: aTime}
+				}
+			}
+		}
+	}
+}
