@@ -7,6 +7,29 @@ package integration
 // in the past.
 var autoNowChanges = []change{
 	{
+		name: "a backfill on a table with an auto_now column leaves the times alone",
+		before: timeImport + `
+//strata:table posts
+type Post struct {
+	ID        int64     ^db:"id" strata:"pk"^
+	Title     *string   ^db:"title"^
+	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
+}`,
+		after: timeImport + `
+//strata:table posts
+type Post struct {
+	ID        int64     ^db:"id" strata:"pk"^
+	Title     string    ^db:"title" strata:"backfill='untitled'"^
+	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
+}`,
+		rows: []string{"INSERT INTO posts (id, title, updated_at) VALUES (1, NULL, '2001-02-03 04:05:06+00')"},
+		afterUp: []probe{
+			{"SELECT title FROM posts WHERE id = 1", "untitled"},
+			{"SELECT CAST(updated_at < '2002-01-01' AS INTEGER) FROM posts WHERE id = 1", "1"},
+		},
+		afterDown: []probe{{"SELECT CAST(updated_at < '2002-01-01' AS INTEGER) FROM posts WHERE id = 1", "1"}},
+	},
+	{
 		name: "an auto_now column added to a table with rows is kept current",
 		before: `
 //strata:table posts

@@ -102,7 +102,10 @@ func alterStatements(op schema.AlterColumn, was schema.Column, from, to string) 
 	switch {
 	case was.Nullable && !c.Nullable:
 		if op.Backfill != "" {
-			sql = append(sql, "UPDATE "+quote(op.Table)+" SET "+quote(c.Name)+" = "+op.Backfill+" WHERE "+quote(c.Name)+" IS NULL")
+			sql = append(sql,
+				"SET LOCAL "+backfillingSetting+" = on",
+				"UPDATE "+quote(op.Table)+" SET "+quote(c.Name)+" = "+op.Backfill+" WHERE "+quote(c.Name)+" IS NULL",
+				"SET LOCAL "+backfillingSetting+" = off")
 		}
 		sql = append(sql, column("SET NOT NULL"))
 	case !was.Nullable && c.Nullable:

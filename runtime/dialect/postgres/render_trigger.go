@@ -76,10 +76,16 @@ func autoNowFuncs(s *schema.Schema) []autoNowFunc {
 }
 
 // autoNowBody is the PL/pgSQL body of the trigger function that keeps
-// columns current. A column the UPDATE set to a new value keeps it.
+// columns current. A column the UPDATE set to a new value keeps it. The
+// UPDATE with which a migration backfills a column does not count as an
+// update of the rows (see backfillingSetting), as on SQLite, where the same
+// change copies the rows into a rebuilt table.
 func autoNowBody(columns []string) string {
 	var b strings.Builder
 	b.WriteString("\nBEGIN\n")
+	b.WriteString("  IF current_setting('" + backfillingSetting + "', true) = 'on' THEN\n")
+	b.WriteString("    RETURN NEW;\n")
+	b.WriteString("  END IF;\n")
 	for _, c := range columns {
 		b.WriteString("  IF NEW." + quote(c) + " IS NOT DISTINCT FROM OLD." + quote(c) + " THEN\n")
 		b.WriteString("    NEW." + quote(c) + " = now();\n")
@@ -88,6 +94,11 @@ func autoNowBody(columns []string) string {
 	b.WriteString("  RETURN NEW;\nEND\n")
 	return b.String()
 }
+
+// backfillingSetting is the setting a migration turns on, for its own
+// transaction only, while it backfills a column, so that auto_now triggers
+// leave the rows' times alone.
+const backfillingSetting = "strata.backfilling"
 
 // createFunction returns the statement that creates, or with replace
 // replaces, the trigger function f.

@@ -1,7 +1,13 @@
 -- up
 
 -- operation 1: alter column items.note
+SET LOCAL strata.backfilling = on;
+
+-- operation 1: alter column items.note
 UPDATE "items" SET "note" = '(none)' WHERE "note" IS NULL;
+
+-- operation 1: alter column items.note
+SET LOCAL strata.backfilling = off;
 
 -- operation 1: alter column items.note
 ALTER TABLE "items" ALTER COLUMN "note" SET NOT NULL;
@@ -10,7 +16,13 @@ ALTER TABLE "items" ALTER COLUMN "note" SET NOT NULL;
 ALTER TABLE "items" ALTER COLUMN "price" SET DEFAULT 0;
 
 -- operation 2: alter column items.price
+SET LOCAL strata.backfilling = on;
+
+-- operation 2: alter column items.price
 UPDATE "items" SET "price" = -1 WHERE "price" IS NULL;
+
+-- operation 2: alter column items.price
+SET LOCAL strata.backfilling = off;
 
 -- operation 2: alter column items.price
 ALTER TABLE "items" ALTER COLUMN "price" SET NOT NULL;

@@ -7,7 +7,13 @@ ALTER TABLE "tickets" ALTER COLUMN "number" DROP DEFAULT;
 ALTER TABLE "tickets" ALTER COLUMN "number" TYPE BIGINT;
 
 -- operation 1: alter column tickets.number
+SET LOCAL strata.backfilling = on;
+
+-- operation 1: alter column tickets.number
 UPDATE "tickets" SET "number" = 0 WHERE "number" IS NULL;
+
+-- operation 1: alter column tickets.number
+SET LOCAL strata.backfilling = off;
 
 -- operation 1: alter column tickets.number
 ALTER TABLE "tickets" ALTER COLUMN "number" SET NOT NULL;

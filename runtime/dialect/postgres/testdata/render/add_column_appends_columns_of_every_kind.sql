@@ -34,6 +34,9 @@ ALTER TABLE "orgs" ADD COLUMN "updated_at" TIMESTAMPTZ NOT NULL DEFAULT now();
 -- operation 11: add column orgs.updated_at
 CREATE FUNCTION "strata_auto_now_orgs"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."updated_at" IS NOT DISTINCT FROM OLD."updated_at" THEN
     NEW."updated_at" = now();
   END IF;

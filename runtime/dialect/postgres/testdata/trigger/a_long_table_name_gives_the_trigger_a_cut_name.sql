@@ -7,6 +7,9 @@ CREATE TABLE "a_table_whose_name_is_long_enough_to_push_the_trigger_name_over" (
 -- operation 1: create table a_table_whose_name_is_long_enough_to_push_the_trigger_name_over
 CREATE FUNCTION "strata_auto_now_a_table_whose_name_is_long_enough_to_p_699d71cc"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."updated_at" IS NOT DISTINCT FROM OLD."updated_at" THEN
     NEW."updated_at" = now();
   END IF;

@@ -4,6 +4,9 @@ ALTER TABLE "posts" ADD COLUMN "updated_at" TIMESTAMPTZ NOT NULL DEFAULT CURRENT
 -- operation 1: add column posts.updated_at
 CREATE FUNCTION "strata_auto_now_posts"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."updated_at" IS NOT DISTINCT FROM OLD."updated_at" THEN
     NEW."updated_at" = now();
   END IF;
@@ -20,6 +23,9 @@ ALTER TABLE "pairs" ADD COLUMN "seen_at" TIMESTAMPTZ;
 -- operation 2: add column pairs.seen_at
 CREATE OR REPLACE FUNCTION "strata_auto_now_pairs"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."touched_at" IS NOT DISTINCT FROM OLD."touched_at" THEN
     NEW."touched_at" = now();
   END IF;
@@ -38,6 +44,9 @@ ALTER TABLE "pairs" DROP COLUMN "seen_at";
 -- operation 1: drop column pairs.seen_at
 CREATE OR REPLACE FUNCTION "strata_auto_now_pairs"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."touched_at" IS NOT DISTINCT FROM OLD."touched_at" THEN
     NEW."touched_at" = now();
   END IF;

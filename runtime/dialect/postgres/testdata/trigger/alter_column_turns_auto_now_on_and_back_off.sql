@@ -1,6 +1,9 @@
 -- operation 1: alter column posts.updated_at
 CREATE FUNCTION "strata_auto_now_posts"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."updated_at" IS NOT DISTINCT FROM OLD."updated_at" THEN
     NEW."updated_at" = now();
   END IF;

@@ -10,6 +10,9 @@ CREATE TABLE "posts" (
 -- operation 1: create table posts
 CREATE FUNCTION "strata_auto_now_posts"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."updated_at" IS NOT DISTINCT FROM OLD."updated_at" THEN
     NEW."updated_at" = now();
   END IF;
@@ -33,6 +36,9 @@ CREATE TABLE "pairs" (
 -- operation 2: create table pairs
 CREATE FUNCTION "strata_auto_now_pairs"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."touched_at" IS NOT DISTINCT FROM OLD."touched_at" THEN
     NEW."touched_at" = now();
   END IF;

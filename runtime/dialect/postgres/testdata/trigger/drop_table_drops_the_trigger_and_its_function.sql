@@ -21,6 +21,9 @@ CREATE TABLE "posts" (
 -- operation 1: create table posts
 CREATE FUNCTION "strata_auto_now_posts"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."updated_at" IS NOT DISTINCT FROM OLD."updated_at" THEN
     NEW."updated_at" = now();
   END IF;

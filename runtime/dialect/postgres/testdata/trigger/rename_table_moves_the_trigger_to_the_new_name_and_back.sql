@@ -13,6 +13,9 @@ ALTER TABLE "articles" RENAME CONSTRAINT "posts_pkey" TO "articles_pkey";
 -- operation 1: rename table posts to articles
 CREATE FUNCTION "strata_auto_now_articles"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."updated_at" IS NOT DISTINCT FROM OLD."updated_at" THEN
     NEW."updated_at" = now();
   END IF;
@@ -40,6 +43,9 @@ ALTER TABLE "posts" RENAME CONSTRAINT "articles_pkey" TO "posts_pkey";
 -- operation 1: rename table articles to posts
 CREATE FUNCTION "strata_auto_now_posts"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('strata.backfilling', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   IF NEW."updated_at" IS NOT DISTINCT FROM OLD."updated_at" THEN
     NEW."updated_at" = now();
   END IF;
