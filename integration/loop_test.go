@@ -38,7 +38,7 @@ var engines = []engine{
 		name:       "sqlite",
 		newURL:     testdb.SQLiteURL,
 		driver:     "sqlite",
-		dsn:        func(url string) string { return strings.TrimPrefix(url, "sqlite:") },
+		dsn:        func(url string) string { return strings.TrimPrefix(url, "sqlite:") + "?_pragma=foreign_keys(1)" },
 		inspect:    sqlite.Inspect,
 		comparable: sqlite.Comparable,
 	},
