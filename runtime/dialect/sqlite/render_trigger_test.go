@@ -12,149 +12,16 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/strata-go/strata/internal/dialecttest"
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime/dialect/sqlite"
 	"github.com/strata-go/strata/runtime/schema"
 )
 
-// posts has one auto_now column and a timestamp column that is not one;
-// n is the column the tests update to touch a row.
-var posts = schema.CreateTable{Table: schema.Table{
-	Name: "posts",
-	Columns: []schema.Column{
-		{Name: "id", Type: bigint, Identity: true},
-		{Name: "n", Type: integer, Default: "0"},
-		{Name: "created_at", Type: stamp, Default: "CURRENT_TIMESTAMP"},
-		{Name: "updated_at", Type: stamp, Default: "CURRENT_TIMESTAMP", AutoNow: true},
-	},
-	PrimaryKey: []string{"id"},
-}}
-
-// pairs has a composite key and two auto_now columns.
-var pairs = schema.CreateTable{Table: schema.Table{
-	Name: "pairs",
-	Columns: []schema.Column{
-		{Name: "a", Type: bigint, Default: "1"},
-		{Name: "b", Type: bigint, Default: "2"},
-		{Name: "n", Type: integer, Default: "0"},
-		{Name: "touched_at", Type: stamp, Nullable: true, AutoNow: true},
-		{Name: "seen_at", Type: stamp, Nullable: true, AutoNow: true},
-	},
-	PrimaryKey: []string{"a", "b"},
-}}
-
-// withoutAutoNow returns table with AutoNow off on column.
-func withoutAutoNow(table schema.CreateTable, column string) schema.CreateTable {
-	table.Table = table.Table.Clone()
-	table.Table.Column(column).AutoNow = false
-	return table
-}
-
-// withoutColumn returns table without column.
-func withoutColumn(table schema.CreateTable, column string) schema.CreateTable {
-	table.Table = table.Table.Clone()
-	for i, c := range table.Table.Columns {
-		if c.Name == column {
-			table.Table.Columns = append(table.Table.Columns[:i], table.Table.Columns[i+1:]...)
-			break
-		}
-	}
-	return table
-}
-
 var (
-	updatedAt = schema.Column{Name: "updated_at", Type: stamp, Default: "CURRENT_TIMESTAMP", AutoNow: true}
-	seenAt    = schema.Column{Name: "seen_at", Type: stamp, Nullable: true, AutoNow: true}
-	longName  = "a_table_whose_name_is_long_enough_to_push_the_trigger_name_over"
+	posts        = dialecttest.AutoNowPosts()
+	autoNowCases = dialecttest.AutoNowCases()
 )
-
-// autoNowCases each change the auto_now columns of a schema and undo the
-// change. TestAutoNowColumnsAreKeptCurrentByTriggers runs them.
-var autoNowCases = []struct {
-	name       string
-	setup, ops []schema.Operation
-	down       []schema.Operation
-}{
-	{
-		name: "create table with auto_now columns creates the trigger of each table",
-		ops:  []schema.Operation{posts, pairs},
-		down: []schema.Operation{schema.DropTable{Name: "pairs"}, schema.DropTable{Name: "posts"}},
-	},
-	{
-		name:  "add column of auto_now columns creates the trigger, or replaces its function",
-		setup: []schema.Operation{withoutColumn(posts, "updated_at"), withoutColumn(pairs, "seen_at")},
-		ops: []schema.Operation{
-			schema.AddColumn{Table: "posts", Column: updatedAt},
-			schema.AddColumn{Table: "pairs", Column: seenAt},
-		},
-		down: []schema.Operation{
-			schema.DropColumn{Table: "pairs", Column: "seen_at"},
-			schema.DropColumn{Table: "posts", Column: "updated_at"},
-		},
-	},
-	{
-		name:  "alter column turns auto_now on and back off",
-		setup: []schema.Operation{withoutAutoNow(posts, "updated_at")},
-		ops:   []schema.Operation{schema.AlterColumn{Table: "posts", Column: updatedAt}},
-		down:  []schema.Operation{schema.AlterColumn{Table: "posts", Column: withoutAutoNow(posts, "updated_at").Table.Columns[3]}},
-	},
-	{
-		name:  "alter column turns one auto_now column of two off and back on",
-		setup: []schema.Operation{pairs},
-		ops:   []schema.Operation{schema.AlterColumn{Table: "pairs", Column: withoutAutoNow(pairs, "touched_at").Table.Columns[3]}},
-		down:  []schema.Operation{schema.AlterColumn{Table: "pairs", Column: pairs.Table.Columns[3]}},
-	},
-	{
-		name:  "alter column of another column keeps the trigger as it is",
-		setup: []schema.Operation{posts},
-		ops:   []schema.Operation{schema.AlterColumn{Table: "posts", Column: schema.Column{Name: "n", Type: bigint, Default: "1"}}},
-		down:  []schema.Operation{schema.AlterColumn{Table: "posts", Column: posts.Table.Columns[1]}},
-	},
-	{
-		name:  "rename table moves the trigger to the new name and back",
-		setup: []schema.Operation{posts},
-		ops:   []schema.Operation{schema.RenameTable{From: "posts", To: "articles"}},
-		down:  []schema.Operation{schema.RenameTable{From: "articles", To: "posts"}},
-	},
-	{
-		name:  "rename column moves the trigger to the new name and back",
-		setup: []schema.Operation{posts, pairs},
-		ops: []schema.Operation{
-			schema.RenameColumn{Table: "posts", From: "updated_at", To: "modified_at"},
-			schema.RenameColumn{Table: "pairs", From: "a", To: "first"},
-		},
-		down: []schema.Operation{
-			schema.RenameColumn{Table: "pairs", From: "first", To: "a"},
-			schema.RenameColumn{Table: "posts", From: "modified_at", To: "updated_at"},
-		},
-	},
-	{
-		name:  "drop column drops the trigger with the last auto_now column",
-		setup: []schema.Operation{posts, pairs},
-		ops: []schema.Operation{
-			schema.DropColumn{Table: "pairs", Column: "seen_at"},
-			schema.DropColumn{Table: "posts", Column: "updated_at"},
-		},
-		down: []schema.Operation{
-			schema.AddColumn{Table: "posts", Column: updatedAt},
-			schema.AddColumn{Table: "pairs", Column: seenAt},
-		},
-	},
-	{
-		name:  "drop table drops the trigger and its function",
-		setup: []schema.Operation{posts},
-		ops:   []schema.Operation{schema.DropTable{Name: "posts"}},
-		down:  []schema.Operation{posts},
-	},
-	{
-		name: "a long table name gives the trigger a cut name",
-		ops: []schema.Operation{schema.CreateTable{Table: schema.Table{
-			Name:    longName,
-			Columns: []schema.Column{{Name: "n", Type: integer, Default: "0"}, updatedAt},
-		}}},
-		down: []schema.Operation{schema.DropTable{Name: longName}},
-	},
-}
 
 // TestAutoNowColumnsAreKeptCurrentByTriggers runs each case on a database
 // of its own: the setup, then a row in each table, then the case's
@@ -165,16 +32,16 @@ var autoNowCases = []struct {
 // at the end leaves none.
 func TestAutoNowColumnsAreKeptCurrentByTriggers(t *testing.T) {
 	for _, tc := range autoNowCases {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.Name, func(t *testing.T) {
 			db := testdb.SQLite(t)
-			before := applied(t, &schema.Schema{}, tc.setup)
-			run(t, db, render(t, &schema.Schema{}, tc.setup))
-			steps := render(t, before, tc.ops)
-			down := render(t, applied(t, before, tc.ops), tc.down)
-			golden(t, filepath.Join("testdata", "trigger", slug(tc.name)+".sql"),
-				script(steps, tc.ops)+"-- down\n\n"+script(down, tc.down))
+			before := applied(t, &schema.Schema{}, tc.Setup)
+			run(t, db, render(t, &schema.Schema{}, tc.Setup))
+			steps := render(t, before, tc.Ops)
+			down := render(t, applied(t, before, tc.Ops), tc.Down)
+			golden(t, filepath.Join("testdata", "trigger", slug(tc.Name)+".sql"),
+				script(steps, tc.Ops)+"-- down\n\n"+script(down, tc.Down))
 
-			after := applied(t, before, tc.ops)
+			after := applied(t, before, tc.Ops)
 			run(t, db, steps)
 			assertKeptCurrent(t, db, after)
 			run(t, db, down)
