@@ -11,8 +11,14 @@
 // operations as SQL, and runs them in one transaction together with the row
 // that records the migration in the ledger table (strata_migrations by
 // default). [Migrator.Down] reverts migrations the same way,
-// [Migrator.Status] tells which are applied, and [Migrator.SQL] shows what a
+// [Migrator.Status] tells which are applied, [Migrator.Pending] lists those
+// still to apply for readiness probes, and [Migrator.SQL] shows what a
 // migration runs without touching a database.
+//
+// Each ledger row holds a checksum of its migration's rendered statements,
+// chained to the row before it. Up and Down refuse, with a *[DriftError],
+// when an applied migration was edited or removed from the app, or when a
+// pending one sorts before an applied one, unless given [WithAllowDrift].
 //
 // Each migration is applied once, whatever happens: a run holds the
 // dialect's migration lock (a session advisory lock on PostgreSQL) and

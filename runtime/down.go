@@ -12,7 +12,9 @@ import (
 // Down operations in a transaction of its own, together with the deletion
 // of its ledger row, rendered against the schema as that migration left it.
 //
-// Down takes the migration lock as [Migrator.Up] does. It returns an error
+// Down takes the migration lock as [Migrator.Up] does, and refuses as Up
+// does with a *[DriftError] when the ledger and the registered migrations
+// disagree, unless given [WithAllowDrift]. It returns an error
 // wrapping [ErrInvalidSteps] when steps is less than 1,
 // [ErrNothingToRevert] when no migration is applied, and
 // [ErrUnknownMigration], before reverting anything, when one of the
@@ -53,6 +55,9 @@ func (m *Migrator) Down(ctx context.Context, db *sql.DB, steps int, opts ...Opti
 func (r *run) downPlan(ctx context.Context, conn *sql.Conn, steps int) ([]int, error) {
 	applied, err := r.ledger.read(ctx, conn)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.checkDrift("down", r.audit(applied)); err != nil {
 		return nil, err
 	}
 	if len(applied) == 0 {

@@ -27,6 +27,11 @@ var (
 	// cannot take, or is given twice.
 	ErrInvalidOption = errors.New("invalid option")
 
+	// ErrDrift is what a *[DriftError] wraps: [Migrator.Up] or
+	// [Migrator.Down] refused to run because the applied migrations differ
+	// from the registered ones.
+	ErrDrift = errors.New("drift")
+
 	// ErrInvalidSteps is returned by [Migrator.Down] when asked to revert
 	// fewer than one migration.
 	ErrInvalidSteps = errors.New("steps must be at least 1")
@@ -77,3 +82,55 @@ func brief(statement string) string {
 	}
 	return s
 }
+
+// Drift is one migration that makes the ledger and the registered
+// migrations disagree.
+type Drift struct {
+	// ID is the migration's ID.
+	ID string
+	// State is how it drifts: [StateEdited], [StateMissing] or
+	// [StateOutOfOrder].
+	State State
+	// LastApplied is the ID of the last applied migration, which an
+	// out-of-order one sorts before.
+	LastApplied string
+}
+
+// fix tells what to do about d.
+func (d Drift) fix() string {
+	switch d.State {
+	case StateEdited:
+		return fmt.Sprintf("migration %s was edited since it was applied (its checksum differs): restore it as it was and put the change in a new migration", d.ID)
+	case StateMissing:
+		return fmt.Sprintf("migration %s is applied but missing from this app: restore its file, or run a build of the app that has it", d.ID)
+	case StateOutOfOrder:
+		return fmt.Sprintf("migration %s is pending but sorts before %s, which is applied: give it an ID that sorts after %s", d.ID, d.LastApplied, d.LastApplied)
+	}
+	return fmt.Sprintf("migration %s is %s", d.ID, d.State)
+}
+
+// DriftError is returned by [Migrator.Up] and [Migrator.Down], before they
+// change anything, when the ledger and the registered migrations disagree:
+// an applied migration was edited or is not registered, or a pending one
+// sorts before an applied one. [WithAllowDrift] lets them run anyway. It
+// wraps [ErrDrift].
+type DriftError struct {
+	// Op is "up" or "down".
+	Op string
+	// Drift lists each drifting migration, sorted by ID.
+	Drift []Drift
+}
+
+// Error names each drifting migration with what to do about it, then how to
+// proceed anyway.
+func (e *DriftError) Error() string {
+	fixes := make([]string, len(e.Drift))
+	for i, d := range e.Drift {
+		fixes[i] = d.fix()
+	}
+	return fmt.Sprintf("runtime: %s: %s: %s; or, to proceed anyway, pass --allow-drift (runtime.WithAllowDrift)",
+		e.Op, ErrDrift, strings.Join(fixes, "; "))
+}
+
+// Unwrap returns [ErrDrift].
+func (e *DriftError) Unwrap() error { return ErrDrift }

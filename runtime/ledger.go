@@ -3,9 +3,7 @@ package runtime
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,7 +13,8 @@ import (
 )
 
 // ledger reads and writes the table that records the applied migrations:
-// one row per migration, with the checksum of its rendered Up statements,
+// one row per migration, with the checksum of its rendered Up statements
+// chained to the row before it ([chainChecksum]),
 // the batch (one number per call of [Migrator.Up]), when it was applied and
 // how long it took. The dialect's [dialect.Dialect.Ledger] statements create
 // it.
@@ -27,6 +26,7 @@ type ledger struct {
 // ledgerRow is one applied migration as the ledger records it.
 type ledgerRow struct {
 	ID        string
+	Checksum  string
 	Batch     int
 	AppliedAt time.Time
 }
@@ -65,7 +65,7 @@ func (l ledger) create(ctx context.Context, conn *sql.Conn) error {
 
 // read returns the rows of the ledger, sorted by ID.
 func (l ledger) read(ctx context.Context, q querier) ([]ledgerRow, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, batch, applied_at FROM "+l.dialect.QuoteIdent(l.table))
+	rows, err := q.QueryContext(ctx, "SELECT id, checksum, batch, applied_at FROM "+l.dialect.QuoteIdent(l.table))
 	if err != nil {
 		return nil, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
 	}
@@ -73,7 +73,7 @@ func (l ledger) read(ctx context.Context, q querier) ([]ledgerRow, error) {
 	var applied []ledgerRow
 	for rows.Next() {
 		var r ledgerRow
-		if err := rows.Scan(&r.ID, &r.Batch, &r.AppliedAt); err != nil {
+		if err := rows.Scan(&r.ID, &r.Checksum, &r.Batch, &r.AppliedAt); err != nil {
 			return nil, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
 		}
 		r.AppliedAt = r.AppliedAt.UTC()
@@ -88,19 +88,26 @@ func (l ledger) read(ctx context.Context, q querier) ([]ledgerRow, error) {
 	return applied, nil
 }
 
-// readIfExists returns the rows of the ledger, or none when the dialect
-// reports that the ledger table does not exist.
-func (l ledger) readIfExists(ctx context.Context, db *sql.DB) ([]ledgerRow, error) {
-	if f, ok := l.dialect.(ledgerFinder); ok {
-		exists, err := f.LedgerExists(ctx, db, l.table)
-		if err != nil {
-			return nil, fmt.Errorf("runtime: find ledger %s: %w", l.table, err)
-		}
-		if !exists {
-			return nil, nil
-		}
+// readIfExists returns the rows of the ledger and whether the ledger table
+// exists. It reads first, so that a migrated database costs one query, and
+// asks the dialect whether the table exists only when the read fails.
+func (l ledger) readIfExists(ctx context.Context, db *sql.DB) ([]ledgerRow, bool, error) {
+	rows, readErr := l.read(ctx, db)
+	if readErr == nil {
+		return rows, true, nil
 	}
-	return l.read(ctx, db)
+	f, ok := l.dialect.(ledgerFinder)
+	if !ok {
+		return nil, false, readErr
+	}
+	exists, err := f.LedgerExists(ctx, db, l.table)
+	if err != nil {
+		return nil, false, fmt.Errorf("runtime: find ledger %s: %w", l.table, err)
+	}
+	if exists {
+		return nil, true, readErr
+	}
+	return nil, false, nil
 }
 
 // insert records that migration id was applied in batch, at the time given,
@@ -110,6 +117,14 @@ func (l ledger) insert(ctx context.Context, tx *sql.Tx, id, checksum string, bat
 	statement = fmt.Sprintf("INSERT INTO %s (id, checksum, batch, applied_at, duration_ms) VALUES (%s, %s, %s, %s, %s)",
 		l.dialect.QuoteIdent(l.table), p(1), p(2), p(3), p(4), p(5))
 	_, err = tx.ExecContext(ctx, statement, id, checksum, batch, at.UTC(), took.Milliseconds())
+	return statement, err
+}
+
+// setChecksum replaces the checksum recorded for migration id.
+func (l ledger) setChecksum(ctx context.Context, tx *sql.Tx, id, checksum string) (statement string, err error) {
+	p := l.dialect.Placeholder
+	statement = fmt.Sprintf("UPDATE %s SET checksum = %s WHERE id = %s", l.dialect.QuoteIdent(l.table), p(1), p(2))
+	_, err = tx.ExecContext(ctx, statement, checksum, id)
 	return statement, err
 }
 
@@ -133,21 +148,4 @@ func nextBatch(rows []ledgerRow) int {
 func isApplied(rows []ledgerRow, id string) bool {
 	_, found := slices.BinarySearchFunc(rows, id, func(r ledgerRow, id string) int { return cmp.Compare(r.ID, id) })
 	return found
-}
-
-// checksum returns the hex SHA-256 of a migration's rendered steps: the SQL
-// of each step, or "-- Go step" for a step of Go, each followed by a NUL
-// byte. The ledger stores it for the Up steps, so that a later run can tell
-// whether an applied migration was changed since.
-func checksum(steps []dialect.Step) string {
-	h := sha256.New()
-	for _, st := range steps {
-		text := st.SQL
-		if st.Go != nil {
-			text = "-- Go step"
-		}
-		h.Write([]byte(text))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }

@@ -73,6 +73,7 @@ type run struct {
 	dialect    dialect.Dialect
 	log        *slog.Logger
 	ledger     ledger
+	allowDrift bool
 }
 
 // newRun applies opts and fills in the defaults, detecting the dialect from
@@ -108,6 +109,7 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 		dialect:    c.dialect,
 		log:        c.logger,
 		ledger:     ledger{dialect: c.dialect, table: c.ledger},
+		allowDrift: c.allowDrift,
 	}, nil
 }
 

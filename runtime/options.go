@@ -14,10 +14,10 @@ const DefaultLedgerTable = "strata_migrations"
 // maxIdentLength is the longest identifier PostgreSQL keeps whole.
 const maxIdentLength = 63
 
-// Option configures one call of [Migrator.Up], [Migrator.Down] or
-// [Migrator.Status]. Options check their own values: a call given an
-// invalid option, or the same option twice, returns an error wrapping
-// [ErrInvalidOption] before it touches the database.
+// Option configures one call of [Migrator.Up], [Migrator.Down],
+// [Migrator.Status] or [Migrator.Pending]. Options check their own values:
+// a call given an invalid option, or the same option twice, returns an
+// error wrapping [ErrInvalidOption] before it touches the database.
 type Option interface {
 	apply(*config) error
 }
@@ -31,6 +31,8 @@ type config struct {
 	dialect dialect.Dialect
 	logger  *slog.Logger
 	ledger  string
+	// allowDrift is set by WithAllowDrift.
+	allowDrift bool
 }
 
 // WithDialect sets the dialect of the database, which is otherwise worked
@@ -95,4 +97,20 @@ func plainIdent(name string) bool {
 		}
 	}
 	return true
+}
+
+// WithAllowDrift lets [Migrator.Up] and [Migrator.Down] run when the
+// ledger and the registered migrations disagree, which they otherwise
+// refuse with a *[DriftError]: each drifting migration is logged as a
+// warning instead. A pending migration that sorts before an applied one is
+// then applied in order of ID with the others, and the checksums of the
+// applied migrations after it are chained to it anew.
+func WithAllowDrift() Option {
+	return optionFunc(func(c *config) error {
+		if c.allowDrift {
+			return fmt.Errorf("runtime: %w: WithAllowDrift given twice", ErrInvalidOption)
+		}
+		c.allowDrift = true
+		return nil
+	})
 }

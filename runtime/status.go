@@ -3,14 +3,65 @@ package runtime
 import (
 	"context"
 	"database/sql"
-	"slices"
-	"strings"
 	"time"
 )
 
+// State is where one migration stands on a database, as [Migrator.Status]
+// reports it. Its value is a short lowercase word, stable for scripts.
+type State string
+
+// The states of a migration. [StateMissing], [StateOutOfOrder] and
+// [StateEdited] are drift: [Migrator.Up] and [Migrator.Down] refuse to run
+// while a migration is in one of them, unless given [WithAllowDrift].
+const (
+	// StateApplied is an applied migration, recorded with the checksum its
+	// operations render to today. Its marker is [X].
+	StateApplied State = "applied"
+	// StatePending is a migration not applied yet that sorts after every
+	// applied one. Its marker is [ ].
+	StatePending State = "pending"
+	// StateMissing is a migration the ledger records as applied that the
+	// app does not register. Its marker is [!].
+	StateMissing State = "missing"
+	// StateOutOfOrder is a migration not applied yet that sorts before an
+	// applied one: it was added, or merged, after a later one was applied.
+	// Its marker is [?].
+	StateOutOfOrder State = "out_of_order"
+	// StateEdited is an applied migration whose operations no longer render
+	// to the checksum recorded when it was applied, or whose ledger row, or
+	// the one before it, was changed. Its marker is [~].
+	StateEdited State = "edited"
+)
+
+// Marker returns the three characters status tables print for s: [X], [ ],
+// [!], [?] or [~].
+func (s State) Marker() string {
+	switch s {
+	case StateApplied:
+		return "[X]"
+	case StatePending:
+		return "[ ]"
+	case StateMissing:
+		return "[!]"
+	case StateOutOfOrder:
+		return "[?]"
+	case StateEdited:
+		return "[~]"
+	}
+	return "[" + string(s) + "]"
+}
+
+// IsDrift reports whether s is one of the states that make [Migrator.Up]
+// and [Migrator.Down] refuse to run.
+func (s State) IsDrift() bool {
+	return s == StateMissing || s == StateOutOfOrder || s == StateEdited
+}
+
 // MigrationStatus tells whether one migration is applied to a database.
 type MigrationStatus struct {
-	ID      string
+	ID string
+	// Applied is true when the ledger records the migration: in
+	// [StateApplied], [StateEdited] or [StateMissing].
 	Applied bool
 	// AppliedAt is when the migration was applied, in UTC; zero when it is
 	// pending.
@@ -18,34 +69,50 @@ type MigrationStatus struct {
 	// Batch is the number of the call of [Migrator.Up] that applied the
 	// migration; zero when it is pending.
 	Batch int
+	// State says more precisely where the migration stands, drift
+	// included.
+	State State
 }
 
 // Status returns the state of every migration on db, sorted by ID: each
 // registered migration, applied or pending, and each migration the ledger
-// records as applied that is not registered (Applied true too). A database
-// without a ledger table has every migration pending; Status creates
-// nothing and takes no lock.
+// records as applied that is not registered ([StateMissing]). It reads the
+// ledger with one query and compares each applied migration's checksum with
+// the one its operations render to today. A database without a ledger
+// table has every migration pending; Status creates nothing and takes no
+// lock. It reports drift without refusing: see [State].
 func (m *Migrator) Status(ctx context.Context, db *sql.DB, opts ...Option) ([]MigrationStatus, error) {
 	r, err := m.newRun(db, opts)
 	if err != nil {
 		return nil, err
 	}
-	applied, err := r.ledger.readIfExists(ctx, db)
+	applied, _, err := r.ledger.readIfExists(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	statuses := make([]MigrationStatus, len(r.migrations), len(r.migrations)+len(applied))
-	for i, mig := range r.migrations {
-		statuses[i].ID = mig.ID
+	return r.audit(applied), nil
+}
+
+// Pending returns the IDs of the registered migrations that db has not
+// applied, sorted by ID, for readiness probes: an app is ready when the
+// list is empty. It runs one query on a migrated database, takes no lock,
+// creates nothing and renders nothing, so it neither detects drift nor
+// reports applied migrations the app does not register; [Migrator.Status]
+// does.
+func (m *Migrator) Pending(ctx context.Context, db *sql.DB, opts ...Option) ([]string, error) {
+	r, err := m.newRun(db, opts)
+	if err != nil {
+		return nil, err
 	}
-	for _, row := range applied {
-		st := MigrationStatus{ID: row.ID, Applied: true, AppliedAt: row.AppliedAt, Batch: row.Batch}
-		if i := indexOf(r.migrations, row.ID); i >= 0 {
-			statuses[i] = st
-		} else {
-			statuses = append(statuses, st)
+	applied, _, err := r.ledger.readIfExists(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, mig := range r.migrations {
+		if !isApplied(applied, mig.ID) {
+			ids = append(ids, mig.ID)
 		}
 	}
-	slices.SortFunc(statuses, func(a, b MigrationStatus) int { return strings.Compare(a.ID, b.ID) })
-	return statuses, nil
+	return ids, nil
 }

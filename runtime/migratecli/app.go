@@ -61,6 +61,9 @@ type settings struct {
 	steps    int    // down --steps
 	dialect  string // sql --dialect
 	down     bool   // sql --down
+	// allowDrift is the --allow-drift of up, down and status.
+	allowDrift bool
+	json       bool // status --json
 }
 
 // databaseURL returns the URL of the database the command works on, or "".

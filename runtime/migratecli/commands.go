@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -25,18 +24,41 @@ func dbFlag(s *settings) cli.Flag {
 	}
 }
 
+// allowDriftFlag is the --allow-drift flag of up, down and status.
+func allowDriftFlag(s *settings) cli.Flag {
+	return &cli.BoolFlag{
+		Name:        "allow-drift",
+		Usage:       "run despite edited, missing or out-of-order migrations (see status)",
+		Destination: &s.allowDrift,
+	}
+}
+
+// runOptions returns the runtime options of a command that works on a
+// database of dialect d.
+func (s *settings) runOptions(d dialect.Dialect) []runtime.Option {
+	opts := []runtime.Option{runtime.WithDialect(d)}
+	if s.allowDrift {
+		opts = append(opts, runtime.WithAllowDrift())
+	}
+	return opts
+}
+
 // upCommand is `migrate up`.
 func upCommand(s *settings) *cli.Command {
 	return &cli.Command{
 		Name:      "up",
 		Usage:     "apply every pending migration",
-		UsageText: name + " up [--db URL]",
+		UsageText: name + " up [--allow-drift] [--db URL]",
 		Description: `up applies the pending migrations in order of ID, each in its own
 transaction, under a lock that keeps two runs from applying the same
-migration. It prints one line per applied migration with the time it took,
-or "nothing to apply". It stops at the first migration that fails, which is
-rolled back.`,
-		Flags:           []cli.Flag{dbFlag(s)},
+migration; with nothing pending it takes no lock. It prints one line per
+applied migration with the time it took, or "nothing to apply". It stops at
+the first migration that fails, which is rolled back.
+
+Before applying anything, up refuses when an applied migration was edited
+or removed from the app, or a pending one sorts before an applied one
+(see status), unless given --allow-drift.`,
+		Flags:           []cli.Flag{allowDriftFlag(s), dbFlag(s)},
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		Action: withArguments(func(c *cli.Context, args []string) error {
@@ -48,7 +70,7 @@ rolled back.`,
 				return err
 			}
 			defer func() { _ = db.Close() }()
-			results, err := s.m.Up(c.Context, db, runtime.WithDialect(d))
+			results, err := s.m.Up(c.Context, db, s.runOptions(d)...)
 			printResults(output(c), "applied", results)
 			if err != nil {
 				return failure(err)
@@ -66,10 +88,11 @@ func downCommand(s *settings) *cli.Command {
 	return &cli.Command{
 		Name:      "down",
 		Usage:     "revert the latest applied migrations",
-		UsageText: name + " down [--steps N] [--db URL]",
+		UsageText: name + " down [--steps N] [--allow-drift] [--db URL]",
 		Description: `down reverts the migrations applied last, newest first, by running
 their Down operations. It prints one line per reverted migration with the
-time it took, or "nothing to revert" when no migration is applied.`,
+time it took, or "nothing to revert" when no migration is applied. Like up,
+it refuses to run on drift unless given --allow-drift.`,
 		Flags: []cli.Flag{
 			&cli.IntFlag{
 				Name:        "steps",
@@ -77,6 +100,7 @@ time it took, or "nothing to revert" when no migration is applied.`,
 				Value:       1,
 				Destination: &s.steps,
 			},
+			allowDriftFlag(s),
 			dbFlag(s),
 		},
 		HideHelpCommand: true,
@@ -93,7 +117,7 @@ time it took, or "nothing to revert" when no migration is applied.`,
 				return err
 			}
 			defer func() { _ = db.Close() }()
-			results, err := s.m.Down(c.Context, db, s.steps, runtime.WithDialect(d))
+			results, err := s.m.Down(c.Context, db, s.steps, s.runOptions(d)...)
 			printResults(output(c), "reverted", results)
 			if err != nil && !errors.Is(err, runtime.ErrNothingToRevert) {
 				return failure(err)
@@ -102,38 +126,6 @@ time it took, or "nothing to revert" when no migration is applied.`,
 				_, _ = fmt.Fprintln(output(c), "nothing to revert")
 			}
 			return nil
-		}),
-	}
-}
-
-// statusCommand is `migrate status`.
-func statusCommand(s *settings) *cli.Command {
-	return &cli.Command{
-		Name:      "status",
-		Usage:     "list every migration, applied or pending",
-		UsageText: name + " status [--db URL]",
-		Description: `status prints a table of every migration in order: [X] for an applied
-one, with when it was applied (UTC) and in which batch, [ ] for a pending
-one; then the count of each. An applied migration this app does not hold is
-marked "(not registered)". It changes nothing, and exits 0 whether or not
-migrations are pending.`,
-		Flags:           []cli.Flag{dbFlag(s)},
-		HideHelpCommand: true,
-		OnUsageError:    onUsageError,
-		Action: withArguments(func(c *cli.Context, args []string) error {
-			if len(args) > 0 {
-				return usagef(c, "status takes no arguments, got %q", args[0])
-			}
-			db, d, err := s.open(c)
-			if err != nil {
-				return err
-			}
-			defer func() { _ = db.Close() }()
-			statuses, err := s.m.Status(c.Context, db, runtime.WithDialect(d))
-			if err != nil {
-				return failure(err)
-			}
-			return failure(printStatus(output(c), statuses, s.m.Migrations()))
 		}),
 	}
 }
@@ -265,52 +257,6 @@ func roundDuration(d time.Duration) time.Duration {
 		return d.Round(time.Millisecond)
 	}
 	return d.Round(time.Microsecond)
-}
-
-// appliedAtLayout is how status prints when a migration was applied, in UTC.
-const appliedAtLayout = "2006-01-02 15:04:05Z07:00"
-
-// notRegistered marks, in the status table, an applied migration that the
-// app does not hold.
-const notRegistered = "(not registered)"
-
-// printStatus prints the status table, then how many migrations are applied
-// and pending. An applied migration that is not among registered is marked
-// as such: the database is ahead of the app, or a migration was removed.
-func printStatus(w io.Writer, statuses []runtime.MigrationStatus, registered []runtime.Migration) error {
-	if len(statuses) == 0 {
-		_, err := fmt.Fprintln(w, "no migrations")
-		return err
-	}
-	known := make(map[string]bool, len(registered))
-	for _, m := range registered {
-		known[m.ID] = true
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	_, _ = fmt.Fprintln(tw, "\tMIGRATION\tAPPLIED AT\tBATCH")
-	applied, unknown := 0, 0
-	for _, st := range statuses {
-		if !st.Applied {
-			_, _ = fmt.Fprintf(tw, "[ ]\t%s\t-\t-\n", st.ID)
-			continue
-		}
-		applied++
-		_, _ = fmt.Fprintf(tw, "[X]\t%s\t%s\t%d", st.ID, st.AppliedAt.UTC().Format(appliedAtLayout), st.Batch)
-		if !known[st.ID] {
-			unknown++
-			_, _ = fmt.Fprint(tw, "  "+notRegistered)
-		}
-		_, _ = fmt.Fprintln(tw)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	ofWhich := ""
-	if unknown > 0 {
-		ofWhich = fmt.Sprintf(" (%d not registered)", unknown)
-	}
-	_, err := fmt.Fprintf(w, "%d applied%s, %d pending\n", applied, ofWhich, len(statuses)-applied)
-	return err
 }
 
 // printSQL prints the steps of a migration as SQL, after a comment naming

@@ -145,31 +145,6 @@ func TestUpStopsAtTheFailingMigration(t *testing.T) {
 	})
 }
 
-func TestStatusMarksAppliedMigrationsTheAppDoesNotHold(t *testing.T) {
-	onEachEngine(t, func(t *testing.T, url string) {
-		if res := run(t, "--db", url, "up"); res.code != 0 {
-			t.Fatalf("migrate up: exit code %d, error output:\n%s", res.code, res.stderr)
-		}
-		older := runtime.NewMigrator()
-		older.Register(testMigrations()[:2]...)
-		since := time.Now().Add(-time.Minute)
-		res := runWith(t, older, "--db", url, "status")
-		if res.code != 0 {
-			t.Fatalf("migrate status: exit code %d, error output:\n%s", res.code, res.stderr)
-		}
-		want := `     MIGRATION               APPLIED AT            BATCH
-[X]  0001_create_users       YYYY-MM-DD hh:mm:ssZ  1
-[X]  0002_add_users_bio      YYYY-MM-DD hh:mm:ssZ  1
-[X]  0003_index_users_email  YYYY-MM-DD hh:mm:ssZ  1  (not registered)
-[X]  0004_backfill_users     YYYY-MM-DD hh:mm:ssZ  1  (not registered)
-4 applied (2 not registered), 0 pending
-`
-		if diff := cmp.Diff(want, mask(t, res.stdout, since)); diff != "" {
-			t.Errorf("output (-want +got):\n%s", diff)
-		}
-	})
-}
-
 func TestTheDatabaseURLComesFromAnyPlace(t *testing.T) {
 	tests := []struct {
 		name string
