@@ -25,7 +25,7 @@ type change struct {
 	// rows are inserted after the first migration; they must survive the
 	// second one and its Down, unless the edit drops what holds them.
 	rows []string
-	// after and down are queries, each answering one string, asked after the
+	// afterUp and afterDown are queries, each answering one string, asked after the
 	// second migration and after its Down, with the answers they must give.
 	afterUp, afterDown []probe
 }

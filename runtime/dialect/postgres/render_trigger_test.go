@@ -2,12 +2,9 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -66,16 +63,16 @@ func assertKeptCurrent(t *testing.T, db *sql.DB, s *schema.Schema) {
 	t.Helper()
 	assertLive(t, db, s)
 	for _, table := range s.Tables {
-		assertTouches(t, db, table)
+		dialecttest.AssertTouches(t, db, table)
 	}
 	var want []string
 	for _, table := range s.Tables {
 		if slices.ContainsFunc(table.Columns, func(c schema.Column) bool { return c.AutoNow }) {
-			name := autoNowName(table.Name)
+			name := dialecttest.AutoNowName(table.Name)
 			want = append(want, "function "+name, "trigger strata_auto_now on "+table.Name+" calls "+name)
 		}
 	}
-	got := queryRows(t, db, `
+	got := dialecttest.QueryRows(t, db, `
 		SELECT 'function ' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 		WHERE n.nspname = current_schema() AND p.proname LIKE 'strata\_%'
 		UNION ALL
@@ -87,77 +84,6 @@ func assertKeptCurrent(t *testing.T, db *sql.DB, s *schema.Schema) {
 	slices.Sort(want)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("strata's functions and triggers (-want +got):\n%s", diff)
-	}
-}
-
-// assertTouches checks, on a row of table (inserted with default values
-// when the table has none), that an UPDATE which does not set an auto_now
-// column moves it forward, that one which sets it keeps the value it sets,
-// and that other timestamp columns keep theirs. n is the column it updates
-// to touch the row.
-func assertTouches(t *testing.T, db *sql.DB, table schema.Table) {
-	t.Helper()
-	var stamps []string
-	for _, c := range table.Columns {
-		if c.Type.Kind == schema.Timestamp {
-			stamps = append(stamps, c.Name)
-		}
-	}
-	if len(stamps) == 0 || table.Column("n") == nil {
-		return
-	}
-	name := quoteName(table.Name)
-	if rowCount(t, db, table.Name) == 0 {
-		execOK(t, db, "INSERT INTO "+name+" DEFAULT VALUES")
-	}
-	// An UPDATE that sets a column to the value it holds cannot be told
-	// from one that does not set it: set them all twice, to 2000-01-01 and
-	// then 2001-01-01, so that the second always sets a new value.
-	reset := func() {
-		for _, year := range []string{"2000", "2001"} {
-			set := make([]string, len(stamps))
-			for i, c := range stamps {
-				set[i] = quoteName(c) + " = '" + year + "-01-01 00:00:00'"
-			}
-			execOK(t, db, "UPDATE "+name+" SET "+strings.Join(set, ", "))
-		}
-	}
-	// Every column set explicitly: every one keeps its value.
-	reset()
-	assertAges(t, db, table, stamps, "", "setting them all")
-	// One column set explicitly, the others not.
-	for _, c := range stamps {
-		reset()
-		execOK(t, db, "UPDATE "+name+" SET "+quoteName(c)+" = '2002-02-02 00:00:00', n = n + 1")
-		assertAges(t, db, table, stamps, c, "setting "+c+" alone")
-	}
-	// None set.
-	reset()
-	execOK(t, db, "UPDATE "+name+" SET n = n + 1")
-	assertAges(t, db, table, stamps, "-", "setting none of them")
-}
-
-// assertAges checks the timestamp columns stamps of the row of table after
-// an UPDATE that set column explicit to 2002-02-02 and no other one: that
-// column holds it, the auto_now columns are now, and the others still hold
-// 2001-01-01. An explicit "" means every column was set, to 2001-01-01.
-func assertAges(t *testing.T, db *sql.DB, table schema.Table, stamps []string, explicit, what string) {
-	t.Helper()
-	var want, got []string
-	for _, c := range stamps {
-		age := "past"
-		switch {
-		case c == explicit:
-			age = "explicit"
-		case explicit != "" && table.Column(c).AutoNow:
-			age = "now"
-		}
-		want = append(want, c+" "+age)
-		got = append(got, c+" "+queryRows(t, db, "SELECT CASE WHEN "+quoteName(c)+" < '2001-06-01' THEN 'past' WHEN "+
-			quoteName(c)+" < '2002-06-01' THEN 'explicit' ELSE 'now' END FROM "+quoteName(table.Name))[0])
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("table %s after an UPDATE %s (-want +got):\n%s", table.Name, what, diff)
 	}
 }
 
@@ -178,7 +104,7 @@ CREATE TRIGGER "strata_auto_now" AFTER UPDATE ON "posts" FOR EACH ROW EXECUTE FU
 		t.Run(tc.name, func(t *testing.T) {
 			db := freshSchema(t, server)
 			run(t, db, render(t, &schema.Schema{}, []schema.Operation{posts}))
-			execOK(t, db, tc.tamper)
+			dialecttest.Exec(t, db, tc.tamper)
 			got, err := inspectPosts(db)
 			if err != nil {
 				t.Fatal(err)
@@ -196,56 +122,4 @@ func inspectPosts(db *sql.DB) (schema.Column, error) {
 		return schema.Column{}, err
 	}
 	return *s.Table("posts").Column("updated_at"), nil
-}
-
-// autoNowName is the name of the trigger function of table, by the
-// documented convention: strata_auto_now_{table}, cut to 63 bytes with the
-// first 8 hex digits of the SHA-256 of the whole name.
-func autoNowName(table string) string {
-	name := "strata_auto_now_" + table
-	if len(name) <= 63 {
-		return name
-	}
-	sum := sha256.Sum256([]byte(name))
-	return name[:54] + "_" + hex.EncodeToString(sum[:4])
-}
-
-func quoteName(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
-
-func execOK(t *testing.T, db *sql.DB, statement string) {
-	t.Helper()
-	if _, err := db.ExecContext(context.Background(), statement); err != nil {
-		t.Fatalf("%s: %v", statement, err)
-	}
-}
-
-func rowCount(t *testing.T, db *sql.DB, table string) int {
-	t.Helper()
-	var n int
-	if err := db.QueryRowContext(context.Background(), "SELECT count(*) FROM "+quoteName(table)).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// queryRows returns the one text column of each row query answers.
-func queryRows(t *testing.T, db *sql.DB, query string) []string {
-	t.Helper()
-	rows, err := db.QueryContext(context.Background(), query)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer func() { _ = rows.Close() }()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
