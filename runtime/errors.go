@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/strata-go/strata/runtime/dialect"
 )
 
 // Errors that the runtime's functions wrap, so that callers can test for
@@ -35,21 +37,71 @@ var (
 	// ErrInvalidSteps is returned by [Migrator.Down] when asked to revert
 	// fewer than one migration.
 	ErrInvalidSteps = errors.New("steps must be at least 1")
+
+	// ErrLockTimeout is returned when a call waited for the migration lock
+	// for as long as [WithLockTimeout] allows. The call changed nothing.
+	ErrLockTimeout = dialect.ErrLockTimeout
+
+	// ErrLeaseLost is returned when a run that serialises with
+	// [WithLease] finds that another process has taken its lease over. The
+	// migration that found it was rolled back.
+	ErrLeaseLost = errors.New("the migration lease was taken over by another process")
+
+	// ErrNonTransactional is returned by [Migrator.Up] given
+	// [WithSingleTransaction] when a pending migration is marked
+	// [Migration.NonTransactional].
+	ErrNonTransactional = errors.New("migration cannot run in a transaction")
+
+	// ErrIrreversible is returned by [Migrator.Down] and its variants,
+	// before they revert anything, when a migration to revert holds a
+	// [schema.Irreversible] operation in its Down and [WithForce] was not
+	// given.
+	ErrIrreversible = errors.New("irreversible migration")
+
+	// ErrProduction is returned by [Migrator.Fresh] when the caller did not
+	// state, with [WithNonProduction], that the database may be wiped.
+	ErrProduction = errors.New("refusing to drop everything in a database not marked as non-production")
+
+	// ErrNotPending is returned by [Migrator.Fake] for a migration that is
+	// applied already, and by [Migrator.Resolve] for one that has no
+	// interrupted statement to resolve.
+	ErrNotPending = errors.New("migration is not pending")
+
+	// ErrInterrupted is what an *[InterruptedError] wraps.
+	ErrInterrupted = errors.New("interrupted migration")
 )
 
 // MigrationError reports the migration that failed while [Migrator.Up] or
-// [Migrator.Down] ran it, and the statement that failed. The migration was
-// rolled back as a whole; the migrations run before it in the same call stay
-// applied, and the call returns them with the error.
+// [Migrator.Down] ran it, and the statement that failed. A migration that
+// runs in a transaction was rolled back as a whole; one marked
+// [Migration.NonTransactional] keeps its first Committed statements, and
+// the next call resumes it from the one that failed. The migrations run
+// before it in the same call stay applied (or reverted), and the call
+// returns them with the error.
 type MigrationError struct {
 	// ID is the migration's ID.
 	ID string
 	// Down is true when the migration was being reverted.
 	Down bool
+	// Step is the number, from 1, of the failing statement among those the
+	// migration's operations render to (a Go step counts as one); 0 when
+	// the failure came from elsewhere: rendering the operations, the
+	// ledger, the commit.
+	Step int
 	// Statement is the SQL statement that failed. It is empty when the
 	// failure came from elsewhere: rendering the operations, a Go step
 	// ([schema.RunGo]), the ledger or the commit.
 	Statement string
+	// SQLState is the five-character SQLSTATE code the database reported
+	// for the failure, when the driver exposes one (pgx and lib/pq do,
+	// SQLite drivers do not); "23505" is a unique violation, say.
+	SQLState string
+	// Committed is how many of the migration's statements took effect and
+	// stay so: 0 for a migration that runs in a transaction.
+	Committed int
+	// Before lists the migrations the same call applied (or reverted)
+	// before this one, in order; they stay so.
+	Before []string
 	// Err is the underlying error.
 	Err error
 }
@@ -61,10 +113,17 @@ func (e *MigrationError) Error() string {
 	if e.Down {
 		direction = "down"
 	}
-	if e.Statement == "" {
-		return fmt.Sprintf("runtime: migration %s (%s): %v", e.ID, direction, e.Err)
+	msg := fmt.Sprint(e.Err)
+	if e.SQLState != "" && !strings.Contains(msg, e.SQLState) {
+		msg += " (SQLSTATE " + e.SQLState + ")"
 	}
-	return fmt.Sprintf("runtime: migration %s (%s): statement %s: %v", e.ID, direction, brief(e.Statement), e.Err)
+	switch {
+	case e.Statement != "" && e.Step > 0:
+		return fmt.Sprintf("runtime: migration %s (%s): statement %d: %s: %s", e.ID, direction, e.Step, brief(e.Statement), msg)
+	case e.Statement != "":
+		return fmt.Sprintf("runtime: migration %s (%s): statement %s: %s", e.ID, direction, brief(e.Statement), msg)
+	}
+	return fmt.Sprintf("runtime: migration %s (%s): %s", e.ID, direction, msg)
 }
 
 // Unwrap returns the underlying error.
@@ -134,3 +193,49 @@ func (e *DriftError) Error() string {
 
 // Unwrap returns [ErrDrift].
 func (e *DriftError) Unwrap() error { return ErrDrift }
+
+// InterruptedError is returned when a migration marked
+// [Migration.NonTransactional] was interrupted, by a crash or a lost
+// connection, while one of its statements ran outside a transaction (as
+// CREATE INDEX CONCURRENTLY must): the ledger cannot tell whether that
+// statement took effect, so strata will not guess. Check the database,
+// then tell strata with [Migrator.Resolve]. It wraps [ErrInterrupted].
+type InterruptedError struct {
+	// ID is the migration's ID.
+	ID string
+	// Down is true when the migration was being reverted.
+	Down bool
+	// Step is the number, from 1, of the statement whose outcome is
+	// unknown; the ones before it took effect.
+	Step int
+	// Steps is how many statements the migration has.
+	Steps int
+	// Statement is the SQL of that statement.
+	Statement string
+}
+
+// Error says which statement to check and the two commands that resolve
+// the migration.
+func (e *InterruptedError) Error() string {
+	direction := "applied"
+	if e.Down {
+		direction = "reverted"
+	}
+	return fmt.Sprintf("runtime: %s: migration %s was interrupted while being %s, during statement %d of %d, which ran outside a transaction: %s; "+
+		"check whether it took effect, then run \"resolve %s --done\" if it did or \"resolve %s --retry\" if it did not (runtime.Migrator.Resolve), and run the command again",
+		ErrInterrupted, e.ID, direction, e.Step, e.Steps, brief(e.Statement), e.ID, e.ID)
+}
+
+// Unwrap returns [ErrInterrupted].
+func (e *InterruptedError) Unwrap() error { return ErrInterrupted }
+
+// sqlState returns the SQLSTATE code err carries, when its driver exposes
+// one through a SQLState method (pgx's *pgconn.PgError and lib/pq's *Error
+// do), or "".
+func sqlState(err error) string {
+	var coded interface{ SQLState() string }
+	if errors.As(err, &coded) {
+		return coded.SQLState()
+	}
+	return ""
+}

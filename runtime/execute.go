@@ -6,40 +6,76 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/strata-go/strata/runtime/dialect"
 )
 
-// execute runs the rendered steps of migration id in tx, in order: SQL
-// through tx, Go steps with tx. A failure is a *MigrationError.
-func execute(ctx context.Context, tx *sql.Tx, id string, down bool, steps []dialect.Step) error {
-	for _, st := range steps {
-		if st.Go != nil {
-			if err := st.Go(ctx, tx); err != nil {
-				return &MigrationError{ID: id, Down: down, Err: fmt.Errorf("operation %d (run Go): %w", st.Op+1, err)}
-			}
-			continue
+// runStep runs step k (from 0) of migration id in tx: SQL through tx, a Go
+// step with tx. It logs the step at debug level with its duration and,
+// where the driver knows it, the number of rows it touched. A failure is a
+// *MigrationError.
+func (r *run) runStep(ctx context.Context, tx *sql.Tx, id string, down bool, k int, st dialect.Step) error {
+	start := time.Now()
+	if st.Go != nil {
+		if err := st.Go(ctx, tx); err != nil {
+			return &MigrationError{ID: id, Down: down, Step: k + 1, SQLState: sqlState(err), Err: fmt.Errorf("operation %d (run Go): %w", st.Op+1, err)}
 		}
-		if _, err := tx.ExecContext(ctx, st.SQL); err != nil {
-			if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-				// Some drivers report only that the statement was
-				// interrupted; say why, so that callers can tell.
-				err = fmt.Errorf("%w: %w", ctx.Err(), err)
-			}
-			return &MigrationError{ID: id, Down: down, Statement: st.SQL, Err: err}
-		}
+		r.logStep(ctx, id, down, k, "-- Go step", time.Since(start), nil)
+		return nil
 	}
+	res, err := tx.ExecContext(ctx, st.SQL)
+	if err != nil {
+		return r.stepError(ctx, id, down, k, st.SQL, err)
+	}
+	r.logStep(ctx, id, down, k, st.SQL, time.Since(start), res)
 	return nil
 }
 
-// logResult logs that a migration was applied or reverted.
-func (r *run) logResult(ctx context.Context, res Result) {
-	msg, direction := "strata: applied migration", "up"
-	if res.Down {
-		msg, direction = "strata: reverted migration", "down"
+// stepError returns the *MigrationError of statement k of migration id,
+// which failed with err.
+func (r *run) stepError(ctx context.Context, id string, down bool, k int, statement string, err error) error {
+	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		// Some drivers report only that the statement was interrupted; say
+		// why, so that callers can tell.
+		err = fmt.Errorf("%w: %w", ctx.Err(), err)
+	}
+	return &MigrationError{ID: id, Down: down, Step: k + 1, Statement: statement, SQLState: sqlState(err), Err: err}
+}
+
+// logStep logs that step k of migration id ran.
+func (r *run) logStep(ctx context.Context, id string, down bool, k int, statement string, took time.Duration, res sql.Result) {
+	if !r.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("id", id),
+		slog.String("direction", direction(down)),
+		slog.Int("step", k+1),
+		slog.String("statement", brief(statement)),
+		slog.Duration("duration", took),
+	}
+	if res != nil {
+		if n, err := res.RowsAffected(); err == nil {
+			attrs = append(attrs, slog.Int64("rows", n))
+		}
+	}
+	r.log.LogAttrs(ctx, slog.LevelDebug, "strata: ran statement", attrs...)
+}
+
+// logResult logs that a migration of the given number of statements was
+// applied or reverted.
+func (r *run) logResult(ctx context.Context, res Result, statements int) {
+	msg := "strata: applied migration"
+	switch {
+	case res.Faked:
+		msg = "strata: recorded migration without running it"
+	case res.Down:
+		msg = "strata: reverted migration"
 	}
 	r.log.LogAttrs(ctx, slog.LevelInfo, msg,
 		slog.String("id", res.ID),
-		slog.String("direction", direction),
+		slog.String("direction", direction(res.Down)),
+		slog.Int("statements", statements),
 		slog.Duration("duration", res.Duration))
 }

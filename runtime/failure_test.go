@@ -25,7 +25,7 @@ func TestAFailingMigrationLeavesNoTraceAndKeepsTheOnesBeforeIt(t *testing.T) {
 			name:          "a statement that fails is named with its migration",
 			failing:       schema.RunSQL{SQL: "INSERT INTO no_such_table VALUES (1)"},
 			wantStatement: "INSERT INTO no_such_table VALUES (1)",
-			wantMessage:   "runtime: migration 0002_broken (up): statement INSERT INTO no_such_table VALUES (1): ",
+			wantMessage:   "runtime: migration 0002_broken (up): statement 3: INSERT INTO no_such_table VALUES (1): ",
 		},
 		{
 			name:        "a Go step that fails is named with its migration",

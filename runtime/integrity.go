@@ -1,8 +1,11 @@
 package runtime
 
 import (
+	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"sort"
 
 	"github.com/strata-go/strata/runtime/dialect"
 )
@@ -131,4 +134,37 @@ func pending(statuses []MigrationStatus) bool {
 		}
 	}
 	return false
+}
+
+// checksumBefore returns the checksum of the row of rows, sorted by ID,
+// just before where migration id sorts, or "" when there is none.
+func checksumBefore(rows []ledgerRow, id string) string {
+	k := sort.Search(len(rows), func(k int) bool { return rows[k].ID >= id })
+	if k == 0 {
+		return ""
+	}
+	return rows[k-1].Checksum
+}
+
+// rechain chains anew, in tx, the checksums of the rows of applied that
+// sort after migration id, just recorded with sum: it only has work when
+// [WithAllowDrift] let Up apply a migration out of order. A row whose
+// checksum did not match before is left as it is, still reported as drift.
+func (r *run) rechain(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id, sum string) error {
+	k := sort.Search(len(applied), func(k int) bool { return applied[k].ID > id })
+	oldPrev, newPrev := checksumBefore(applied, id), sum
+	rp := replayer{migrations: r.migrations}
+	for _, row := range applied[k:] {
+		i := indexOf(r.migrations, row.ID)
+		if i < 0 || r.expectedChecksum(&rp, i, oldPrev) != row.Checksum {
+			oldPrev, newPrev = row.Checksum, row.Checksum
+			continue
+		}
+		next := r.expectedChecksum(&rp, i, newPrev)
+		if stmt, err := r.ledger.setChecksum(ctx, tx, row.ID, next); err != nil {
+			return &MigrationError{ID: id, Statement: stmt, Err: err}
+		}
+		oldPrev, newPrev = row.Checksum, next
+	}
+	return nil
 }

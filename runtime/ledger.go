@@ -44,15 +44,16 @@ type ledgerFinder interface {
 	LedgerExists(ctx context.Context, db *sql.DB, table string) (bool, error)
 }
 
-// create creates the ledger table when it does not exist, in a transaction
-// of its own on conn, which holds the migration lock.
-func (l ledger) create(ctx context.Context, conn *sql.Conn) error {
-	tx, err := l.dialect.Begin(ctx, conn)
+// create creates the ledger table and its progress table ([progressRow])
+// when they do not exist, in a transaction of its own on conn, which holds
+// the migration lock.
+func (l ledger) create(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) error {
+	tx, err := l.dialect.Begin(ctx, conn, opts)
 	if err != nil {
 		return fmt.Errorf("runtime: create ledger %s: %w", l.table, err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	for _, stmt := range l.dialect.Ledger(l.table) {
+	for _, stmt := range append(l.dialect.Ledger(l.table), l.createProgress()) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("runtime: create ledger %s: %w", l.table, err)
 		}
@@ -63,51 +64,73 @@ func (l ledger) create(ctx context.Context, conn *sql.Conn) error {
 	return nil
 }
 
-// read returns the rows of the ledger, sorted by ID.
-func (l ledger) read(ctx context.Context, q querier) ([]ledgerRow, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, checksum, batch, applied_at FROM "+l.dialect.QuoteIdent(l.table))
+// ledgerState is what the ledger and its progress table hold.
+type ledgerState struct {
+	// rows are the applied migrations, sorted by ID.
+	rows []ledgerRow
+	// progress holds the migrations marked [Migration.NonTransactional]
+	// that a run left part way, sorted by ID.
+	progress []progressRow
+}
+
+// read returns the rows of the ledger and of its progress table, sorted by
+// ID, in one query.
+func (l ledger) read(ctx context.Context, q querier) (ledgerState, error) {
+	query := "SELECT id, checksum, batch, applied_at, '', 0, 0 FROM " + l.dialect.QuoteIdent(l.table) +
+		" UNION ALL SELECT id, checksum, batch, NULL, direction, done, running FROM " + l.dialect.QuoteIdent(l.progressTable())
+	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
+		return ledgerState{}, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
 	}
 	defer func() { _ = rows.Close() }()
-	var applied []ledgerRow
+	var st ledgerState
 	for rows.Next() {
-		var r ledgerRow
-		if err := rows.Scan(&r.ID, &r.Checksum, &r.Batch, &r.AppliedAt); err != nil {
-			return nil, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
+		var (
+			r         ledgerRow
+			appliedAt sql.NullTime
+			p         progressRow
+		)
+		if err := rows.Scan(&r.ID, &r.Checksum, &r.Batch, &appliedAt, &p.Direction, &p.Done, &p.Running); err != nil {
+			return ledgerState{}, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
 		}
-		r.AppliedAt = r.AppliedAt.UTC()
-		applied = append(applied, r)
+		if p.Direction == "" {
+			r.AppliedAt = appliedAt.Time.UTC()
+			st.rows = append(st.rows, r)
+			continue
+		}
+		p.ID, p.Checksum, p.Batch = r.ID, r.Checksum, r.Batch
+		st.progress = append(st.progress, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
+		return ledgerState{}, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
 	}
 	// Sorted here rather than by ORDER BY, whose collation varies by engine,
 	// so that the order is the one of Migrator.Migrations.
-	slices.SortFunc(applied, func(a, b ledgerRow) int { return strings.Compare(a.ID, b.ID) })
-	return applied, nil
+	slices.SortFunc(st.rows, func(a, b ledgerRow) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(st.progress, func(a, b progressRow) int { return strings.Compare(a.ID, b.ID) })
+	return st, nil
 }
 
 // readIfExists returns the rows of the ledger and whether the ledger table
 // exists. It reads first, so that a migrated database costs one query, and
 // asks the dialect whether the table exists only when the read fails.
-func (l ledger) readIfExists(ctx context.Context, db *sql.DB) ([]ledgerRow, bool, error) {
-	rows, readErr := l.read(ctx, db)
+func (l ledger) readIfExists(ctx context.Context, db *sql.DB) (ledgerState, bool, error) {
+	st, readErr := l.read(ctx, db)
 	if readErr == nil {
-		return rows, true, nil
+		return st, true, nil
 	}
 	f, ok := l.dialect.(ledgerFinder)
 	if !ok {
-		return nil, false, readErr
+		return ledgerState{}, false, readErr
 	}
 	exists, err := f.LedgerExists(ctx, db, l.table)
 	if err != nil {
-		return nil, false, fmt.Errorf("runtime: find ledger %s: %w", l.table, err)
+		return ledgerState{}, false, fmt.Errorf("runtime: find ledger %s: %w", l.table, err)
 	}
 	if exists {
-		return nil, true, readErr
+		return ledgerState{}, true, readErr
 	}
-	return nil, false, nil
+	return ledgerState{}, false, nil
 }
 
 // insert records that migration id was applied in batch, at the time given,

@@ -12,17 +12,41 @@ import (
 const unlockTimeout = 10 * time.Second
 
 // locked runs fn with one connection of db that holds the dialect's
-// migration lock, once the ledger table exists. It releases the lock and the
-// connection on every path; the lock with a context of its own, so that it
-// is released even when ctx is done by then.
+// migration lock, or r's lease ([WithLease]), once the ledger table exists.
+// It releases the lock and the connection on every path; the lock with a
+// context of its own, so that it is released even when ctx is done by then.
+// A run whose lease is lost has its context cancelled, so that it stops at
+// its next statement; the fence in each migration's transaction keeps it
+// from committing anything after another process took the lease over.
 func (r *run) locked(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) (err error) {
+	release := func(ctx context.Context) error { return nil }
+	if r.cfg.lease > 0 {
+		l, err := r.takeLease(ctx, db)
+		if err != nil {
+			return err
+		}
+		r.lease = l
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		go l.keep(ctx, db, func() { cancel(ErrLeaseLost) })
+		release = func(ctx context.Context) error { return l.release(ctx, db) }
+	}
+	defer func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
+		defer cancel()
+		if rerr := release(uctx); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
+
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("runtime: connect: %w", err)
 	}
 	defer func() { _ = conn.Close() }()
 
-	unlock, err := r.dialect.Lock(ctx, conn)
+	unlock, err := r.dialect.Lock(ctx, conn, r.lockOpts)
 	if err != nil {
 		return fmt.Errorf("runtime: take migration lock: %w", err)
 	}
@@ -34,7 +58,7 @@ func (r *run) locked(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) 
 		}
 	}()
 
-	if err := r.ledger.create(ctx, conn); err != nil {
+	if err := r.ledger.create(ctx, conn, r.lockOpts); err != nil {
 		return err
 	}
 	return fn(conn)

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/strata-go/strata/runtime/dialect"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/strata-go/strata/runtime"
@@ -120,11 +122,11 @@ func holdLock(t *testing.T, e engine, db *sql.DB) (release func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := e.dialect.Lock(ctx, conn)
+	unlock, err := e.dialect.Lock(ctx, conn, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Lock: %v", err)
 	}
-	tx, err := e.dialect.Begin(ctx, conn)
+	tx, err := e.dialect.Begin(ctx, conn, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
 	}

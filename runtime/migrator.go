@@ -30,6 +30,10 @@ type Result struct {
 	ID string
 	// Down is true when the migration was reverted.
 	Down bool
+	// Faked is true when the migration was recorded as applied without
+	// being run: by [Migrator.Fake], [Migrator.Baseline] or
+	// [WithFakeInitial].
+	Faked bool
 	// Duration is how long the migration took, from the start of its first
 	// statement to the commit of its transaction.
 	Duration time.Duration
@@ -74,6 +78,10 @@ type run struct {
 	log        *slog.Logger
 	ledger     ledger
 	allowDrift bool
+	lockOpts   dialect.LockOptions
+	cfg        config
+	// lease is the lease the run holds, with WithLease, once it holds it.
+	lease *lease
 }
 
 // newRun applies opts and fills in the defaults, detecting the dialect from
@@ -110,6 +118,8 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 		log:        c.logger,
 		ledger:     ledger{dialect: c.dialect, table: c.ledger},
 		allowDrift: c.allowDrift,
+		lockOpts:   dialect.LockOptions{Wait: c.lockTimeout, Lease: c.lease > 0},
+		cfg:        c,
 	}, nil
 }
 

@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/strata-go/strata/runtime/dialect"
 )
@@ -11,8 +12,10 @@ import (
 // migrations, unless [WithLedgerTable] names another.
 const DefaultLedgerTable = "strata_migrations"
 
-// maxIdentLength is the longest identifier PostgreSQL keeps whole.
-const maxIdentLength = 63
+// maxIdentLength is the longest ledger table name: PostgreSQL keeps
+// identifiers of 63 bytes whole, and the ledger's progress table adds
+// "_progress" to its name.
+const maxIdentLength = 63 - len(progressSuffix)
 
 // Option configures one call of [Migrator.Up], [Migrator.Down],
 // [Migrator.Status] or [Migrator.Pending]. Options check their own values:
@@ -32,7 +35,13 @@ type config struct {
 	logger  *slog.Logger
 	ledger  string
 	// allowDrift is set by WithAllowDrift.
-	allowDrift bool
+	allowDrift    bool
+	lockTimeout   time.Duration
+	lease         time.Duration
+	singleTx      bool
+	force         bool
+	fakeInitial   bool
+	nonProduction bool
 }
 
 // WithDialect sets the dialect of the database, which is otherwise worked
@@ -69,7 +78,8 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithLedgerTable sets the name of the ledger table, [DefaultLedgerTable]
 // by default. The name must be a plain SQL identifier: ASCII letters, digits
-// and underscores, not starting with a digit, at most 63 bytes.
+// and underscores, not starting with a digit, at most 54 bytes (the
+// ledger's progress table is named after it, with "_progress" added).
 func WithLedgerTable(name string) Option {
 	return optionFunc(func(c *config) error {
 		switch {
@@ -111,6 +121,98 @@ func WithAllowDrift() Option {
 			return fmt.Errorf("runtime: %w: WithAllowDrift given twice", ErrInvalidOption)
 		}
 		c.allowDrift = true
+		return nil
+	})
+}
+
+// WithLockTimeout bounds how long a call waits for the migration lock that
+// another process holds; past d it returns an error wrapping
+// [ErrLockTimeout], having changed nothing. By default it waits until its
+// context ends. On SQLite, whose lock is each migration's write
+// transaction, d bounds the wait before each migration.
+func WithLockTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) error {
+		switch {
+		case d <= 0:
+			return fmt.Errorf("runtime: %w: WithLockTimeout(%s): the timeout must be positive", ErrInvalidOption, d)
+		case c.lockTimeout != 0:
+			return fmt.Errorf("runtime: %w: WithLockTimeout given twice", ErrInvalidOption)
+		}
+		c.lockTimeout = d
+		return nil
+	})
+}
+
+// WithLease serialises migration runs with a lease, a row in the table
+// strata_lease that a run holds for ttl at a time and renews while it works,
+// instead of the dialect's session lock. Use it when connections go through
+// a pooler in transaction mode, such as PgBouncer, which hands each
+// transaction to whichever server session is free, so that a session lock
+// is neither held nor released where strata expects. Every migration's
+// transaction checks that the run still holds the lease; a run that lost
+// it (it stalled for longer than ttl and another took over) stops before
+// applying anything more, with an error wrapping [ErrLeaseLost].
+//
+// A run waiting for a lease polls for it, every 100 milliseconds at most.
+// Lease times come from the clock of each process: replicas whose clocks
+// differ by a sizeable part of ttl may take over too early. ttl must be at
+// least one second.
+func WithLease(ttl time.Duration) Option {
+	return optionFunc(func(c *config) error {
+		switch {
+		case ttl < time.Second:
+			return fmt.Errorf("runtime: %w: WithLease(%s): the lease must last at least 1s", ErrInvalidOption, ttl)
+		case c.lease != 0:
+			return fmt.Errorf("runtime: %w: WithLease given twice", ErrInvalidOption)
+		}
+		c.lease = ttl
+		return nil
+	})
+}
+
+// WithSingleTransaction makes [Migrator.Up] apply all the pending
+// migrations in one transaction: all of them or, on any failure, none. Up
+// refuses with [ErrNonTransactional] before it changes anything when one
+// of them is marked [Migration.NonTransactional].
+func WithSingleTransaction() Option {
+	return flagOption("WithSingleTransaction", func(c *config) *bool { return &c.singleTx })
+}
+
+// WithForce lets [Migrator.Down] and its variants revert a migration whose
+// Down holds a [schema.Irreversible] operation, which they otherwise refuse
+// with [ErrIrreversible]: the rest of its Down operations run and its ledger
+// row goes, while what the irreversible operation stands for stays undone.
+func WithForce() Option {
+	return flagOption("WithForce", func(c *config) *bool { return &c.force })
+}
+
+// WithFakeInitial lets [Migrator.Up] adopt a database whose tables exist
+// already, made by hand or by another tool: each pending migration that
+// creates tables, from the first, is recorded as applied without being run
+// when every table it creates exists. The first one whose tables are all
+// missing, and every one after it, is applied as usual; one whose tables
+// exist in part stops Up with an error naming those missing, before it
+// changes anything. Only the tables' existence is checked, not their
+// columns.
+func WithFakeInitial() Option {
+	return flagOption("WithFakeInitial", func(c *config) *bool { return &c.fakeInitial })
+}
+
+// WithNonProduction states that the database is not a production one, which
+// [Migrator.Fresh] requires before it drops everything in it.
+func WithNonProduction() Option {
+	return flagOption("WithNonProduction", func(c *config) *bool { return &c.nonProduction })
+}
+
+// flagOption returns an option that sets the flag field returns, refusing
+// to be given twice.
+func flagOption(name string, field func(*config) *bool) Option {
+	return optionFunc(func(c *config) error {
+		f := field(c)
+		if *f {
+			return fmt.Errorf("runtime: %w: %s given twice", ErrInvalidOption, name)
+		}
+		*f = true
 		return nil
 	})
 }

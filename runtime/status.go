@@ -72,6 +72,22 @@ type MigrationStatus struct {
 	// State says more precisely where the migration stands, drift
 	// included.
 	State State
+	// Progress is set for a migration marked [Migration.NonTransactional]
+	// that a run left part way.
+	Progress *Progress
+}
+
+// Progress tells how far a run got with a migration marked
+// [Migration.NonTransactional] before it stopped.
+type Progress struct {
+	// Down is true when the migration was being reverted.
+	Down bool
+	// Done is how many of its statements took effect.
+	Done int
+	// Interrupted is true when the run stopped during statement Done+1,
+	// which ran outside a transaction, so that nobody knows whether it took
+	// effect: see [InterruptedError].
+	Interrupted bool
 }
 
 // Status returns the state of every migration on db, sorted by ID: each
@@ -86,11 +102,19 @@ func (m *Migrator) Status(ctx context.Context, db *sql.DB, opts ...Option) ([]Mi
 	if err != nil {
 		return nil, err
 	}
-	applied, _, err := r.ledger.readIfExists(ctx, db)
+	st, _, err := r.ledger.readIfExists(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	return r.audit(applied), nil
+	statuses := r.audit(st.rows)
+	for _, p := range st.progress {
+		for k := range statuses {
+			if statuses[k].ID == p.ID {
+				statuses[k].Progress = &Progress{Down: p.down(), Done: p.Done, Interrupted: p.Running != 0}
+			}
+		}
+	}
+	return statuses, nil
 }
 
 // Pending returns the IDs of the registered migrations that db has not
@@ -104,13 +128,13 @@ func (m *Migrator) Pending(ctx context.Context, db *sql.DB, opts ...Option) ([]s
 	if err != nil {
 		return nil, err
 	}
-	applied, _, err := r.ledger.readIfExists(ctx, db)
+	st, _, err := r.ledger.readIfExists(ctx, db)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
 	for _, mig := range r.migrations {
-		if !isApplied(applied, mig.ID) {
+		if !isApplied(st.rows, mig.ID) {
 			ids = append(ids, mig.ID)
 		}
 	}

@@ -5,30 +5,52 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"sort"
 	"time"
 )
 
 // Up applies every pending migration to db, in order of ID, and returns
 // those it applied. Each runs in a transaction of its own, together with the
-// ledger row that records it; all those of one call share a batch number.
+// ledger row that records it, unless it is marked
+// [Migration.NonTransactional] or [WithSingleTransaction] puts them all in
+// one; all those of one call share a batch number.
 //
 // Up first reads the ledger without any lock: when nothing is pending it
 // returns at once, without waiting for a lock another process holds.
-// Otherwise it takes the dialect's migration lock, reads the ledger again
-// under it and again inside each migration's transaction, so that processes
-// calling Up on one database at the same time apply each migration exactly
-// once between them. It creates the ledger table when it is missing.
+// Otherwise it takes the migration lock (see [WithLockTimeout] and
+// [WithLease]), reads the ledger again under it and again inside each
+// migration's transaction, so that processes calling Up on one database at
+// the same time apply each migration exactly once between them. It creates
+// the ledger table when it is missing.
 //
 // Before it applies anything, Up checks the ledger against the registered
 // migrations and refuses with a *[DriftError] when an applied migration was
 // edited or is not registered, or when a pending one sorts before an
-// applied one, unless given [WithAllowDrift].
+// applied one, unless given [WithAllowDrift]. A non-transactional migration
+// that an earlier run left part way is resumed from its first statement
+// that did not take effect, or, when that cannot be known, Up stops with an
+// *[InterruptedError].
 //
 // When a migration fails, Up rolls it back and stops: it returns the
 // migrations applied before it with a *[MigrationError]. When ctx ends
 // while Up waits for the lock, Up returns an error wrapping ctx.Err().
 func (m *Migrator) Up(ctx context.Context, db *sql.DB, opts ...Option) ([]Result, error) {
+	return m.up(ctx, db, "", opts)
+}
+
+// UpTo applies the pending migrations whose IDs sort up to id, included, as
+// [Migrator.Up] applies them all. id must be registered; UpTo returns an
+// error wrapping [ErrUnknownMigration] otherwise, and nothing when id is
+// applied already.
+func (m *Migrator) UpTo(ctx context.Context, db *sql.DB, id string, opts ...Option) ([]Result, error) {
+	if id == "" || indexOf(m.Migrations(), id) < 0 {
+		return nil, fmt.Errorf("runtime: up: %w %q", ErrUnknownMigration, id)
+	}
+	return m.up(ctx, db, id, opts)
+}
+
+// up applies the pending migrations whose IDs sort up to target, or all of
+// them when target is "".
+func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Option) ([]Result, error) {
 	r, err := m.newRun(db, opts)
 	if err != nil {
 		return nil, err
@@ -36,30 +58,41 @@ func (m *Migrator) Up(ctx context.Context, db *sql.DB, opts ...Option) ([]Result
 	// The read without the lock only saves taking it: when it fails (SQLite
 	// reports SQLITE_BUSY while another process commits), the read under
 	// the lock decides.
-	if applied, exists, err := r.ledger.readIfExists(ctx, db); err == nil && exists {
-		statuses := r.audit(applied)
-		if err := r.checkDrift("up", statuses); err != nil {
+	if st, exists, err := r.ledger.readIfExists(ctx, db); err == nil && exists {
+		if err := r.checkDrift("up", r.audit(st.rows)); err != nil {
 			return nil, err
 		}
-		if !pending(statuses) {
+		if r.nextPending(st.rows, target) < 0 && len(st.progress) == 0 {
 			return nil, nil
 		}
 	}
 	var results []Result
 	err = r.locked(ctx, db, func(conn *sql.Conn) error {
-		applied, err := r.ledger.read(ctx, conn)
+		st, err := r.ledger.read(ctx, conn)
 		if err != nil {
 			return err
 		}
-		if err := r.checkDrift("up", r.audit(applied)); err != nil {
+		if err := r.checkDrift("up", r.audit(st.rows)); err != nil {
+			return err
+		}
+		if err := checkProgress("up", st.progress); err != nil {
+			return err
+		}
+		if r.cfg.singleTx {
+			results, err = r.applyAllInOne(ctx, conn, target)
 			return err
 		}
 		rp := replayer{migrations: r.migrations}
 		batch := 0 // set from the ledger when the first migration is applied
-		for {
-			res, ok, err := r.applyNext(ctx, conn, &rp, &batch)
-			if err != nil || !ok {
+		if r.cfg.fakeInitial {
+			if results, err = r.fakeInitial(ctx, conn, &rp, &batch); err != nil {
 				return err
+			}
+		}
+		for {
+			res, ok, err := r.applyNext(ctx, conn, &rp, target, &batch)
+			if err != nil || !ok {
+				return withBefore(err, results)
 			}
 			results = append(results, res)
 		}
@@ -67,85 +100,106 @@ func (m *Migrator) Up(ctx context.Context, db *sql.DB, opts ...Option) ([]Result
 	return results, err
 }
 
-// applyNext applies the first pending migration, if there is one, in a
-// transaction of its own, and reports whether there was one.
-func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, batch *int) (Result, bool, error) {
-	tx, err := r.dialect.Begin(ctx, conn)
+// nextPending returns the position in r.migrations of the first migration
+// that applied does not record and whose ID sorts up to target (any, when
+// target is ""), or -1.
+func (r *run) nextPending(applied []ledgerRow, target string) int {
+	i := slices.IndexFunc(r.migrations, func(mig Migration) bool { return !isApplied(applied, mig.ID) })
+	if i < 0 || (target != "" && r.migrations[i].ID > target) {
+		return -1
+	}
+	return i
+}
+
+// applyNext applies the first pending migration up to target, if there is
+// one, and reports whether there was one. It runs the migration in a
+// transaction of its own, or statement by statement when it is marked
+// [Migration.NonTransactional].
+func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, target string, batch *int) (Result, bool, error) {
+	tx, err := r.dialect.Begin(ctx, conn, r.lockOpts)
 	if err != nil {
 		return Result{}, false, fmt.Errorf("runtime: up: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
 	// Read inside the transaction: another process may have applied
 	// migrations since the last one.
-	applied, err := r.ledger.read(ctx, tx)
+	st, err := r.ledger.read(ctx, tx)
 	if err != nil {
 		return Result{}, false, err
 	}
-	i := slices.IndexFunc(r.migrations, func(mig Migration) bool { return !isApplied(applied, mig.ID) })
+	i := r.nextPending(st.rows, target)
 	if i < 0 {
 		return Result{}, false, nil
 	}
 	if *batch == 0 {
-		*batch = nextBatch(applied)
+		*batch = nextBatch(st.rows)
 	}
 	mig := r.migrations[i]
-	before, err := rp.after(i)
+	steps, err := r.render(rp, i, false)
 	if err != nil {
-		return Result{}, false, &MigrationError{ID: mig.ID, Err: err}
-	}
-	steps, err := r.dialect.Render(before, mig.Up)
-	if err != nil {
-		return Result{}, false, &MigrationError{ID: mig.ID, Err: err}
-	}
-
-	start := time.Now()
-	if err := execute(ctx, tx, mig.ID, false, steps); err != nil {
 		return Result{}, false, err
 	}
-	sum := chainChecksum(checksumBefore(applied, mig.ID), steps)
-	if stmt, err := r.ledger.insert(ctx, tx, mig.ID, sum, *batch, start, time.Since(start)); err != nil {
-		return Result{}, false, &MigrationError{ID: mig.ID, Statement: stmt, Err: err}
+	if mig.NonTransactional {
+		_ = tx.Rollback()
+		return r.byStatement(ctx, conn, mig.ID, false, steps, *batch)
 	}
-	if err := r.rechain(ctx, tx, applied, mig.ID, sum); err != nil {
+	start, _, err := r.applyIn(ctx, tx, st.rows, mig.ID, steps, *batch)
+	if err != nil {
 		return Result{}, false, err
 	}
 	if err := tx.Commit(); err != nil {
 		return Result{}, false, &MigrationError{ID: mig.ID, Err: fmt.Errorf("commit: %w", err)}
 	}
 	res := Result{ID: mig.ID, Duration: time.Since(start)}
-	r.logResult(ctx, res)
+	r.logResult(ctx, res, len(steps))
 	return res, true, nil
 }
 
-// checksumBefore returns the checksum of the row of rows, sorted by ID,
-// just before where migration id sorts, or "" when there is none.
-func checksumBefore(rows []ledgerRow, id string) string {
-	k := sort.Search(len(rows), func(k int) bool { return rows[k].ID >= id })
-	if k == 0 {
-		return ""
+// applyAllInOne applies every pending migration up to target in one
+// transaction, for [WithSingleTransaction].
+func (r *run) applyAllInOne(ctx context.Context, conn *sql.Conn, target string) ([]Result, error) {
+	tx, err := r.dialect.Begin(ctx, conn, r.lockOpts)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: up: %w", err)
 	}
-	return rows[k-1].Checksum
-}
-
-// rechain chains anew, in tx, the checksums of the rows of applied that
-// sort after migration id, just recorded with sum: it only has work when
-// [WithAllowDrift] let Up apply a migration out of order. A row whose
-// checksum did not match before is left as it is, still reported as drift.
-func (r *run) rechain(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id, sum string) error {
-	k := sort.Search(len(applied), func(k int) bool { return applied[k].ID > id })
-	oldPrev, newPrev := checksumBefore(applied, id), sum
+	defer func() { _ = tx.Rollback() }()
+	st, err := r.ledger.read(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	var todo []int
+	for i, mig := range r.migrations {
+		if !isApplied(st.rows, mig.ID) && (target == "" || mig.ID <= target) {
+			if mig.NonTransactional {
+				return nil, fmt.Errorf("runtime: up: %w: migration %s is marked NonTransactional, so the pending migrations cannot run in a single transaction", ErrNonTransactional, mig.ID)
+			}
+			todo = append(todo, i)
+		}
+	}
 	rp := replayer{migrations: r.migrations}
-	for _, row := range applied[k:] {
-		i := indexOf(r.migrations, row.ID)
-		if i < 0 || r.expectedChecksum(&rp, i, oldPrev) != row.Checksum {
-			oldPrev, newPrev = row.Checksum, row.Checksum
-			continue
+	batch, applied := nextBatch(st.rows), st.rows
+	var (
+		results []Result
+		counts  []int
+	)
+	for _, i := range todo {
+		steps, err := r.render(&rp, i, false)
+		if err != nil {
+			return nil, err
 		}
-		next := r.expectedChecksum(&rp, i, newPrev)
-		if stmt, err := r.ledger.setChecksum(ctx, tx, row.ID, next); err != nil {
-			return &MigrationError{ID: id, Statement: stmt, Err: err}
+		start, row, err := r.applyIn(ctx, tx, applied, r.migrations[i].ID, steps, batch)
+		if err != nil {
+			return nil, err
 		}
-		oldPrev, newPrev = row.Checksum, next
+		applied = insertRow(applied, row)
+		results = append(results, Result{ID: row.ID, Duration: time.Since(start)})
+		counts = append(counts, len(steps))
 	}
-	return nil
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("runtime: up: commit: %w", err)
+	}
+	for k, res := range results {
+		r.logResult(ctx, res, counts[k])
+	}
+	return results, nil
 }

@@ -137,12 +137,12 @@ func execute(t *testing.T, db *sql.DB, d dialect.Dialect, what string, before *s
 		t.Fatalf("%s: %v", what, err)
 	}
 	defer func() { _ = conn.Close() }()
-	unlock, err := d.Lock(ctx, conn)
+	unlock, err := d.Lock(ctx, conn, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("%s: lock: %v", what, err)
 	}
 	defer func() { _ = unlock(ctx) }()
-	tx, err := d.Begin(ctx, conn)
+	tx, err := d.Begin(ctx, conn, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("%s: begin: %v", what, err)
 	}

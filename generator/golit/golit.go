@@ -88,8 +88,9 @@ func Schema(s *schema.Schema) jen.Code {
 }
 
 // Operation returns op as a composite literal of its type, such as
-// schema.AddColumn{...}. It returns an error for [schema.RunSQL] and
-// [schema.RunGo]: those are steps a person writes, never the generator.
+// schema.AddColumn{...}. It returns an error for [schema.RunSQL],
+// [schema.RunGo] and [schema.Irreversible]: those are steps a person
+// writes, never the generator.
 func Operation(op schema.Operation) (jen.Code, error) {
 	v := reflect.ValueOf(op)
 	if v.Kind() == reflect.Pointer && !v.IsNil() {
@@ -102,7 +103,7 @@ func Operation(op schema.Operation) (jen.Code, error) {
 		return nil, fmt.Errorf("golit: operation of type %s is not one of the schema package", v.Type())
 	}
 	switch v.Interface().(type) {
-	case schema.RunSQL, schema.RunGo:
+	case schema.RunSQL, schema.RunGo, schema.Irreversible:
 		return nil, fmt.Errorf("golit: schema.%s is a hand-written step, which strata does not generate", v.Type().Name())
 	}
 	return typeName(v.Type()).Add(structBody(v, true)), nil

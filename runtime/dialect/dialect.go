@@ -13,6 +13,8 @@ package dialect
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"time"
 
 	"github.com/strata-go/strata/runtime/schema"
 )
@@ -34,17 +36,24 @@ type Dialect interface {
 	Render(before *schema.Schema, ops []schema.Operation) ([]Step, error)
 
 	// Lock takes the lock that serialises migration runs on the database,
-	// waiting until it is free or ctx ends, and returns the function that
-	// releases it. conn is the connection every later call of the run uses.
-	// An engine whose lock is its write transaction (SQLite) returns a no-op
-	// here and takes the lock in Begin.
-	Lock(ctx context.Context, conn *sql.Conn) (unlock func(context.Context) error, err error)
+	// waiting until it is free, ctx ends or opts.Wait has passed, and returns
+	// the function that releases it. conn is the connection every later
+	// call of the run uses. An engine whose lock is its write transaction
+	// (SQLite) only prepares conn here and takes the lock in Begin. When
+	// opts.Lease is set the caller serialises runs itself, and Lock takes no
+	// lock that belongs to conn's session.
+	//
+	// A wait that ends because opts.Wait passed returns an error wrapping
+	// [ErrLockTimeout].
+	Lock(ctx context.Context, conn *sql.Conn, opts LockOptions) (unlock func(context.Context) error, err error)
 
-	// Begin starts the transaction one migration runs in, together with its
-	// ledger row. When it returns, the transaction holds the engine's write
-	// lock (SQLite takes its RESERVED lock at once, as BEGIN IMMEDIATE does,
-	// waiting out other writers up to the busy timeout).
-	Begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error)
+	// Begin starts the transaction one migration step runs in, together
+	// with its ledger row. When it returns, the transaction holds the
+	// engine's write lock (SQLite takes its RESERVED lock at once, as BEGIN
+	// IMMEDIATE does, waiting out other writers until ctx ends or
+	// opts.Wait passes, and then fails with an error wrapping
+	// [ErrLockTimeout]).
+	Begin(ctx context.Context, conn *sql.Conn, opts LockOptions) (*sql.Tx, error)
 
 	// Ledger returns the statements, run in order, that create the ledger
 	// table named table when it does not exist yet.
@@ -67,3 +76,20 @@ type Step struct {
 	// comes from.
 	Op int
 }
+
+// LockOptions tune how [Dialect.Lock] and [Dialect.Begin] take the migration
+// lock.
+type LockOptions struct {
+	// Wait bounds how long taking the lock may wait for another run to
+	// release it; zero waits until the context ends.
+	Wait time.Duration
+	// Lease tells Lock that the caller serialises runs with a lease row of
+	// its own, as it must when connections go through a pooler in
+	// transaction mode (PgBouncer), where a session lock would be held by
+	// whichever server session the pooler picked.
+	Lease bool
+}
+
+// ErrLockTimeout is what errors wrap when taking the migration lock waited
+// for [LockOptions.Wait] without getting it.
+var ErrLockTimeout = errors.New("timed out waiting for the migration lock")

@@ -40,17 +40,34 @@ func advisoryLockKey(ledger string) int64 {
 // told the name of the ledger: a run that uses another ledger table waits
 // for runs on the default one too, which is safe, if more than needed.
 //
+// opts.Wait bounds the wait; when it passes first, Lock returns an error
+// wrapping [dialect.ErrLockTimeout]. With opts.Lease set, Lock takes no
+// lock at all: the caller holds a lease row instead, since behind a pooler
+// in transaction mode the session is not the app's to keep.
+//
 // When taking or releasing the lock fails, conn is closed rather than
 // returned to the pool, so that no pooled session can keep the lock. When
 // ctx ends during the wait, the driver stops the query; pgx does so by
 // closing the connection, whose server session may then still get the lock
 // when it comes free, and drops it at once, as it finds its client gone
 // while reporting the lock taken.
-func (Dialect) Lock(ctx context.Context, conn *sql.Conn) (unlock func(context.Context) error, err error) {
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+func (Dialect) Lock(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (unlock func(context.Context) error, err error) {
+	if opts.Lease {
+		return func(context.Context) error { return nil }, nil
+	}
+	wait := ctx
+	if opts.Wait > 0 {
+		var cancel context.CancelFunc
+		wait, cancel = context.WithTimeout(ctx, opts.Wait)
+		defer cancel()
+	}
+	if _, err := conn.ExecContext(wait, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
 		discardConn(conn)
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			return nil, fmt.Errorf("postgres: wait for the migration lock: %w", ctx.Err())
+		case wait.Err() != nil:
+			return nil, fmt.Errorf("postgres: %w (waited %s; another process is migrating this database)", dialect.ErrLockTimeout, opts.Wait)
 		}
 		return nil, fmt.Errorf("postgres: take the migration lock: %w", err)
 	}
@@ -77,10 +94,11 @@ func discardConn(conn *sql.Conn) {
 	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 }
 
-// Begin starts a transaction on conn. It needs nothing more: the advisory
-// lock taken by [Dialect.Lock] already keeps other runs out, and
-// PostgreSQL runs DDL inside transactions.
-func (Dialect) Begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
+// Begin starts a transaction on conn. It needs nothing more, and ignores
+// opts: the advisory lock taken by [Dialect.Lock] (or the caller's lease)
+// already keeps other runs out, and PostgreSQL runs DDL inside
+// transactions.
+func (Dialect) Begin(ctx context.Context, conn *sql.Conn, _ dialect.LockOptions) (*sql.Tx, error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: begin: %w", err)
@@ -113,3 +131,12 @@ func (d Dialect) LedgerExists(ctx context.Context, db *sql.DB, table string) (bo
 
 // Placeholder returns "$n", PostgreSQL's n-th parameter.
 func (Dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
+
+// OutsideTransaction reports whether err is PostgreSQL refusing a statement
+// inside a transaction block (SQLSTATE 25001), as it refuses CREATE INDEX
+// CONCURRENTLY. The runtime then runs that statement of a non-transactional
+// migration on its own.
+func (Dialect) OutsideTransaction(err error) bool {
+	var coded interface{ SQLState() string }
+	return errors.As(err, &coded) && coded.SQLState() == "25001"
+}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/strata-go/strata/runtime/dialect"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/strata-go/strata/internal/testdb"
@@ -19,11 +21,11 @@ func TestLockHoldsTheMigrationKeyAcrossTransactionsAndKeepsOtherSessionsOut(t *t
 	d := postgres.Dialect{}
 	first, second := sessionConn(t, db), sessionConn(t, db)
 
-	unlock, err := d.Lock(ctx, first)
+	unlock, err := d.Lock(ctx, first, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Lock: %v", err)
 	}
-	tx, err := d.Begin(ctx, first)
+	tx, err := d.Begin(ctx, first, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
 	}
@@ -38,7 +40,7 @@ func TestLockHoldsTheMigrationKeyAcrossTransactionsAndKeepsOtherSessionsOut(t *t
 	waitCtx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if _, err := d.Lock(waitCtx, second); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := d.Lock(waitCtx, second, dialect.LockOptions{}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Lock by a second session: err = %v, want it to wait until its deadline", err)
 	}
 	if took := time.Since(start); took > 3*time.Second {
@@ -55,7 +57,7 @@ func TestLockHoldsTheMigrationKeyAcrossTransactionsAndKeepsOtherSessionsOut(t *t
 		t.Errorf("after unlock the locking session still holds the migration key")
 	}
 	third := sessionConn(t, db)
-	unlock, err = d.Lock(ctx, third)
+	unlock, err = d.Lock(ctx, third, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Lock once released: %v", err)
 	}
@@ -68,7 +70,7 @@ func TestUnlockThatFindsNoLockFailsAndClosesTheConnection(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Postgres(t)
 	conn := sessionConn(t, db)
-	unlock, err := postgres.Dialect{}.Lock(ctx, conn)
+	unlock, err := postgres.Dialect{}.Lock(ctx, conn, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Lock: %v", err)
 	}

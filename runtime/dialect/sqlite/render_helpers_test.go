@@ -82,12 +82,12 @@ func runSteps(db *sql.DB, steps []dialect.Step) (err error) {
 		return err
 	}
 	defer func() { _ = conn.Close() }()
-	unlock, err := sqlite.Dialect{}.Lock(ctx, conn)
+	unlock, err := sqlite.Dialect{}.Lock(ctx, conn, dialect.LockOptions{})
 	if err != nil {
 		return fmt.Errorf("Lock: %w", err)
 	}
 	defer func() { err = errors.Join(err, unlock(ctx)) }()
-	tx, err := sqlite.Dialect{}.Begin(ctx, conn)
+	tx, err := sqlite.Dialect{}.Begin(ctx, conn, dialect.LockOptions{})
 	if err != nil {
 		return fmt.Errorf("Begin: %w", err)
 	}

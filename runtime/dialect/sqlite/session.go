@@ -57,8 +57,9 @@ const (
 // foreign key with a check of the tables concerned instead. Lock fails when
 // enforcement stays on, as it does when conn is inside a transaction.
 // With legacy_alter_table off, renaming a table or column renames it in the
-// foreign keys of other tables too.
-func (d Dialect) Lock(ctx context.Context, conn *sql.Conn) (unlock func(context.Context) error, err error) {
+// foreign keys of other tables too. opts matter to Begin only: a lease
+// changes nothing here, as SQLite has no session lock to give up.
+func (d Dialect) Lock(ctx context.Context, conn *sql.Conn, _ dialect.LockOptions) (unlock func(context.Context) error, err error) {
 	previous, err := readSession(ctx, conn)
 	if err != nil {
 		return nil, err
@@ -158,12 +159,19 @@ func (s session) set(ctx context.Context, conn *sql.Conn) error {
 // 100 milliseconds (less when ctx's deadline is nearer), trying again after
 // each until the lock is free or ctx ends. Once the lock is held, the busy
 // timeout of the transaction's statements, which may wait for readers at
-// commit, is the time left until ctx's deadline, or 30 seconds. Begin needs
-// conn prepared by [Dialect.Lock].
-func (d Dialect) Begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
+// commit, is the time left until ctx's deadline, or 30 seconds. When
+// opts.Wait passes before the lock is free, Begin returns an error wrapping
+// [dialect.ErrLockTimeout]. Begin needs conn prepared by [Dialect.Lock].
+func (d Dialect) Begin(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (*sql.Tx, error) {
 	takeLock := "UPDATE " + d.QuoteIdent(writeLockTable) + ` SET "id" = "id"`
 	if err := setBusyTimeout(ctx, conn, min(lockPollInterval.Milliseconds(), busyTimeoutFor(ctx))); err != nil {
 		return nil, err
+	}
+	var giveUp <-chan time.Time
+	if opts.Wait > 0 {
+		timer := time.NewTimer(opts.Wait)
+		defer timer.Stop()
+		giveUp = timer.C
 	}
 	for {
 		// The transaction must not end behind the caller's back: when ctx
@@ -195,6 +203,8 @@ func (d Dialect) Begin(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
 		// loop from spinning should SQLite give up without waiting.
 		select {
 		case <-ctx.Done():
+		case <-giveUp:
+			return nil, fmt.Errorf("sqlite: %w (waited %s; another process is writing to this database)", dialect.ErrLockTimeout, opts.Wait)
 		case <-time.After(time.Millisecond):
 		}
 	}

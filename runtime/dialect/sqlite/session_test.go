@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/strata-go/strata/runtime/dialect"
+
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime/dialect/sqlite"
 )
@@ -21,7 +23,7 @@ func TestBeginTakesTheWriteLockBeforeAnythingElse(t *testing.T) {
 		t.Fatal(err)
 	}
 	holder := lockedConn(t, db)
-	tx, err := d.Begin(ctx, holder)
+	tx, err := d.Begin(ctx, holder, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
 	}
@@ -60,7 +62,7 @@ func TestBeginTakesTheWriteLockBeforeAnythingElse(t *testing.T) {
 			wctx, cancel := tt.context()
 			defer cancel()
 			start := time.Now()
-			if _, err := d.Begin(wctx, waiter); !errors.Is(err, tt.want) {
+			if _, err := d.Begin(wctx, waiter, dialect.LockOptions{}); !errors.Is(err, tt.want) {
 				t.Errorf("Begin: err = %v, want %v", err, tt.want)
 			}
 			// Well under the 30 s busy timeout Lock set.
@@ -72,7 +74,7 @@ func TestBeginTakesTheWriteLockBeforeAnythingElse(t *testing.T) {
 
 	done := make(chan error, 1)
 	go func() {
-		tx2, err := d.Begin(ctx, waiter)
+		tx2, err := d.Begin(ctx, waiter, dialect.LockOptions{})
 		if err == nil {
 			err = tx2.Rollback()
 		}
@@ -96,7 +98,7 @@ func TestLockSetsTheBusyTimeoutAndItsUnlockPutsTheAppsBack(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.SQLite(t) // its DSN sets a busy timeout of 10000 ms
 	conn := sessionConn(t, db)
-	unlock, err := sqlite.Dialect{}.Lock(ctx, conn)
+	unlock, err := sqlite.Dialect{}.Lock(ctx, conn, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Lock: %v", err)
 	}
@@ -105,7 +107,7 @@ func TestLockSetsTheBusyTimeoutAndItsUnlockPutsTheAppsBack(t *testing.T) {
 	}
 	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	tx, err := sqlite.Dialect{}.Begin(dctx, conn)
+	tx, err := sqlite.Dialect{}.Begin(dctx, conn, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
 	}
@@ -177,7 +179,7 @@ func TestLockWorksOnADatabaseWithoutABusyTimeout(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	conn := sessionConn(t, db)
-	unlock, err := sqlite.Dialect{}.Lock(ctx, conn)
+	unlock, err := sqlite.Dialect{}.Lock(ctx, conn, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Lock: %v", err)
 	}
@@ -194,7 +196,7 @@ func TestLockWorksOnADatabaseWithoutABusyTimeout(t *testing.T) {
 func lockedConn(t *testing.T, db *sql.DB) *sql.Conn {
 	t.Helper()
 	conn := sessionConn(t, db)
-	unlock, err := sqlite.Dialect{}.Lock(context.Background(), conn)
+	unlock, err := sqlite.Dialect{}.Lock(context.Background(), conn, dialect.LockOptions{})
 	if err != nil {
 		t.Fatalf("Lock: %v", err)
 	}
@@ -242,7 +244,7 @@ func TestLockTurnsForeignKeysOffForTheRunAndItsUnlockPutsTheAppsSettingsBack(t *
 					t.Fatal(err)
 				}
 			}
-			unlock, err := sqlite.Dialect{}.Lock(ctx, conn)
+			unlock, err := sqlite.Dialect{}.Lock(ctx, conn, dialect.LockOptions{})
 			if err != nil {
 				t.Fatalf("Lock: %v", err)
 			}
@@ -268,7 +270,7 @@ func TestLockRefusesAConnectionInsideATransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _, _ = conn.ExecContext(ctx, "ROLLBACK") }()
-	_, err := sqlite.Dialect{}.Lock(ctx, conn)
+	_, err := sqlite.Dialect{}.Lock(ctx, conn, dialect.LockOptions{})
 	if err == nil || !strings.Contains(err.Error(), "as it does inside a transaction") {
 		t.Errorf("Lock inside a transaction: err = %v, want it refused", err)
 	}

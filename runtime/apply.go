@@ -1,0 +1,144 @@
+package runtime
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/strata-go/strata/runtime/dialect"
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// render renders migration i of r, its Down operations when down is true
+// and its Up operations otherwise, against the schema the migrations
+// before it leave (for Down, the schema migration i itself leaves). The
+// [schema.Irreversible] markers of a Down, which only a forced revert gets
+// this far with, render to nothing.
+func (r *run) render(rp *replayer, i int, down bool) ([]dialect.Step, error) {
+	mig := r.migrations[i]
+	ops, n := mig.Up, i
+	if down {
+		ops, n = withoutIrreversible(mig.Down), i+1
+	}
+	before, err := rp.after(n)
+	if err != nil {
+		return nil, &MigrationError{ID: mig.ID, Down: down, Err: err}
+	}
+	steps, err := r.dialect.Render(before, ops)
+	if err != nil {
+		return nil, &MigrationError{ID: mig.ID, Down: down, Err: err}
+	}
+	return steps, nil
+}
+
+// withoutIrreversible returns ops without their [schema.Irreversible]
+// markers.
+func withoutIrreversible(ops []schema.Operation) []schema.Operation {
+	return slices.DeleteFunc(slices.Clone(ops), func(op schema.Operation) bool {
+		_, ok := op.(schema.Irreversible)
+		return ok
+	})
+}
+
+// irreversible returns the reasons of the [schema.Irreversible] markers in
+// ops, and whether there is one.
+func irreversible(ops []schema.Operation) (string, bool) {
+	var reasons []string
+	for _, op := range ops {
+		if mark, ok := op.(schema.Irreversible); ok {
+			reasons = append(reasons, cmp.Or(mark.Reason, "no reason given"))
+		}
+	}
+	return strings.Join(reasons, "; "), len(reasons) > 0
+}
+
+// applyIn applies migration id, rendered as steps, in tx: its statements,
+// then its ledger row, chained to the rows of applied before it. It returns
+// when it started and the row it wrote.
+func (r *run) applyIn(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id string, steps []dialect.Step, batch int) (time.Time, ledgerRow, error) {
+	if err := r.fence(ctx, tx, id, false); err != nil {
+		return time.Time{}, ledgerRow{}, err
+	}
+	start := time.Now()
+	for k, st := range steps {
+		if err := r.runStep(ctx, tx, id, false, k, st); err != nil {
+			return time.Time{}, ledgerRow{}, err
+		}
+	}
+	row, err := r.record(ctx, tx, applied, id, steps, batch, start)
+	return start, row, err
+}
+
+// record writes the ledger row of migration id, rendered as steps and
+// applied in batch from start, in tx, and chains anew the rows after it.
+func (r *run) record(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id string, steps []dialect.Step, batch int, start time.Time) (ledgerRow, error) {
+	row := ledgerRow{ID: id, Checksum: chainChecksum(checksumBefore(applied, id), steps), Batch: batch, AppliedAt: start.UTC()}
+	if stmt, err := r.ledger.insert(ctx, tx, id, row.Checksum, batch, start, time.Since(start)); err != nil {
+		return ledgerRow{}, &MigrationError{ID: id, Statement: stmt, SQLState: sqlState(err), Err: err}
+	}
+	if err := r.rechain(ctx, tx, applied, id, row.Checksum); err != nil {
+		return ledgerRow{}, err
+	}
+	return row, nil
+}
+
+// revertIn reverts migration id, its Down rendered as steps, in tx: its
+// statements, then the deletion of its ledger row. It returns when it
+// started.
+func (r *run) revertIn(ctx context.Context, tx *sql.Tx, id string, steps []dialect.Step) (time.Time, error) {
+	if err := r.fence(ctx, tx, id, true); err != nil {
+		return time.Time{}, err
+	}
+	start := time.Now()
+	for k, st := range steps {
+		if err := r.runStep(ctx, tx, id, true, k, st); err != nil {
+			return time.Time{}, err
+		}
+	}
+	if stmt, err := r.ledger.remove(ctx, tx, id); err != nil {
+		return time.Time{}, &MigrationError{ID: id, Down: true, Statement: stmt, SQLState: sqlState(err), Err: err}
+	}
+	return start, nil
+}
+
+// insertRow returns rows, sorted by ID, with row added in its place.
+func insertRow(rows []ledgerRow, row ledgerRow) []ledgerRow {
+	k := sort.Search(len(rows), func(k int) bool { return rows[k].ID >= row.ID })
+	return slices.Insert(slices.Clone(rows), k, row)
+}
+
+// withBefore fills in the Before of a *MigrationError err with the IDs of
+// results, the migrations the same call got through before it.
+func withBefore(err error, results []Result) error {
+	var me *MigrationError
+	if errors.As(err, &me) && me.Before == nil && len(results) > 0 {
+		for _, res := range results {
+			me.Before = append(me.Before, res.ID)
+		}
+	}
+	return err
+}
+
+// checkProgress refuses to start op ("up" or "down") while the ledger's
+// progress table holds a migration left part way in the other direction,
+// which only a run in that direction (or [Migrator.Resolve]) may finish.
+func checkProgress(op string, progress []progressRow) error {
+	for _, p := range progress {
+		if p.Direction == op {
+			continue
+		}
+		verb, finish := "applied", "up"
+		if p.down() {
+			verb, finish = "reverted", "down"
+		}
+		return fmt.Errorf("runtime: %s: %w: migration %s was left part way while being %s (%d statements took effect); run %q to finish it first",
+			op, ErrInterrupted, p.ID, verb, p.Done, finish)
+	}
+	return nil
+}
