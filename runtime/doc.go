@@ -10,10 +10,18 @@
 // from ([schema.Schema.ApplyAll]), has the database's dialect render its
 // operations as SQL, and runs them in one transaction together with the row
 // that records the migration in the ledger table (strata_migrations by
-// default). [Migrator.Down] reverts migrations the same way,
-// [Migrator.Status] tells which are applied, [Migrator.Pending] lists those
-// still to apply for readiness probes, and [Migrator.SQL] shows what a
-// migration runs without touching a database.
+// default).
+//
+// The other methods cover the rest of a schema's life: [Migrator.UpTo]
+// stops at a migration; [Migrator.Down], [Migrator.DownTo],
+// [Migrator.DownBatch] and [Migrator.Redo] revert; [Migrator.Status] tells
+// where each migration stands and [Migrator.Pending] lists those still to
+// apply, for readiness probes; [Migrator.Plan] and [Migrator.SQL] show what
+// would run without running it; [Migrator.Fake], [Migrator.Baseline] and
+// [WithFakeInitial] adopt a database whose schema exists already;
+// [Migrator.Fresh] rebuilds a development database from nothing; and
+// [Migrator.Resolve] settles a statement whose outcome a crash left
+// unknown.
 //
 // Each ledger row holds a checksum of its migration's rendered statements,
 // chained to the row before it. Up and Down refuse, with a *[DriftError],
@@ -21,11 +29,21 @@
 // pending one sorts before an applied one, unless given [WithAllowDrift].
 //
 // Each migration is applied once, whatever happens: a run holds the
-// dialect's migration lock (a session advisory lock on PostgreSQL) and
-// re-reads the ledger inside every migration's transaction (which on SQLite
-// holds the database's write lock), so that many replicas of an app starting
-// together apply each migration exactly once. A failing migration is rolled
-// back alone; the ones before it stay applied.
+// dialect's migration lock (a session advisory lock on PostgreSQL, or a
+// lease row with [WithLease] behind PgBouncer) and re-reads the ledger
+// inside every migration's transaction (which on SQLite holds the
+// database's write lock), so that many replicas of an app starting together
+// apply each migration exactly once. [WithLockTimeout] bounds the wait. A
+// failing migration is rolled back alone; the ones before it stay applied.
+// A migration marked [Migration.NonTransactional] commits statement by
+// statement with a record of its progress, so that a crash leaves a state
+// the next run resumes from, or, when a statement ran outside any
+// transaction, one that names the statement to check.
+//
+// Every method takes a context and honours its end. Errors say which
+// migration failed and how: *[MigrationError] carries the statement, its
+// SQLSTATE and the migrations applied before it. [WithLogger] receives an
+// event per migration, and one per statement at debug level.
 //
 // The package imports the standard library and strata's own runtime
 // packages only. It talks to the database through database/sql and works

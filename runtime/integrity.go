@@ -126,16 +126,6 @@ func (r *run) checkDrift(op string, statuses []MigrationStatus) error {
 	return nil
 }
 
-// pending reports whether statuses hold a migration to apply.
-func pending(statuses []MigrationStatus) bool {
-	for _, st := range statuses {
-		if !st.Applied {
-			return true
-		}
-	}
-	return false
-}
-
 // checksumBefore returns the checksum of the row of rows, sorted by ID,
 // just before where migration id sorts, or "" when there is none.
 func checksumBefore(rows []ledgerRow, id string) string {

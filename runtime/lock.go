@@ -20,7 +20,7 @@ const unlockTimeout = 10 * time.Second
 // from committing anything after another process took the lease over.
 func (r *run) locked(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) (err error) {
 	release := func(ctx context.Context) error { return nil }
-	if r.cfg.lease > 0 {
+	if r.leased() {
 		l, err := r.takeLease(ctx, db)
 		if err != nil {
 			return err
@@ -62,4 +62,11 @@ func (r *run) locked(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) 
 		return err
 	}
 	return fn(conn)
+}
+
+// leased reports whether r serialises with a lease ([WithLease]). SQLite
+// ignores the option: its lock is each migration's write transaction,
+// which no connection pooler stands in front of.
+func (r *run) leased() bool {
+	return r.cfg.lease > 0 && r.dialect.Name() != "sqlite"
 }

@@ -156,14 +156,16 @@ const (
 	envRaceDriver = "STRATA_TEST_RACE_DRIVER"
 	envRaceDSN    = "STRATA_TEST_RACE_DSN"
 	envRaceStart  = "STRATA_TEST_RACE_START" // Unix time in nanoseconds
+	envRaceMode   = "STRATA_TEST_RACE_MODE"  // "lease" or "nontx", or empty
 	racePrefix    = "applied "
 	racers        = 2
 )
 
 // raceMigrations returns ten migrations, each of which creates a table and
 // counts itself in the table hits, then dawdles a little in a Go step so
-// that the processes racing to apply them overlap.
-func raceMigrations() []runtime.Migration {
+// that the processes racing to apply them overlap. With nonTx, every other
+// one is marked NonTransactional.
+func raceMigrations(nonTx bool) []runtime.Migration {
 	var ms []runtime.Migration
 	for i := 1; i <= 10; i++ {
 		id := fmt.Sprintf("%04d_race", i)
@@ -183,7 +185,7 @@ func raceMigrations() []runtime.Migration {
 				}
 			}},
 		)
-		ms = append(ms, runtime.Migration{ID: id, Up: up})
+		ms = append(ms, runtime.Migration{ID: id, Up: up, NonTransactional: nonTx && i%2 == 0})
 	}
 	return ms
 }
@@ -209,7 +211,12 @@ func TestHelperProcess(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	results, err := newMigrator(raceMigrations()...).Up(ctx, db)
+	mode := os.Getenv(envRaceMode)
+	var opts []runtime.Option
+	if mode == "lease" {
+		opts = append(opts, runtime.WithLease(5*time.Second))
+	}
+	results, err := newMigrator(raceMigrations(mode == "nontx")...).Up(ctx, db, opts...)
 	for _, r := range results {
 		fmt.Println(racePrefix + r.ID)
 	}
@@ -223,10 +230,14 @@ func TestProcessesStartingTogetherApplyEachMigrationExactlyOnce(t *testing.T) {
 		name    string
 		engine  engine
 		prepare string // run on the database first
+		mode    string // envRaceMode
 	}{
 		{name: "on sqlite", engine: engines[0]},
 		{name: "on sqlite in WAL mode", engine: engines[0], prepare: "PRAGMA journal_mode = WAL"},
 		{name: "on postgres", engine: engines[1]},
+		{name: "on postgres with a lease", engine: engines[1], mode: "lease"},
+		{name: "on sqlite with non-transactional migrations", engine: engines[0], mode: "nontx"},
+		{name: "on postgres with non-transactional migrations", engine: engines[1], mode: "nontx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,7 +256,8 @@ func TestProcessesStartingTogetherApplyEachMigrationExactlyOnce(t *testing.T) {
 				cmd.Env = append(os.Environ(),
 					envRaceDriver+"="+tt.engine.driver,
 					envRaceDSN+"="+dsn,
-					envRaceStart+"="+strconv.FormatInt(start.UnixNano(), 10))
+					envRaceStart+"="+strconv.FormatInt(start.UnixNano(), 10),
+					envRaceMode+"="+tt.mode)
 				outputs[i] = &bytes.Buffer{}
 				cmd.Stdout, cmd.Stderr = outputs[i], outputs[i]
 				if err := cmd.Start(); err != nil {
@@ -269,7 +281,7 @@ func TestProcessesStartingTogetherApplyEachMigrationExactlyOnce(t *testing.T) {
 			t.Logf("racer of each migration: %v", appliedBy)
 
 			var want []string
-			for _, m := range raceMigrations() {
+			for _, m := range raceMigrations(false) {
 				want = append(want, m.ID)
 				if len(appliedBy[m.ID]) != 1 {
 					t.Errorf("%s was applied by racers %v, want exactly one", m.ID, appliedBy[m.ID])

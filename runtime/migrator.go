@@ -112,15 +112,16 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 	if c.ledger == "" {
 		c.ledger = DefaultLedgerTable
 	}
-	return &run{
+	r := &run{
 		migrations: m.Migrations(),
 		dialect:    c.dialect,
 		log:        c.logger,
 		ledger:     ledger{dialect: c.dialect, table: c.ledger},
 		allowDrift: c.allowDrift,
-		lockOpts:   dialect.LockOptions{Wait: c.lockTimeout, Lease: c.lease > 0},
 		cfg:        c,
-	}, nil
+	}
+	r.lockOpts = dialect.LockOptions{Wait: c.lockTimeout, Lease: r.leased()}
+	return r, nil
 }
 
 // indexOf returns the position in ms, sorted by ID, of the migration with

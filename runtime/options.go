@@ -17,10 +17,12 @@ const DefaultLedgerTable = "strata_migrations"
 // "_progress" to its name.
 const maxIdentLength = 63 - len(progressSuffix)
 
-// Option configures one call of [Migrator.Up], [Migrator.Down],
-// [Migrator.Status] or [Migrator.Pending]. Options check their own values:
-// a call given an invalid option, or the same option twice, returns an
-// error wrapping [ErrInvalidOption] before it touches the database.
+// Option configures one call of a [Migrator] method that works on a
+// database. Options check their own values: a call given an invalid
+// option, or the same option twice, returns an error wrapping
+// [ErrInvalidOption] before it touches the database. A call ignores the
+// options that do not concern it, such as [WithForce] given to
+// [Migrator.Up].
 type Option interface {
 	apply(*config) error
 }
@@ -152,6 +154,9 @@ func WithLockTimeout(d time.Duration) Option {
 // transaction checks that the run still holds the lease; a run that lost
 // it (it stalled for longer than ttl and another took over) stops before
 // applying anything more, with an error wrapping [ErrLeaseLost].
+//
+// SQLite ignores the option: its lock is each migration's write
+// transaction, which no pooler stands in front of.
 //
 // A run waiting for a lease polls for it, every 100 milliseconds at most.
 // Lease times come from the clock of each process: replicas whose clocks

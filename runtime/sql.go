@@ -9,8 +9,9 @@ import (
 // SQL renders migration id for dialect d, its Down operations when down is
 // true and its Up operations otherwise, without touching a database. It
 // replays the migrations before it in memory to know the schema it starts
-// from (for Down, the schema the migration itself leaves). An ID that is
-// not registered gives an error wrapping [ErrUnknownMigration].
+// from (for Down, the schema the migration itself leaves; its
+// [schema.Irreversible] markers render to nothing). An ID that is not
+// registered gives an error wrapping [ErrUnknownMigration].
 func (m *Migrator) SQL(id string, d dialect.Dialect, down bool) ([]dialect.Step, error) {
 	if d == nil {
 		return nil, fmt.Errorf("runtime: sql: %w given", ErrNoDialect)
@@ -22,7 +23,7 @@ func (m *Migrator) SQL(id string, d dialect.Dialect, down bool) ([]dialect.Step,
 	}
 	ops, n := ms[i].Up, i
 	if down {
-		ops, n = ms[i].Down, i+1
+		ops, n = withoutIrreversible(ms[i].Down), i+1
 	}
 	rp := replayer{migrations: ms}
 	before, err := rp.after(n)

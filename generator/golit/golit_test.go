@@ -371,6 +371,11 @@ func operationCases() []operationCase {
 			op:      &schema.RunGo{},
 			wantErr: "golit: schema.RunGo is a hand-written step, which strata does not generate",
 		},
+		{
+			name:    "Irreversible is refused",
+			op:      schema.Irreversible{Reason: "data is lost"},
+			wantErr: "golit: schema.Irreversible is a hand-written step, which strata does not generate",
+		},
 		{name: "nil is refused", op: nil, wantErr: "golit: nil operation"},
 		{name: "a nil pointer is refused", op: (*schema.DropTable)(nil), wantErr: "golit: nil operation"},
 	}

@@ -1,0 +1,140 @@
+package runtime_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/strata-go/strata/runtime"
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+func TestWithLockTimeoutGivesUpWhileAnotherRunHoldsTheLock(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := e.open(t)
+		m := newMigrator(blog()...)
+		if _, err := m.UpTo(ctx, db, "0001_create_users"); err != nil {
+			t.Fatal(err)
+		}
+		release := holdLock(t, e, db)
+		start := time.Now()
+		results, err := m.Up(ctx, db, runtime.WithLockTimeout(200*time.Millisecond))
+		took := time.Since(start)
+		if !errors.Is(err, runtime.ErrLockTimeout) || len(results) != 0 {
+			t.Errorf("Up = %v, %v; want nothing applied and ErrLockTimeout", ids(results), err)
+		}
+		if took > 5*time.Second {
+			t.Errorf("Up gave up after %v, want about 200ms", took)
+		}
+		release()
+		e.assertSchema(t, db, blog()[:1])
+		if _, err := m.Up(ctx, db, runtime.WithLockTimeout(5*time.Second)); err != nil {
+			t.Errorf("Up once the lock is free: %v", err)
+		}
+	})
+}
+
+func TestALeaseKeepsOutOtherRunsUntilItExpires(t *testing.T) {
+	e := engines[1]
+	ctx := context.Background()
+	db := e.open(t)
+	m := newMigrator(blog()...)
+	if _, err := m.UpTo(ctx, db, "0001_create_users", runtime.WithLease(time.Second)); err != nil {
+		t.Fatalf("UpTo with a lease: %v", err)
+	}
+	if n := count(t, db, "strata_lease"); n != 0 {
+		t.Errorf("the run left %d lease rows, want none", n)
+	}
+
+	// Another process holds the lease for a minute more.
+	future := time.Now().Add(time.Minute).UnixMilli()
+	mustExec(t, db, "INSERT INTO strata_lease (name, holder, expires_at) VALUES ('strata_migrations', 'another', $1)", future)
+	start := time.Now()
+	results, err := m.Up(ctx, db, runtime.WithLease(time.Second), runtime.WithLockTimeout(300*time.Millisecond))
+	if !errors.Is(err, runtime.ErrLockTimeout) || len(results) != 0 {
+		t.Errorf("Up while another holds the lease = %v, %v; want ErrLockTimeout", ids(results), err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("Up gave up after %v, want about 300ms", took)
+	}
+
+	// Its lease expired: the next run takes over.
+	mustExec(t, db, "UPDATE strata_lease SET expires_at = $1", time.Now().Add(-time.Second).UnixMilli())
+	results, err = m.Up(ctx, db, runtime.WithLease(time.Second))
+	if err != nil {
+		t.Fatalf("Up once the lease expired: %v", err)
+	}
+	wantIDs(t, "Up once the lease expired", results, "0002_add_users_bio", "0003_index_users_email", "0004_create_posts")
+	e.assertSchema(t, db, blog())
+}
+
+func TestARunThatLostItsLeaseStopsBeforeTheNextMigration(t *testing.T) {
+	e := engines[1]
+	ctx := context.Background()
+	db := e.open(t)
+	all := blog()
+	// The first migration hands the lease to another process, as one that
+	// found it expired while this run stalled would take it.
+	takeOver := schema.RunGo{Func: func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE strata_lease SET holder = 'another'")
+		return err
+	}}
+	first := all[0]
+	first.Up = append(first.Up[:len(first.Up):len(first.Up)], takeOver)
+	m := newMigrator(first, all[1])
+	results, err := m.Up(ctx, db, runtime.WithLease(time.Minute))
+	if !errors.Is(err, runtime.ErrLeaseLost) {
+		t.Fatalf("Up = %v, %v; want ErrLeaseLost", ids(results), err)
+	}
+	wantIDs(t, "Up", results, "0001_create_users")
+	e.assertSchema(t, db, all[:1])
+	if !strings.Contains(err.Error(), "0002_add_users_bio") {
+		t.Errorf("error %q does not name the migration it stopped at", err)
+	}
+}
+
+func TestWithLeaseIsIgnoredOnSQLite(t *testing.T) {
+	e := engines[0]
+	db := e.open(t)
+	if _, err := newMigrator(blog()...).Up(context.Background(), db, runtime.WithLease(time.Second)); err != nil {
+		t.Fatalf("Up: %v", err)
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE name = 'strata_lease'").Scan(&n); err != nil || n != 0 {
+		t.Errorf("strata_lease: %d tables, %v; want none", n, err)
+	}
+}
+
+func TestWithLoggerLogsEachStatementAtDebugLevel(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, e engine) {
+		db := e.open(t)
+		var log strings.Builder
+		m := newMigrator(blog()[0], runtime.Migration{ID: "0002_seed", Up: []schema.Operation{
+			schema.RunSQL{SQL: "INSERT INTO users (email) VALUES ('a@example.com'), ('b@example.com')"},
+		}})
+		if _, err := m.Up(context.Background(), db, runtime.WithLogger(debugLogger(&log))); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			`msg="strata: ran statement" id=0002_seed direction=up step=1 statement="INSERT INTO users (email) VALUES ('a@example.com'), ('b@example.com')"`,
+			"rows=2",
+			`msg="strata: applied migration" id=0002_seed direction=up statements=1`,
+		} {
+			if !strings.Contains(log.String(), want) {
+				t.Errorf("log lacks %s:\n%s", want, log.String())
+			}
+		}
+	})
+}
+
+// debugLogger returns a logger that writes every event, debug ones
+// included, to w as text.
+func debugLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
