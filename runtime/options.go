@@ -158,6 +158,11 @@ func WithLockTimeout(d time.Duration) Option {
 // SQLite ignores the option: its lock is each migration's write
 // transaction, which no pooler stands in front of.
 //
+// A run renews its lease every third of ttl, and inside each migration's
+// transaction; a single migration that runs for longer than ttl may lose it,
+// once committed, to a process waiting for it. Runs stay safe, as each
+// re-reads the ledger, but choose a ttl above the longest migration.
+//
 // A run waiting for a lease polls for it, every 100 milliseconds at most.
 // Lease times come from the clock of each process: replicas whose clocks
 // differ by a sizeable part of ttl may take over too early. ttl must be at

@@ -78,16 +78,17 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 		if err := checkProgress("up", st.progress); err != nil {
 			return err
 		}
-		if r.cfg.singleTx {
-			results, err = r.applyAllInOne(ctx, conn, target)
-			return err
-		}
 		rp := replayer{migrations: r.migrations}
 		batch := 0 // set from the ledger when the first migration is applied
 		if r.cfg.fakeInitial {
 			if results, err = r.fakeInitial(ctx, conn, &rp, &batch); err != nil {
 				return err
 			}
+		}
+		if r.cfg.singleTx {
+			applied, err := r.applyAllInOne(ctx, conn, target, batch)
+			results = append(results, applied...)
+			return err
 		}
 		for {
 			res, ok, err := r.applyNext(ctx, conn, &rp, target, &batch)
@@ -156,8 +157,9 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 }
 
 // applyAllInOne applies every pending migration up to target in one
-// transaction, for [WithSingleTransaction].
-func (r *run) applyAllInOne(ctx context.Context, conn *sql.Conn, target string) ([]Result, error) {
+// transaction, for [WithSingleTransaction], in batch or, when it is 0, the
+// next one.
+func (r *run) applyAllInOne(ctx context.Context, conn *sql.Conn, target string, batch int) ([]Result, error) {
 	tx, err := r.dialect.Begin(ctx, conn, r.lockOpts)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: up: %w", err)
@@ -177,7 +179,10 @@ func (r *run) applyAllInOne(ctx context.Context, conn *sql.Conn, target string) 
 		}
 	}
 	rp := replayer{migrations: r.migrations}
-	batch, applied := nextBatch(st.rows), st.rows
+	if batch == 0 {
+		batch = nextBatch(st.rows)
+	}
+	applied := st.rows
 	var (
 		results []Result
 		counts  []int
