@@ -24,26 +24,43 @@ func (r *run) render(rp *replayer, i int, down bool) ([]dialect.Step, error) {
 	mig := r.migrations[i]
 	ops, n := mig.Up, i
 	if down {
-		ops, n = withoutIrreversible(mig.Down), i+1
+		ops, n = mig.Down, i+1
 	}
 	before, err := rp.after(n)
 	if err != nil {
 		return nil, &MigrationError{ID: mig.ID, Down: down, Err: err}
 	}
-	steps, err := r.dialect.Render(before, ops)
+	steps, err := renderOps(r.dialect, before, ops)
 	if err != nil {
 		return nil, &MigrationError{ID: mig.ID, Down: down, Err: err}
 	}
 	return steps, nil
 }
 
-// withoutIrreversible returns ops without their [schema.Irreversible]
-// markers.
-func withoutIrreversible(ops []schema.Operation) []schema.Operation {
-	return slices.DeleteFunc(slices.Clone(ops), func(op schema.Operation) bool {
-		_, ok := op.(schema.Irreversible)
-		return ok
-	})
+// renderOps renders ops for d against before, leaving out their
+// [schema.Irreversible] markers, which no dialect knows, while each step's
+// Op still counts them.
+func renderOps(d dialect.Dialect, before *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
+	var (
+		kept     []schema.Operation
+		position []int // of each kept operation in ops
+	)
+	for k, op := range ops {
+		if _, ok := op.(schema.Irreversible); !ok {
+			kept = append(kept, op)
+			position = append(position, k)
+		}
+	}
+	steps, err := d.Render(before, kept)
+	if err != nil {
+		return nil, err
+	}
+	for k := range steps {
+		if steps[k].Op < len(position) {
+			steps[k].Op = position[steps[k].Op]
+		}
+	}
+	return steps, nil
 }
 
 // irreversible returns the reasons of the [schema.Irreversible] markers in

@@ -23,14 +23,14 @@ func (m *Migrator) SQL(id string, d dialect.Dialect, down bool) ([]dialect.Step,
 	}
 	ops, n := ms[i].Up, i
 	if down {
-		ops, n = withoutIrreversible(ms[i].Down), i+1
+		ops, n = ms[i].Down, i+1
 	}
 	rp := replayer{migrations: ms}
 	before, err := rp.after(n)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: sql: migration %s: %w", id, err)
 	}
-	steps, err := d.Render(before, ops)
+	steps, err := renderOps(d, before, ops)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: sql: migration %s: %w", id, err)
 	}

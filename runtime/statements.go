@@ -71,6 +71,10 @@ func (r *run) resume(ctx context.Context, tx *sql.Tx, id string, down bool, step
 	if !found {
 		return progressRow{ID: id, Direction: direction(down), Batch: batch, Checksum: chainChecksum("", nil)}, true, false, nil
 	}
+	if !down {
+		// The run that finishes the migration counts it in its batch.
+		p.Batch = batch
+	}
 	switch {
 	case p.down() != down:
 		return progressRow{}, false, false, checkProgress(direction(down), st.progress)

@@ -18,12 +18,33 @@
 //
 // and the app runs it as
 //
-//	go run ./cmd/migrate [--db URL] <command> [flags]
+//	go run ./cmd/migrate [--db URL] [--lock-timeout D] [--lease D] <command> [flags]
 //
-// with the commands up, down, status and sql. The database is --db or, by
-// default, the DATABASE_URL environment variable: postgres:// or
-// postgresql:// for PostgreSQL, sqlite:PATH or a file: URI for SQLite.
-// Passwords in URLs are never printed.
+// with the commands
+//
+//   - up [--to ID] [--fake-initial] [--single-transaction]: apply the
+//     pending migrations, all or up to ID;
+//   - down [--steps N | --batch | --to ID] [--force]: revert the last N
+//     migrations, the last batch, or those after ID;
+//   - redo: revert the last migration and apply it again;
+//   - status [--json]: list every migration, with drift and the progress of
+//     a migration a run left part way;
+//   - plan: print the SQL that up would run, changing nothing;
+//   - sql ID [--dialect D] [--down]: print the SQL of one migration, without
+//     a database;
+//   - fake ID and baseline ID: record one migration, or every pending one up
+//     to ID, as applied without running them;
+//   - resolve ID (--done | --retry): say what became of the statement an
+//     interrupted non-transactional migration was running;
+//   - fresh --yes [--non-production]: drop everything and apply every
+//     migration, on a database named as a test or development one.
+//
+// The database is --db or, by default, the DATABASE_URL environment
+// variable: postgres:// or postgresql:// for PostgreSQL, sqlite:PATH or a
+// file: URI for SQLite. Passwords in URLs are never printed. --db,
+// --lock-timeout and --lease may come before the command or after it.
+// Exit codes are 0 on success, 1 when a command fails and 2 on a usage
+// error.
 //
 // The package imports no database driver: the app imports the ones it uses,
 // and [Open] tells it which import is missing.
@@ -37,6 +58,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -58,12 +80,25 @@ type settings struct {
 	m        *runtime.Migrator
 	globalDB string // --db before the command, or DATABASE_URL
 	localDB  string // --db after the command
-	steps    int    // down --steps
-	dialect  string // sql --dialect
-	down     bool   // sql --down
-	// allowDrift is the --allow-drift of up, down and status.
-	allowDrift bool
-	json       bool // status --json
+	// The --lock-timeout and --lease given before the command, and after
+	// it; zero when not given.
+	globalLockTimeout, localLockTimeout time.Duration
+	globalLease, localLease             time.Duration
+
+	to      string // up --to, down --to
+	steps   int    // down --steps
+	batch   bool   // down --batch
+	force   bool   // down --force, redo --force
+	dialect string // sql --dialect
+	down    bool   // sql --down
+	// allowDrift is the --allow-drift of up, down, redo, status and plan.
+	allowDrift  bool
+	json        bool // status --json
+	fakeInitial bool // up --fake-initial
+	singleTx    bool // up --single-transaction
+	yes         bool // fresh --yes
+	nonProd     bool // fresh --non-production
+	done, retry bool // resolve --done, resolve --retry
 }
 
 // databaseURL returns the URL of the database the command works on, or "".
@@ -72,6 +107,23 @@ func (s *settings) databaseURL() string {
 		return s.localDB
 	}
 	return s.globalDB
+}
+
+// lockTimeout returns the --lock-timeout the command works with: the one
+// after it, or else the one before it; zero when neither was given.
+func (s *settings) lockTimeout() time.Duration {
+	if s.localLockTimeout != 0 {
+		return s.localLockTimeout
+	}
+	return s.globalLockTimeout
+}
+
+// lease returns the --lease the command works with, as lockTimeout does.
+func (s *settings) lease() time.Duration {
+	if s.localLease != 0 {
+		return s.localLease
+	}
+	return s.globalLease
 }
 
 // App returns the command-line app for m. It writes what commands print to
@@ -87,26 +139,42 @@ func App(m *runtime.Migrator) *cli.App {
 		Name:      name,
 		HelpName:  name,
 		Usage:     "apply and inspect the app's database migrations",
-		UsageText: name + " [--db URL] <command> [flags]",
+		UsageText: name + " [--db URL] [--lock-timeout DURATION] [--lease DURATION] <command> [flags]",
 		Description: `The database is --db URL, or DATABASE_URL when --db is not given:
 postgres://user:password@host:5432/db or postgresql://... for PostgreSQL,
 sqlite:PATH or a file: URI (file:app.db?mode=rwc) for SQLite. --db may come
 before or after the command. Passwords in URLs are never printed.
 
+--lock-timeout and --lease tune how the commands that change the database
+(up, down, redo, fake, baseline, resolve and fresh) take the migration
+lock; they too may come before or after the command, and after it they
+override the ones before it.
+
 Exit codes: 0 on success, 1 when a command fails, 2 on a usage error.`,
 		// With a help command of its own, the app gets no --help flag from
 		// urfave/cli: it lists cli.HelpFlag itself.
-		Flags: []cli.Flag{&cli.StringFlag{
-			Name:        "db",
-			Usage:       "the database `URL` (" + acceptedURLs + ")",
-			EnvVars:     []string{"DATABASE_URL"},
-			Destination: &s.globalDB,
-		}, cli.HelpFlag},
+		Flags: []cli.Flag{
+			&cli.StringFlag{
+				Name:        "db",
+				Usage:       "the database `URL` (" + acceptedURLs + ")",
+				EnvVars:     []string{"DATABASE_URL"},
+				Destination: &s.globalDB,
+			},
+			lockTimeoutFlag(&s.globalLockTimeout),
+			leaseFlag(&s.globalLease),
+			cli.HelpFlag,
+		},
 		Commands: []*cli.Command{
 			upCommand(s),
 			downCommand(s),
+			redoCommand(s),
 			statusCommand(s),
+			planCommand(s),
 			sqlCommand(s),
+			fakeCommand(s),
+			baselineCommand(s),
+			resolveCommand(s),
+			freshCommand(s),
 			helpCommand(),
 		},
 		Action:         rootAction,

@@ -115,12 +115,12 @@ func TestUsageErrors(t *testing.T) {
 		{
 			name:   "an unknown command lists the commands",
 			args:   []string{"frobnicate"},
-			stderr: "migrate: unknown command \"frobnicate\": the commands are up, down, status, sql, help\nRun 'migrate --help' for usage.\n",
+			stderr: "migrate: unknown command \"frobnicate\": the commands are up, down, redo, status, plan, sql, fake, baseline, resolve, fresh, help\nRun 'migrate --help' for usage.\n",
 		},
 		{
 			name:   "help on an unknown command lists the commands",
 			args:   []string{"help", "frobnicate"},
-			stderr: "migrate: no help for \"frobnicate\": the commands are up, down, status, sql, help\nRun 'migrate --help' for usage.\n",
+			stderr: "migrate: no help for \"frobnicate\": the commands are up, down, redo, status, plan, sql, fake, baseline, resolve, fresh, help\nRun 'migrate --help' for usage.\n",
 		},
 		{
 			name:   "a count of steps below one is refused",
@@ -146,6 +146,77 @@ func TestUsageErrors(t *testing.T) {
 			name:   "sql without an ID asks for one",
 			args:   []string{"sql", "--dialect", "sqlite"},
 			stderr: "migrate: sql takes one migration ID, got 0 arguments\nRun 'migrate sql --help' for usage.\n",
+		},
+		{
+			name:   "down --steps and --batch cannot be combined",
+			args:   []string{"down", "--steps", "2", "--batch"},
+			stderr: "migrate: --steps, --batch and --to cannot be combined: pass one of them\nRun 'migrate down --help' for usage.\n",
+		},
+		{
+			name:   "down --batch and --to cannot be combined",
+			args:   []string{"down", "--batch", "--to", "0001"},
+			stderr: "migrate: --steps, --batch and --to cannot be combined: pass one of them\nRun 'migrate down --help' for usage.\n",
+		},
+		{
+			name:   "down --steps and --to cannot be combined, even with --steps at its default",
+			args:   []string{"down", "--to=0001", "--steps=1"},
+			stderr: "migrate: --steps, --batch and --to cannot be combined: pass one of them\nRun 'migrate down --help' for usage.\n",
+		},
+		{
+			name:   "a negative lock timeout is refused",
+			args:   []string{"--db", "sqlite:app.db", "up", "--lock-timeout", "-1s"},
+			stderr: "migrate: --lock-timeout must not be negative, got -1s\nRun 'migrate up --help' for usage.\n",
+		},
+		{
+			name:   "a lease shorter than a second is refused",
+			args:   []string{"--db", "sqlite:app.db", "--lease", "500ms", "down"},
+			stderr: "migrate: --lease must be at least 1s, got 500ms\nRun 'migrate down --help' for usage.\n",
+		},
+		{
+			name:   "a lock timeout that is no duration is refused",
+			args:   []string{"fresh", "--yes", "--lock-timeout", "soon"},
+			stderr: "migrate: invalid value \"soon\" for flag -lock-timeout: parse error\nRun 'migrate fresh --help' for usage.\n",
+		},
+		{
+			name:   "fresh without --yes says what it drops",
+			args:   []string{"fresh", "--non-production"},
+			stderr: "migrate: fresh drops every table, with its data, and everything else in the database, then applies every migration: pass --yes to confirm\nRun 'migrate fresh --help' for usage.\n",
+		},
+		{
+			name:   "resolve without --done or --retry asks for one",
+			args:   []string{"resolve", "0001"},
+			stderr: "migrate: resolve takes exactly one of --done (the interrupted statement took effect) and --retry (it did not)\nRun 'migrate resolve --help' for usage.\n",
+		},
+		{
+			name:   "resolve with both --done and --retry asks for one",
+			args:   []string{"resolve", "0001", "--done", "--retry"},
+			stderr: "migrate: resolve takes exactly one of --done (the interrupted statement took effect) and --retry (it did not)\nRun 'migrate resolve --help' for usage.\n",
+		},
+		{
+			name:   "resolve without an ID asks for one",
+			args:   []string{"resolve", "--retry"},
+			stderr: "migrate: resolve takes one migration ID, got 0 arguments\nRun 'migrate resolve --help' for usage.\n",
+		},
+		{
+			name:   "fake without an ID asks for one",
+			args:   []string{"fake"},
+			stderr: "migrate: fake takes one migration ID, got 0 arguments\nRun 'migrate fake --help' for usage.\n",
+		},
+		{
+			name:   "baseline with two IDs asks for one",
+			args:   []string{"baseline", "0001", "0002"},
+			stderr: "migrate: baseline takes one migration ID, got 2 arguments\nRun 'migrate baseline --help' for usage.\n",
+		},
+		{
+			name:   "an argument to redo is refused",
+			args:   []string{"redo", "0001"},
+			stderr: "migrate: redo takes no arguments, got \"0001\"\nRun 'migrate redo --help' for usage.\n",
+		},
+		{
+			name: "plan without a database asks for --db",
+			args: []string{"plan"},
+			stderr: "migrate: no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., sqlite:PATH or file:PATH)\n" +
+				"Run 'migrate plan --help' for usage.\n",
 		},
 		{
 			name:   "sql without a dialect or database asks for one",
@@ -188,7 +259,7 @@ func TestNoCommandShowsHelpAndIsAUsageError(t *testing.T) {
 	if !strings.Contains(res.stdout, "COMMANDS:") {
 		t.Errorf("no help on the output:\n%s", res.stdout)
 	}
-	want := "migrate: no command given: use one of up, down, status, sql, help\nRun 'migrate --help' for usage.\n"
+	want := "migrate: no command given: use one of up, down, redo, status, plan, sql, fake, baseline, resolve, fresh, help\nRun 'migrate --help' for usage.\n"
 	if diff := cmp.Diff(want, res.stderr); diff != "" {
 		t.Errorf("error output (-want +got):\n%s", diff)
 	}
@@ -205,6 +276,11 @@ func TestUnknownMigrationIDs(t *testing.T) {
 			args: []string{"sql", "--dialect", "sqlite", "0009_nothing"},
 			stderr: `migrate: unknown migration "0009_nothing": the migrations are ` +
 				"0001_create_users, 0002_add_users_bio, 0003_index_users_email, 0004_backfill_users\n",
+		},
+		{
+			name:   "an empty ID is refused",
+			args:   []string{"up", "--to=", "--db", "sqlite::memory:"},
+			stderr: "migrate: empty migration ID: name a migration, or a prefix of its ID such as 0002\n",
 		},
 		{
 			name: "a prefix of several IDs lists them",
@@ -306,8 +382,14 @@ func TestHelpGolden(t *testing.T) {
 		{"--help"},
 		{"help", "up"},
 		{"down", "--help"},
+		{"redo", "--help"},
 		{"status", "-h"},
+		{"plan", "--help"},
 		{"sql", "0001", "--help"},
+		{"fake", "0001", "--help"},
+		{"help", "baseline"},
+		{"resolve", "--help"},
+		{"fresh", "--help"},
 	} {
 		res := run(t, args...)
 		if res.code != 0 {

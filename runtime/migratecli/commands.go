@@ -24,7 +24,8 @@ func dbFlag(s *settings) cli.Flag {
 	}
 }
 
-// allowDriftFlag is the --allow-drift flag of up, down and status.
+// allowDriftFlag is the --allow-drift flag of up, down, redo, status and
+// plan.
 func allowDriftFlag(s *settings) cli.Flag {
 	return &cli.BoolFlag{
 		Name:        "allow-drift",
@@ -33,45 +34,203 @@ func allowDriftFlag(s *settings) cli.Flag {
 	}
 }
 
+// lockTimeoutFlag is the --lock-timeout flag, which sets *d. The app takes
+// it before the command, and the commands that take the migration lock
+// after it.
+func lockTimeoutFlag(d *time.Duration) cli.Flag {
+	return &cli.DurationFlag{
+		Name:        "lock-timeout",
+		Usage:       "give up after waiting `DURATION` (such as 30s) for the migration lock; 0 waits until interrupted",
+		Destination: d,
+	}
+}
+
+// leaseFlag is the --lease flag, which sets *d, taken where
+// [lockTimeoutFlag] is.
+func leaseFlag(d *time.Duration) cli.Flag {
+	return &cli.DurationFlag{
+		Name:        "lease",
+		Usage:       "serialise runs with a lease of `DURATION` (1s or more) instead of a session lock, for PgBouncer in transaction pooling; SQLite ignores it",
+		Destination: d,
+	}
+}
+
+// lockFlags are the flags that tune how a command takes the migration
+// lock, after the command: --lock-timeout and --lease.
+func lockFlags(s *settings) []cli.Flag {
+	return []cli.Flag{lockTimeoutFlag(&s.localLockTimeout), leaseFlag(&s.localLease)}
+}
+
+// flags returns the flags of a command: own, then, when locks is true,
+// [lockFlags], then --db.
+func flags(s *settings, locks bool, own ...cli.Flag) []cli.Flag {
+	if locks {
+		own = append(own, lockFlags(s)...)
+	}
+	return append(own, dbFlag(s))
+}
+
 // runOptions returns the runtime options of a command that works on a
-// database of dialect d.
-func (s *settings) runOptions(d dialect.Dialect) []runtime.Option {
+// database of dialect d. A --lock-timeout or --lease out of range is a
+// usage error.
+func (s *settings) runOptions(c *cli.Context, d dialect.Dialect) ([]runtime.Option, error) {
 	opts := []runtime.Option{runtime.WithDialect(d)}
 	if s.allowDrift {
 		opts = append(opts, runtime.WithAllowDrift())
 	}
-	return opts
+	switch timeout := s.lockTimeout(); {
+	case timeout < 0:
+		return nil, usagef(c, "--lock-timeout must not be negative, got %s", timeout)
+	case timeout > 0:
+		opts = append(opts, runtime.WithLockTimeout(timeout))
+	}
+	switch lease := s.lease(); {
+	case lease < 0 || (lease > 0 && lease < time.Second):
+		return nil, usagef(c, "--lease must be at least 1s, got %s", lease)
+	case lease > 0:
+		opts = append(opts, runtime.WithLease(lease))
+	}
+	return opts, nil
+}
+
+// connect opens the database the command works on and returns it with
+// the command's runtime options. No database, or a URL that names none, is
+// a usage error, as are lock flags out of range; a database that cannot be
+// opened is a failure.
+func (s *settings) connect(c *cli.Context) (*sql.DB, []runtime.Option, error) {
+	url := s.databaseURL()
+	t, err := parseURL(url)
+	if err != nil {
+		return nil, nil, usagef(c, "%w", err)
+	}
+	d, err := runtime.DialectByName(t.dialect)
+	if err != nil {
+		return nil, nil, failure(err)
+	}
+	// Flags first: a usage error should not wait for a connection.
+	opts, err := s.runOptions(c, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, _, err := open(c.Context, url)
+	if err != nil {
+		return nil, nil, failure(err)
+	}
+	return db, opts, nil
+}
+
+// noArguments returns a usage error when a command that takes no
+// arguments was given some; hint, when not "", follows the message.
+func noArguments(c *cli.Context, args []string, hint string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if hint != "" {
+		hint = " (" + hint + ")"
+	}
+	return usagef(c, "%s takes no arguments, got %q%s", c.Command.Name, args[0], hint)
+}
+
+// oneID returns the migration ID that is the only argument of a command,
+// completed from a prefix by resolveID. A wrong count of arguments is a
+// usage error, and an ID that names no one migration a failure.
+func (s *settings) oneID(c *cli.Context, args []string) (string, error) {
+	if len(args) != 1 {
+		return "", usagef(c, "%s takes one migration ID, got %d arguments", c.Command.Name, len(args))
+	}
+	id, err := resolveID(s.m.Migrations(), args[0])
+	if err != nil {
+		return "", failure(err)
+	}
+	return id, nil
 }
 
 // upCommand is `migrate up`.
 func upCommand(s *settings) *cli.Command {
 	return &cli.Command{
-		Name:      "up",
-		Usage:     "apply every pending migration",
-		UsageText: name + " up [--allow-drift] [--db URL]",
+		Name:  "up",
+		Usage: "apply every pending migration, or those up to one",
+		UsageText: name + " up [--to ID] [--fake-initial] [--single-transaction] [--allow-drift]\n" +
+			"   [--lock-timeout DURATION] [--lease DURATION] [--db URL]",
 		Description: `up applies the pending migrations in order of ID, each in its own
 transaction, under a lock that keeps two runs from applying the same
 migration; with nothing pending it takes no lock. It prints one line per
 applied migration with the time it took, or "nothing to apply". It stops at
 the first migration that fails, which is rolled back.
 
+With --to ID it applies the pending migrations up to ID, included, and
+stops there. ID may be cut to any prefix that names one migration.
+
+With --single-transaction it applies them all in one transaction instead:
+all of them or, on any failure, none. It refuses a migration marked
+NonTransactional then. Given with --fake-initial, the migrations faked come
+first, then the rest in one transaction.
+
+With --fake-initial it adopts a database whose tables were made by other
+means: each pending migration that creates tables, from the first, is
+recorded as applied without being run when all its tables exist, and
+printed as "faked ID". The first one whose tables are all missing, and
+every one after it, is applied as usual; one whose tables exist in part
+stops up before it changes anything.
+
+A migration marked NonTransactional that a run left part way is resumed
+from its first statement that did not take effect; when a statement run
+outside a transaction was interrupted, up stops and says how to check it
+and run resolve.
+
 Before applying anything, up refuses when an applied migration was edited
 or removed from the app, or a pending one sorts before an applied one
 (see status), unless given --allow-drift.`,
-		Flags:           []cli.Flag{allowDriftFlag(s), dbFlag(s)},
+		Flags: flags(s, true,
+			&cli.StringFlag{
+				Name:        "to",
+				Usage:       "apply the pending migrations up to `ID` (or a prefix of it), included",
+				Destination: &s.to,
+			},
+			&cli.BoolFlag{
+				Name:        "fake-initial",
+				Usage:       "record as applied, without running them, the first migrations whose tables all exist already",
+				Destination: &s.fakeInitial,
+			},
+			&cli.BoolFlag{
+				Name:        "single-transaction",
+				Usage:       "apply all the pending migrations in one transaction: all or none",
+				Destination: &s.singleTx,
+			},
+			allowDriftFlag(s),
+		),
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		Action: withArguments(func(c *cli.Context, args []string) error {
-			if len(args) > 0 {
-				return usagef(c, "up takes no arguments, got %q", args[0])
+			if err := noArguments(c, args, ""); err != nil {
+				return err
 			}
-			db, d, err := s.open(c)
+			target := ""
+			if c.IsSet("to") {
+				id, err := resolveID(s.m.Migrations(), s.to)
+				if err != nil {
+					return failure(err)
+				}
+				target = id
+			}
+			db, opts, err := s.connect(c)
 			if err != nil {
 				return err
 			}
 			defer func() { _ = db.Close() }()
-			results, err := s.m.Up(c.Context, db, s.runOptions(d)...)
-			printResults(output(c), "applied", results)
+			if s.fakeInitial {
+				opts = append(opts, runtime.WithFakeInitial())
+			}
+			if s.singleTx {
+				opts = append(opts, runtime.WithSingleTransaction())
+			}
+			var results []runtime.Result
+			if target != "" {
+				results, err = s.m.UpTo(c.Context, db, target, opts...)
+			} else {
+				results, err = s.m.Up(c.Context, db, opts...)
+			}
+			printResults(output(c), results)
 			if err != nil {
 				return failure(err)
 			}
@@ -83,42 +242,90 @@ or removed from the app, or a pending one sorts before an applied one
 	}
 }
 
-// downCommand is `migrate down [--steps N]`.
+// downCommand is `migrate down [--steps N | --batch | --to ID] [--force]`.
 func downCommand(s *settings) *cli.Command {
 	return &cli.Command{
-		Name:      "down",
-		Usage:     "revert the latest applied migrations",
-		UsageText: name + " down [--steps N] [--allow-drift] [--db URL]",
+		Name:  "down",
+		Usage: "revert the latest applied migrations",
+		UsageText: name + " down [--steps N | --batch | --to ID] [--force] [--allow-drift]\n" +
+			"   [--lock-timeout DURATION] [--lease DURATION] [--db URL]",
 		Description: `down reverts the migrations applied last, newest first, by running
-their Down operations. It prints one line per reverted migration with the
-time it took, or "nothing to revert" when no migration is applied. Like up,
-it refuses to run on drift unless given --allow-drift.`,
-		Flags: []cli.Flag{
+their Down operations, each in its own transaction: the last one, the
+last N with --steps N, those the last run of up applied with --batch, or
+every one applied after ID, which stays applied, with --to ID (a prefix
+of it will do). --steps, --batch and --to cannot be combined. It prints one
+line per reverted migration with the time it took, or "nothing to revert"
+when no migration is applied.
+
+down refuses, before it reverts anything, a migration whose Down is marked
+irreversible (schema.Irreversible), saying why, unless given --force: then
+the rest of its Down runs and its ledger row goes, while what the marker
+stands for stays undone. Like up, it refuses to run on drift unless given
+--allow-drift.`,
+		Flags: flags(s, true,
 			&cli.IntFlag{
 				Name:        "steps",
 				Usage:       "revert the last `N` applied migrations",
 				Value:       1,
 				Destination: &s.steps,
 			},
+			&cli.BoolFlag{
+				Name:        "batch",
+				Usage:       "revert the migrations that the last run of up applied",
+				Destination: &s.batch,
+			},
+			&cli.StringFlag{
+				Name:        "to",
+				Usage:       "revert every migration applied after `ID` (or a prefix of it), which stays applied",
+				Destination: &s.to,
+			},
+			forceFlag(s),
 			allowDriftFlag(s),
-			dbFlag(s),
-		},
+		),
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		Action: withArguments(func(c *cli.Context, args []string) error {
-			if len(args) > 0 {
-				return usagef(c, "down takes no arguments, got %q (to revert N migrations, pass --steps N)", args[0])
+			if err := noArguments(c, args, "to revert N migrations, pass --steps N"); err != nil {
+				return err
+			}
+			given := 0
+			for _, f := range []string{"steps", "batch", "to"} {
+				if c.IsSet(f) {
+					given++
+				}
+			}
+			if given > 1 {
+				return usagef(c, "--steps, --batch and --to cannot be combined: pass one of them")
 			}
 			if s.steps < 1 {
 				return usagef(c, "--steps must be at least 1, got %d", s.steps)
 			}
-			db, d, err := s.open(c)
+			target := ""
+			if c.IsSet("to") {
+				id, err := resolveID(s.m.Migrations(), s.to)
+				if err != nil {
+					return failure(err)
+				}
+				target = id
+			}
+			db, opts, err := s.connect(c)
 			if err != nil {
 				return err
 			}
 			defer func() { _ = db.Close() }()
-			results, err := s.m.Down(c.Context, db, s.steps, s.runOptions(d)...)
-			printResults(output(c), "reverted", results)
+			if s.force {
+				opts = append(opts, runtime.WithForce())
+			}
+			var results []runtime.Result
+			switch {
+			case s.batch:
+				results, err = s.m.DownBatch(c.Context, db, opts...)
+			case target != "":
+				results, err = s.m.DownTo(c.Context, db, target, opts...)
+			default:
+				results, err = s.m.Down(c.Context, db, s.steps, opts...)
+			}
+			printResults(output(c), results)
 			if err != nil && !errors.Is(err, runtime.ErrNothingToRevert) {
 				return failure(err)
 			}
@@ -126,6 +333,54 @@ it refuses to run on drift unless given --allow-drift.`,
 				_, _ = fmt.Fprintln(output(c), "nothing to revert")
 			}
 			return nil
+		}),
+	}
+}
+
+// forceFlag is the --force flag of down and redo.
+func forceFlag(s *settings) cli.Flag {
+	return &cli.BoolFlag{
+		Name:        "force",
+		Usage:       "revert a migration whose Down is marked irreversible, skipping the marker",
+		Destination: &s.force,
+	}
+}
+
+// redoCommand is `migrate redo`.
+func redoCommand(s *settings) *cli.Command {
+	return &cli.Command{
+		Name:  "redo",
+		Usage: "revert the last applied migration and apply it again",
+		UsageText: name + " redo [--force] [--allow-drift] [--lock-timeout DURATION] [--lease DURATION]\n" +
+			"   [--db URL]",
+		Description: `redo reverts the last applied migration and applies it again, under one
+hold of the migration lock: the round trip to try while writing a
+migration's Down. It prints the reverted line, then the applied one, or
+"nothing to redo" when no migration is applied. Like down, it refuses an
+irreversible migration unless given --force, and drift unless given
+--allow-drift.`,
+		Flags:           flags(s, true, forceFlag(s), allowDriftFlag(s)),
+		HideHelpCommand: true,
+		OnUsageError:    onUsageError,
+		Action: withArguments(func(c *cli.Context, args []string) error {
+			if err := noArguments(c, args, ""); err != nil {
+				return err
+			}
+			db, opts, err := s.connect(c)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = db.Close() }()
+			if s.force {
+				opts = append(opts, runtime.WithForce())
+			}
+			results, err := s.m.Redo(c.Context, db, opts...)
+			printResults(output(c), results)
+			if errors.Is(err, runtime.ErrNothingToRevert) && len(results) == 0 {
+				_, _ = fmt.Fprintln(output(c), "nothing to redo")
+				return nil
+			}
+			return failure(err)
 		}),
 	}
 }
@@ -138,8 +393,9 @@ func sqlCommand(s *settings) *cli.Command {
 		UsageText: name + " sql ID [--dialect postgres|sqlite] [--down] [--db URL]",
 		ArgsUsage: "ID",
 		Description: `sql prints the statements that migration ID runs on a dialect, each
-ending with ';', and a '-- Go step' comment for each step written in Go. It
-connects to no database. The dialect is --dialect or, without it, the one of
+ending with ';', and a '-- Go step (operation N)' comment for each step
+written in Go, N counting the migration's operations from 1. It connects
+to no database. The dialect is --dialect or, without it, the one of
 --db (or DATABASE_URL). ID may be cut to any prefix that names one
 migration, such as 0002.`,
 		Flags: []cli.Flag{
@@ -165,9 +421,9 @@ migration, such as 0002.`,
 			if err != nil {
 				return err
 			}
-			id, err := resolveID(s.m.Migrations(), args[0])
+			id, err := s.oneID(c, args)
 			if err != nil {
-				return failure(err)
+				return err
 			}
 			steps, err := s.m.SQL(id, d, s.down)
 			if err != nil {
@@ -177,21 +433,6 @@ migration, such as 0002.`,
 			return nil
 		}),
 	}
-}
-
-// open opens the database the command works on. No database, or a URL
-// that names none, is a usage error; a database that cannot be opened is a
-// failure.
-func (s *settings) open(c *cli.Context) (*sql.DB, dialect.Dialect, error) {
-	url := s.databaseURL()
-	if _, err := parseURL(url); err != nil {
-		return nil, nil, usagef(c, "%w", err)
-	}
-	db, d, err := open(c.Context, url)
-	if err != nil {
-		return nil, nil, failure(err)
-	}
-	return db, d, nil
 }
 
 // sqlDialect returns the dialect the sql command renders for: --dialect, or
@@ -222,6 +463,9 @@ func (s *settings) sqlDialect(c *cli.Context) (dialect.Dialect, error) {
 // resolveID returns the ID of the one migration whose ID is id or starts
 // with it.
 func resolveID(migrations []runtime.Migration, id string) (string, error) {
+	if id == "" {
+		return "", errors.New("empty migration ID: name a migration, or a prefix of its ID such as 0002")
+	}
 	var matches, known []string
 	for _, m := range migrations {
 		if m.ID == id {
@@ -244,10 +488,19 @@ func resolveID(migrations []runtime.Migration, id string) (string, error) {
 	}
 }
 
-// printResults prints one line per applied or reverted migration.
-func printResults(w io.Writer, verb string, results []runtime.Result) {
+// printResults prints one line per migration applied, reverted, or faked
+// (recorded as applied without being run): "applied ID (DURATION)",
+// "reverted ID (DURATION)" or "faked ID".
+func printResults(w io.Writer, results []runtime.Result) {
 	for _, r := range results {
-		_, _ = fmt.Fprintf(w, "%s %s (%s)\n", verb, r.ID, roundDuration(r.Duration))
+		switch {
+		case r.Faked:
+			_, _ = fmt.Fprintf(w, "faked %s\n", r.ID)
+		case r.Down:
+			_, _ = fmt.Fprintf(w, "reverted %s (%s)\n", r.ID, roundDuration(r.Duration))
+		default:
+			_, _ = fmt.Fprintf(w, "applied %s (%s)\n", r.ID, roundDuration(r.Duration))
+		}
 	}
 }
 
@@ -267,12 +520,20 @@ func printSQL(w io.Writer, id, dialectName string, down bool, steps []dialect.St
 		direction = "down"
 	}
 	_, _ = fmt.Fprintf(w, "-- %s (%s, %s)\n", id, direction, dialectName)
+	printSteps(w, steps)
+}
+
+// printSteps prints each step as an SQL statement ending with ';', or, for
+// a step written in Go, as the comment "-- Go step (operation N)", N
+// counting the migration's operations from 1; "-- no statements" when
+// there are none.
+func printSteps(w io.Writer, steps []dialect.Step) {
 	if len(steps) == 0 {
 		_, _ = fmt.Fprintln(w, "-- no statements")
 	}
 	for _, st := range steps {
 		if st.Go != nil {
-			_, _ = fmt.Fprintln(w, "-- Go step")
+			_, _ = fmt.Fprintf(w, "-- Go step (operation %d)\n", st.Op+1)
 			continue
 		}
 		stmt := strings.TrimSuffix(strings.TrimSpace(st.SQL), ";")

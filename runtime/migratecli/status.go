@@ -34,7 +34,16 @@ With --json it prints instead one JSON object:
     "marker": "[X]", "applied_at": "2006-01-02T15:04:05Z", "batch": 1}, ...],
    "applied": 1, "pending": 0, "drift": false}
 where state is applied, pending, missing, out_of_order or edited, and
-applied_at and batch are left out for a migration not applied.`,
+applied_at and batch are left out for a migration not applied.
+
+A migration marked NonTransactional that a run left part way has a note
+after its line: (left part way: N statements took effect), or, when the
+run was interrupted during a statement that ran outside a transaction,
+(interrupted during statement N: run ` + "`migrate resolve ID --done|--retry`" + `),
+to run once you have checked whether that statement took effect. In the
+JSON such a migration has "progress": {"down": false, "done": 2,
+"interrupted": false}, where down is true for a migration being reverted
+and done counts the statements that took effect.`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{
 				Name:        "json",
@@ -47,15 +56,15 @@ applied_at and batch are left out for a migration not applied.`,
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		Action: withArguments(func(c *cli.Context, args []string) error {
-			if len(args) > 0 {
-				return usagef(c, "status takes no arguments, got %q", args[0])
+			if err := noArguments(c, args, ""); err != nil {
+				return err
 			}
-			db, d, err := s.open(c)
+			db, opts, err := s.connect(c)
 			if err != nil {
 				return err
 			}
 			defer func() { _ = db.Close() }()
-			statuses, err := s.m.Status(c.Context, db, s.runOptions(d)...)
+			statuses, err := s.m.Status(c.Context, db, opts...)
 			if err != nil {
 				return failure(err)
 			}
@@ -105,6 +114,9 @@ func printStatus(w io.Writer, statuses []runtime.MigrationStatus) error {
 		if note := notes[st.State]; note != "" {
 			_, _ = fmt.Fprint(tw, "  "+note)
 		}
+		if note := progressNote(st); note != "" {
+			_, _ = fmt.Fprint(tw, "  "+note)
+		}
 		_, _ = fmt.Fprintln(tw)
 	}
 	if err := tw.Flush(); err != nil {
@@ -112,6 +124,31 @@ func printStatus(w io.Writer, statuses []runtime.MigrationStatus) error {
 	}
 	_, err := fmt.Fprintf(w, "%d applied, %d pending%s\n", applied, len(statuses)-applied, driftSummary(statuses))
 	return err
+}
+
+// progressNote says, after the batch, how far a run got with a migration
+// marked NonTransactional that it left part way, or "" for any other.
+func progressNote(st runtime.MigrationStatus) string {
+	p := st.Progress
+	if p == nil {
+		return ""
+	}
+	while := ""
+	if p.Down {
+		while = " while being reverted"
+	}
+	if p.Interrupted {
+		return fmt.Sprintf("(interrupted%s during statement %d: run `%s resolve %s --done|--retry`)", while, p.Done+1, name, st.ID)
+	}
+	return fmt.Sprintf("(left part way%s: %s took effect)", while, statements(p.Done))
+}
+
+// statements returns "1 statement" or "N statements".
+func statements(n int) string {
+	if n == 1 {
+		return "1 statement"
+	}
+	return fmt.Sprintf("%d statements", n)
 }
 
 // driftSummary counts the drifting migrations of each kind, as
@@ -168,6 +205,16 @@ type jsonMigration struct {
 	Marker    string `json:"marker"`
 	AppliedAt string `json:"applied_at,omitempty"`
 	Batch     int    `json:"batch,omitempty"`
+	// Progress is set for a migration a run left part way.
+	Progress *jsonProgress `json:"progress,omitempty"`
+}
+
+// jsonProgress is how far a run got with a migration marked
+// NonTransactional that it left part way, in status --json.
+type jsonProgress struct {
+	Down        bool `json:"down"`
+	Done        int  `json:"done"`
+	Interrupted bool `json:"interrupted"`
 }
 
 // jsonTimeLayout is how status --json prints when a migration was applied:
@@ -185,6 +232,9 @@ func printStatusJSON(w io.Writer, statuses []runtime.MigrationStatus) error {
 			m.Batch = st.Batch
 		} else {
 			out.Pending++
+		}
+		if p := st.Progress; p != nil {
+			m.Progress = &jsonProgress{Down: p.Down, Done: p.Done, Interrupted: p.Interrupted}
 		}
 		out.Migrations = append(out.Migrations, m)
 	}
