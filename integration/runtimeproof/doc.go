@@ -1,0 +1,17 @@
+// Package runtimeproof proves, with real processes on real databases, what
+// the runtime package claims about applying migrations: that replicas of an
+// app starting together on one database apply each migration exactly once,
+// and how long the last of them waits; that a process killed in the middle
+// of a transactional migration leaves the schema and the ledger either
+// before or after that migration, never between, and that the next run
+// completes it; and that an unreachable database, a failing statement and a
+// read-only database each give a clear error and leave the ledger and the
+// schema consistent.
+//
+// Every test runs on SQLite and on PostgreSQL with one shared body. The
+// replicas are the package's test binary run again: TestMain sees the
+// STRATA_PROOF_CHILD environment variable, opens the database, registers
+// the migrations of the scenario it names and calls [runtime.Migrator.Up]
+// once the parent releases it. The package holds test files only, besides
+// this one.
+package runtimeproof
