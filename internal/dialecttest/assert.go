@@ -116,8 +116,13 @@ func rowCount(t *testing.T, db *sql.DB, table string) int {
 	return n
 }
 
+// Querier runs a query: a *sql.DB or a *sql.Conn.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // QueryRows returns the one text column of each row query answers.
-func QueryRows(t *testing.T, db *sql.DB, query string) []string {
+func QueryRows(t *testing.T, db Querier, query string) []string {
 	t.Helper()
 	rows, err := db.QueryContext(context.Background(), query)
 	if err != nil {

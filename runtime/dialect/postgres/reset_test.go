@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/strata-go/strata/internal/dialecttest"
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime/dialect/postgres"
 )
@@ -98,14 +99,14 @@ func TestDropAllEmptiesTheCurrentSchemaAndLeavesOtherSchemasAlone(t *testing.T) 
 		"functions and aggregates": `SELECT proname FROM pg_proc WHERE pronamespace = ` + resetCurrent,
 		"triggers":                 `SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = ` + resetCurrent,
 	} {
-		if left := resetStrings(t, conn, query); len(left) != 0 {
+		if left := dialecttest.QueryRows(t, conn, query); len(left) != 0 {
 			t.Errorf("%s left in the current schema: %q", what, left)
 		}
 	}
-	if got := resetStrings(t, conn, `SELECT current_schema()`); !cmp.Equal(got, []string{"public"}) {
+	if got := dialecttest.QueryRows(t, conn, `SELECT current_schema()`); !cmp.Equal(got, []string{"public"}) {
 		t.Errorf("current_schema() after DropAll = %q, want the schema kept", got)
 	}
-	if got := resetStrings(t, conn, `SELECT id || ' ' || m || ' ' || other.kept() FROM other.keep`); !cmp.Equal(got, []string{"1 calm 1"}) {
+	if got := dialecttest.QueryRows(t, conn, `SELECT id || ' ' || m || ' ' || other.kept() FROM other.keep`); !cmp.Equal(got, []string{"1 calm 1"}) {
 		t.Errorf("the other schema's table holds %q, want its row, type and function kept", got)
 	}
 
@@ -150,7 +151,7 @@ func TestDropAllDropsNothingAndNamesTheObjectWhenAnotherSchemaDependsOnIt(t *tes
 	if got := resetTables(t, d, conn); !cmp.Equal(got, []string{"notes", "tags"}) {
 		t.Errorf("Tables after the failed DropAll = %q, want both tables kept", got)
 	}
-	if got := resetStrings(t, conn, `SELECT count(*) FROM other.note_bodies`); !cmp.Equal(got, []string{"0"}) {
+	if got := dialecttest.QueryRows(t, conn, `SELECT count(*) FROM other.note_bodies`); !cmp.Equal(got, []string{"0"}) {
 		t.Errorf("the other schema's view: %q, want it kept", got)
 	}
 }
@@ -160,7 +161,7 @@ func TestDropAllLeavesTheObjectsOfExtensionsAlone(t *testing.T) {
 	db := testdb.Postgres(t)
 	d := postgres.Dialect{}
 	conn := resetConn(t, db)
-	if got := resetStrings(t, conn, `SELECT name FROM pg_available_extensions WHERE name = 'citext'`); len(got) == 0 {
+	if got := dialecttest.QueryRows(t, conn, `SELECT name FROM pg_available_extensions WHERE name = 'citext'`); len(got) == 0 {
 		t.Skip("the server has no citext extension")
 	}
 	resetExec(t, db,
@@ -176,10 +177,10 @@ func TestDropAllLeavesTheObjectsOfExtensionsAlone(t *testing.T) {
 	if got := resetTables(t, d, conn); len(got) != 0 {
 		t.Errorf("Tables after DropAll = %q, want none", got)
 	}
-	if got := resetStrings(t, conn, `SELECT proname FROM pg_proc WHERE proname = 'shout'`); len(got) != 0 {
+	if got := dialecttest.QueryRows(t, conn, `SELECT proname FROM pg_proc WHERE proname = 'shout'`); len(got) != 0 {
 		t.Errorf("the schema's own function survived: %q", got)
 	}
-	if got := resetStrings(t, conn, `SELECT 'A'::citext = 'a'`); !cmp.Equal(got, []string{"true"}) {
+	if got := dialecttest.QueryRows(t, conn, `SELECT 'A'::citext = 'a'`); !cmp.Equal(got, []string{"true"}) {
 		t.Errorf("citext after DropAll: %q, want the extension's type and operators kept", got)
 	}
 	// Making the schema again needs the extension's objects.
@@ -259,26 +260,4 @@ func resetTables(t *testing.T, d postgres.Dialect, conn *sql.Conn) []string {
 		t.Fatalf("Tables: %v", err)
 	}
 	return tables
-}
-
-// resetStrings runs query on conn and returns its first column, as text.
-func resetStrings(t *testing.T, conn *sql.Conn, query string) []string {
-	t.Helper()
-	rows, err := conn.QueryContext(context.Background(), query)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer func() { _ = rows.Close() }()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return out
 }

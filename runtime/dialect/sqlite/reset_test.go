@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/strata-go/strata/internal/dialecttest"
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime/dialect/sqlite"
 )
@@ -67,7 +68,7 @@ func TestDropAllEmptiesTheMainDatabaseWithoutActingOnForeignKeys(t *testing.T) {
 	// A temporary table of the same name as one of main's, which DropAll
 	// must neither drop nor mistake for main's.
 	resetExec(t, conn, `CREATE TEMP TABLE books (note TEXT)`, `INSERT INTO temp.books VALUES ('kept')`)
-	if got := resetStrings(t, conn, `PRAGMA foreign_keys`); !cmp.Equal(got, []string{"1"}) {
+	if got := dialecttest.QueryRows(t, conn, `PRAGMA foreign_keys`); !cmp.Equal(got, []string{"1"}) {
 		t.Fatalf("foreign_keys before DropAll = %q, want the test's connection to enforce them", got)
 	}
 
@@ -78,13 +79,13 @@ func TestDropAllEmptiesTheMainDatabaseWithoutActingOnForeignKeys(t *testing.T) {
 	if got := resetTables(t, d, conn); len(got) != 0 {
 		t.Errorf("Tables after DropAll = %q, want none", got)
 	}
-	if left := resetStrings(t, conn, `SELECT type || ' ' || name FROM main.sqlite_schema WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\'`); len(left) != 0 {
+	if left := dialecttest.QueryRows(t, conn, `SELECT type || ' ' || name FROM main.sqlite_schema WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\'`); len(left) != 0 {
 		t.Errorf("left in the main database: %q", left)
 	}
-	if got := resetStrings(t, conn, `PRAGMA foreign_keys`); !cmp.Equal(got, []string{"1"}) {
+	if got := dialecttest.QueryRows(t, conn, `PRAGMA foreign_keys`); !cmp.Equal(got, []string{"1"}) {
 		t.Errorf("foreign_keys after DropAll = %q, want it back on", got)
 	}
-	if got := resetStrings(t, conn, `SELECT note FROM temp.books`); !cmp.Equal(got, []string{"kept"}) {
+	if got := dialecttest.QueryRows(t, conn, `SELECT note FROM temp.books`); !cmp.Equal(got, []string{"kept"}) {
 		t.Errorf("the temporary table holds %q, want it kept", got)
 	}
 
@@ -112,7 +113,7 @@ func TestDropAllSucceedsOnAnEmptyDatabase(t *testing.T) {
 	if got := resetTables(t, d, conn); len(got) != 0 {
 		t.Errorf("Tables = %q, want none", got)
 	}
-	if got := resetStrings(t, conn, `PRAGMA foreign_keys`); !cmp.Equal(got, []string{"1"}) {
+	if got := dialecttest.QueryRows(t, conn, `PRAGMA foreign_keys`); !cmp.Equal(got, []string{"1"}) {
 		t.Errorf("foreign_keys after DropAll = %q, want it back on", got)
 	}
 }
@@ -138,7 +139,7 @@ func TestDropAllRefusesInsideATransactionAndDropsNothing(t *testing.T) {
 	if got := resetTables(t, d, conn); !cmp.Equal(got, []string{"children", "parents"}) {
 		t.Errorf("Tables after the refused DropAll = %q, want both tables kept", got)
 	}
-	if got := resetStrings(t, conn, `SELECT count(*) FROM children`); !cmp.Equal(got, []string{"1"}) {
+	if got := dialecttest.QueryRows(t, conn, `SELECT count(*) FROM children`); !cmp.Equal(got, []string{"1"}) {
 		t.Errorf("children holds %q rows, want its row kept", got)
 	}
 }
@@ -159,7 +160,7 @@ func TestTablesListsTheMainDatabasesTablesInSortedOrderWithoutSQLitesOwn(t *test
 		`CREATE TEMP TABLE "a_temp" (id INTEGER)`,
 		`ANALYZE`,
 	)
-	if got := resetStrings(t, conn, `SELECT name FROM sqlite_schema WHERE name IN ('sqlite_sequence', 'sqlite_stat1') ORDER BY name`); !cmp.Equal(got, []string{"sqlite_sequence", "sqlite_stat1"}) {
+	if got := dialecttest.QueryRows(t, conn, `SELECT name FROM sqlite_schema WHERE name IN ('sqlite_sequence', 'sqlite_stat1') ORDER BY name`); !cmp.Equal(got, []string{"sqlite_sequence", "sqlite_stat1"}) {
 		t.Fatalf("SQLite's own tables = %q, want sqlite_sequence and sqlite_stat1 there to be left out", got)
 	}
 
@@ -203,26 +204,4 @@ func resetTables(t *testing.T, d sqlite.Dialect, conn *sql.Conn) []string {
 		t.Fatalf("Tables: %v", err)
 	}
 	return tables
-}
-
-// resetStrings runs query on conn and returns its first column, as text.
-func resetStrings(t *testing.T, conn *sql.Conn, query string) []string {
-	t.Helper()
-	rows, err := conn.QueryContext(context.Background(), query)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer func() { _ = rows.Close() }()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatalf("%s: %v", query, err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return out
 }
