@@ -117,7 +117,7 @@ func (r *run) checkDrift(op string, statuses []MigrationStatus) error {
 	if len(drift) == 0 {
 		return nil
 	}
-	if !r.allowDrift {
+	if !r.cfg.allowDrift {
 		return &DriftError{Op: op, Drift: drift}
 	}
 	for _, d := range drift {

@@ -70,14 +70,14 @@ func (m *Migrator) Migrations() []Migration {
 	return slices.Clone(m.migrations)
 }
 
-// run is what one call of Up, Down or Status works with: the migrations as
-// they were registered when it started and the options it was given.
+// run is what one call of a Migrator method works with: the migrations as
+// they were registered when it started and the options it was given, with
+// their defaults filled in.
 type run struct {
 	migrations []Migration
 	dialect    dialect.Dialect
 	log        *slog.Logger
 	ledger     ledger
-	allowDrift bool
 	lockOpts   dialect.LockOptions
 	cfg        config
 	// lease is the lease the run holds, with WithLease, once it holds it.
@@ -117,7 +117,6 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 		dialect:    c.dialect,
 		log:        c.logger,
 		ledger:     ledger{dialect: c.dialect, table: c.ledger},
-		allowDrift: c.allowDrift,
 		cfg:        c,
 	}
 	r.lockOpts = dialect.LockOptions{Wait: c.lockTimeout, Lease: r.leased()}

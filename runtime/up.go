@@ -169,13 +169,13 @@ func (r *run) applyAllInOne(ctx context.Context, conn *sql.Conn, target string, 
 	if err != nil {
 		return nil, err
 	}
-	var todo []int
+	var pending []int
 	for i, mig := range r.migrations {
 		if !isApplied(st.rows, mig.ID) && (target == "" || mig.ID <= target) {
 			if mig.NonTransactional {
 				return nil, fmt.Errorf("runtime: up: %w: migration %s is marked NonTransactional, so the pending migrations cannot run in a single transaction", ErrNonTransactional, mig.ID)
 			}
-			todo = append(todo, i)
+			pending = append(pending, i)
 		}
 	}
 	rp := replayer{migrations: r.migrations}
@@ -187,7 +187,7 @@ func (r *run) applyAllInOne(ctx context.Context, conn *sql.Conn, target string, 
 		results []Result
 		counts  []int
 	)
-	for _, i := range todo {
+	for _, i := range pending {
 		steps, err := r.render(&rp, i, false)
 		if err != nil {
 			return nil, err
