@@ -64,8 +64,12 @@ func (r *run) logStep(ctx context.Context, id string, down bool, k int, statemen
 }
 
 // logResult logs that a migration of the given number of statements was
-// applied or reverted.
+// applied, reverted or faked, and hands res to the [WithProgress]
+// function.
 func (r *run) logResult(ctx context.Context, res Result, statements int) {
+	if r.cfg.progress != nil {
+		r.cfg.progress(res)
+	}
 	msg := "strata: applied migration"
 	switch {
 	case res.Faked:

@@ -33,9 +33,10 @@ func (f optionFunc) apply(c *config) error { return f(c) }
 
 // config is what the options of one call set.
 type config struct {
-	dialect dialect.Dialect
-	logger  *slog.Logger
-	ledger  string
+	dialect  dialect.Dialect
+	logger   *slog.Logger
+	progress func(Result)
+	ledger   string
 	// allowDrift is set by WithAllowDrift.
 	allowDrift    bool
 	lockTimeout   time.Duration
@@ -74,6 +75,25 @@ func WithLogger(l *slog.Logger) Option {
 			return fmt.Errorf("runtime: %w: WithLogger given twice", ErrInvalidOption)
 		}
 		c.logger = l
+		return nil
+	})
+}
+
+// WithProgress sets a function that a call runs with each migration's
+// [Result] as soon as that migration is committed (applied, reverted or
+// faked), before the call goes on to the next one: a command line prints
+// each line as it happens rather than all of them at the end, so that an
+// interrupted run has told what it did. fn runs on the goroutine of the
+// call; it must not call the [Migrator].
+func WithProgress(fn func(Result)) Option {
+	return optionFunc(func(c *config) error {
+		switch {
+		case fn == nil:
+			return fmt.Errorf("runtime: %w: WithProgress(nil)", ErrInvalidOption)
+		case c.progress != nil:
+			return fmt.Errorf("runtime: %w: WithProgress given twice", ErrInvalidOption)
+		}
+		c.progress = fn
 		return nil
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/strata-go/strata/runtime"
 	"github.com/strata-go/strata/runtime/dialect/sqlite"
+	"github.com/strata-go/strata/runtime/schema"
 )
 
 func TestAnInvalidOptionIsRefusedBeforeTheDatabaseIsTouched(t *testing.T) {
@@ -30,6 +31,8 @@ func TestAnInvalidOptionIsRefusedBeforeTheDatabaseIsTouched(t *testing.T) {
 		{"a ledger table with a quote", []runtime.Option{runtime.WithLedgerTable(`x"; DROP TABLE users; --`)}},
 		{"a ledger table longer than 63 bytes", []runtime.Option{runtime.WithLedgerTable(strings.Repeat("m", 64))}},
 		{"a ledger table given twice", []runtime.Option{runtime.WithLedgerTable("a"), runtime.WithLedgerTable("b")}},
+		{"a nil progress function", []runtime.Option{runtime.WithProgress(nil)}},
+		{"a progress function given twice", []runtime.Option{runtime.WithProgress(func(runtime.Result) {}), runtime.WithProgress(func(runtime.Result) {})}},
 		{"a nil option", []runtime.Option{nil}},
 	}
 	ctx := context.Background()
@@ -116,4 +119,33 @@ func TestWithLoggerLogsEachMigrationWithItsDirectionAndDuration(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("log events differ (-want +got):\n%s", diff)
 	}
+}
+
+func TestWithProgressReportsEachMigrationAsItCommits(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := e.open(t)
+		failing := runtime.Migration{ID: "0005_fails", Up: []schema.Operation{schema.RunSQL{SQL: "INSERT INTO no_such_table VALUES (1)"}}}
+		m := newMigrator(append(blog()[:2], failing)...)
+		var reported []string
+		progress := runtime.WithProgress(func(res runtime.Result) {
+			// Reported once committed: the ledger holds it already.
+			var n int
+			if err := db.QueryRowContext(ctx, "SELECT count(*) FROM strata_migrations WHERE id = '"+res.ID+"'").Scan(&n); err != nil || n != 1 {
+				t.Errorf("when %s was reported, the ledger held it %d times (%v), want once", res.ID, n, err)
+			}
+			reported = append(reported, res.ID)
+		})
+		results, err := m.Up(ctx, db, progress)
+		if err == nil {
+			t.Fatal("Up succeeded, want the failure of 0005_fails")
+		}
+		want := []string{"0001_create_users", "0002_add_users_bio"}
+		if diff := cmp.Diff(want, reported); diff != "" {
+			t.Errorf("reported migrations differ (-want +got):\n%s", diff)
+		}
+		if len(results) != len(reported) {
+			t.Errorf("Up returned %d results with its error, want the %d reported", len(results), len(reported))
+		}
+	})
 }
