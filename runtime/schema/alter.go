@@ -100,8 +100,13 @@ func (op RenameTable) Apply(s *Schema) error {
 	}
 	s.Tables = insertSorted(s.Tables, renamed, func(t Table) string { return t.Name })
 	for i := range s.Tables {
-		for j := range s.Tables[i].ForeignKeys {
-			if fk := &s.Tables[i].ForeignKeys[j]; fk.RefTable == op.From {
+		if !s.Tables[i].references(op.From) {
+			continue
+		}
+		t := &s.Tables[i]
+		*t = t.Clone()
+		for j := range t.ForeignKeys {
+			if fk := &t.ForeignKeys[j]; fk.RefTable == op.From {
 				fk.RefTable = op.To
 			}
 		}
@@ -111,7 +116,7 @@ func (op RenameTable) Apply(s *Schema) error {
 
 // Apply renames the column and the uses of it the database follows.
 func (op RenameColumn) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -139,8 +144,15 @@ func (op RenameColumn) Apply(s *Schema) error {
 		rename(t.ForeignKeys[i].Columns)
 	}
 	for i := range s.Tables {
-		for j := range s.Tables[i].ForeignKeys {
-			if fk := &s.Tables[i].ForeignKeys[j]; fk.RefTable == op.Table {
+		if !s.Tables[i].references(op.Table) {
+			continue
+		}
+		other := &s.Tables[i]
+		if other != t {
+			*other = other.Clone()
+		}
+		for j := range other.ForeignKeys {
+			if fk := &other.ForeignKeys[j]; fk.RefTable == op.Table {
 				rename(fk.RefColumns)
 			}
 		}
@@ -150,7 +162,7 @@ func (op RenameColumn) Apply(s *Schema) error {
 
 // Apply replaces the column's definition, keeping its place.
 func (op AlterColumn) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -168,7 +180,7 @@ func (op AlterColumn) Apply(s *Schema) error {
 
 // Apply renames the index.
 func (op RenameIndex) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -186,7 +198,7 @@ func (op RenameIndex) Apply(s *Schema) error {
 
 // Apply renames the unique, foreign-key or check constraint.
 func (op RenameConstraint) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -212,7 +224,7 @@ func (op RenameConstraint) Apply(s *Schema) error {
 
 // Apply adds the check to its table.
 func (op AddCheck) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -228,7 +240,7 @@ func (op AddCheck) Apply(s *Schema) error {
 
 // Apply removes the check from its table.
 func (op DropCheck) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -238,4 +250,9 @@ func (op DropCheck) Apply(s *Schema) error {
 	}
 	t.Checks = slices.Delete(t.Checks, i, i+1)
 	return nil
+}
+
+// references reports whether a foreign key of t references table.
+func (t *Table) references(table string) bool {
+	return slices.ContainsFunc(t.ForeignKeys, func(fk ForeignKey) bool { return fk.RefTable == table })
 }

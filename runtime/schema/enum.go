@@ -64,11 +64,19 @@ func (op RenameEnumValue) Apply(s *Schema) error {
 	if slices.Contains(e.Values, op.To) {
 		return notFit("enum %s has a value %q already", op.Enum, op.To)
 	}
+	e.Values = slices.Clone(e.Values)
 	e.Values[i] = op.To
+	defaultsFrom := func(c Column) bool {
+		return c.Type.Kind == EnumKind && c.Type.Enum == op.Enum && unquote(c.Default) == op.From && c.Default != ""
+	}
 	for ti := range s.Tables {
-		for ci := range s.Tables[ti].Columns {
-			c := &s.Tables[ti].Columns[ci]
-			if c.Type.Kind == EnumKind && c.Type.Enum == op.Enum && unquote(c.Default) == op.From && c.Default != "" {
+		if !slices.ContainsFunc(s.Tables[ti].Columns, defaultsFrom) {
+			continue
+		}
+		t := &s.Tables[ti]
+		*t = t.Clone()
+		for ci := range t.Columns {
+			if c := &t.Columns[ci]; defaultsFrom(*c) {
 				c.Default = quote(op.To)
 			}
 		}

@@ -192,7 +192,7 @@ func (op DropTable) Apply(s *Schema) error {
 
 // Apply appends the column to its table.
 func (op AddColumn) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func (op AddColumn) Apply(s *Schema) error {
 // Apply removes the column from its table. It refuses while an index or
 // constraint still uses the column: a migration drops those first.
 func (op DropColumn) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (t *Table) userOf(column string) string {
 
 // Apply adds the index to its table.
 func (op CreateIndex) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,7 @@ func (op CreateIndex) Apply(s *Schema) error {
 
 // Apply removes the index from its table.
 func (op DropIndex) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -280,7 +280,7 @@ func (op DropIndex) Apply(s *Schema) error {
 
 // Apply adds the unique constraint to its table.
 func (op AddUnique) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -298,7 +298,7 @@ func (op AddUnique) Apply(s *Schema) error {
 
 // Apply removes the unique constraint from its table.
 func (op DropUnique) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -313,7 +313,7 @@ func (op DropUnique) Apply(s *Schema) error {
 // Apply adds the foreign key to its table. The referenced table and columns
 // must exist.
 func (op AddForeignKey) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -339,7 +339,7 @@ func (op AddForeignKey) Apply(s *Schema) error {
 
 // Apply removes the foreign key from its table.
 func (op DropForeignKey) Apply(s *Schema) error {
-	t, err := tableOf(s, op.Table)
+	t, err := editTable(s, op.Table)
 	if err != nil {
 		return err
 	}
@@ -400,6 +400,18 @@ func tableOf(s *Schema, name string) (*Table, error) {
 	if t == nil {
 		return nil, notFit("no table %s", name)
 	}
+	return t, nil
+}
+
+// editTable returns the table named name, for an operation to change: a
+// copy of it, put in its place, so that the change cannot reach a
+// [Schema.Fork] that shares what the table holds.
+func editTable(s *Schema, name string) (*Table, error) {
+	t, err := tableOf(s, name)
+	if err != nil {
+		return nil, err
+	}
+	*t = t.Clone()
 	return t, nil
 }
 

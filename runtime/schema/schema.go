@@ -273,6 +273,22 @@ func (s *Schema) Clone() *Schema {
 	return c
 }
 
+// Fork returns a copy of s that operations may change without changing s,
+// at the cost of copying its lists of tables and enum types only: the copy
+// shares what each table and enum holds with s. Every [Operation.Apply]
+// replaces the table or enum it changes by a copy of its own before
+// changing it, so a fork and s, and the forks of either, never see each
+// other's changes made through Apply. Code that changes a fork's tables in
+// any other way, [Schema.Normalize] included, must [Schema.Clone] it
+// instead.
+//
+// Forks are what dialects render against: a migration replays one
+// operation after another, and copying the whole schema for each would
+// cost as much as the schema is large.
+func (s *Schema) Fork() *Schema {
+	return &Schema{Enums: slices.Clone(s.Enums), Tables: slices.Clone(s.Tables)}
+}
+
 // Clone returns a deep copy of t.
 func (t *Table) Clone() Table {
 	c := *t

@@ -31,7 +31,7 @@ import (
 func (Dialect) Render(before *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
 	state := &schema.Schema{}
 	if before != nil {
-		state = before.Clone()
+		state = before.Fork()
 	}
 	var steps []dialect.Step
 	swaps := enumSwaps(before, ops)

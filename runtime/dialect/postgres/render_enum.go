@@ -156,9 +156,12 @@ func renameEnumValue(s *schema.Schema, op schema.RenameEnumValue) ([]dialect.Ste
 // by hand-written SQL, or held by rows a conversion casts, cannot be known
 // here. before is the schema before ops.
 func enumSwaps(before *schema.Schema, ops []schema.Operation) map[int]bool {
+	if !slices.ContainsFunc(ops, func(op schema.Operation) bool { _, ok := op.(schema.AlterEnum); return ok }) {
+		return nil // the common case, which needs no replay
+	}
 	s := &schema.Schema{}
 	if before != nil {
-		s = before.Clone()
+		s = before.Fork()
 	}
 	swaps := map[int]bool{}
 	added := map[string][]addedValue{} // by enum

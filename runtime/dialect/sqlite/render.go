@@ -132,7 +132,7 @@ func newRenderer(before *schema.Schema, ops []schema.Operation) *renderer {
 	}
 	r := &renderer{
 		ops:       ops,
-		state:     before.Clone(),
+		state:     before.Fork(),
 		folds:     map[int][]schema.ForeignKey{},
 		folded:    map[int]bool{},
 		deferred:  map[int]bool{},
@@ -236,7 +236,7 @@ func (r *renderer) renderRun(i int) (int, []dialect.Step, error) {
 // render renders ops[i] in place against r.state and then moves r.state
 // past it.
 func (r *renderer) render(i int, op schema.Operation) ([]dialect.Step, error) {
-	next := r.state.Clone()
+	next := r.state.Fork()
 	if err := op.Apply(next); err != nil {
 		return nil, err
 	}

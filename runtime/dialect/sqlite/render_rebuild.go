@@ -83,7 +83,7 @@ func (r *renderer) planRebuild(i int) (*rebuildPlan, error) {
 	for j, sim := i, r.state; j < len(r.ops); j++ {
 		op := r.ops[j]
 		if enumOperation(op) {
-			next := sim.Clone()
+			next := sim.Fork()
 			if op.Apply(next) != nil {
 				break
 			}
@@ -127,7 +127,7 @@ func enumOperation(op schema.Operation) bool {
 // not fit, SQLite refuses it, the table it leaves cannot be declared, or
 // the copy cannot take it.
 func (r *renderer) member(op schema.Operation, sim *schema.Schema, plan *rebuildPlan) (*schema.Schema, error) {
-	next := sim.Clone()
+	next := sim.Fork()
 	if err := op.Apply(next); err != nil {
 		return nil, err
 	}
