@@ -25,6 +25,8 @@ type Operation interface {
 	String() string
 
 	operation()
+	// encode writes the operation for AppendEncoding.
+	encode(e *encoder)
 }
 
 // ErrNotFit is wrapped by the errors of [Operation.Apply] when an operation
