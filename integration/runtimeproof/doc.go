@@ -6,9 +6,12 @@
 // before or after that migration, never between, and that the next run
 // completes it; and that an unreachable database, a failing statement and a
 // read-only database each give a clear error and leave the ledger and the
-// schema consistent.
+// schema consistent; and that replicas behind PgBouncer in transaction
+// pooling, serialised by a lease, still run each migration, and each of its
+// statements, exactly once.
 //
-// Every test runs on SQLite and on PostgreSQL with one shared body. The
+// Every test runs on SQLite and on PostgreSQL with one shared body, but the
+// one through PgBouncer, on PostgreSQL alone: SQLite ignores the lease. The
 // replicas are the package's test binary run again: TestMain sees the
 // STRATA_PROOF_CHILD environment variable, opens the database, registers
 // the migrations of the scenario it names and calls [runtime.Migrator.Up]

@@ -30,6 +30,9 @@ const (
 	// envURL is the database the replica migrates, as a sqlite: or
 	// postgres:// URL.
 	envURL = "STRATA_PROOF_URL"
+	// envLease, when set, is the ttl of a lease ([runtime.WithLease]) the
+	// replica's Up serialises with, as a Go duration such as 10s.
+	envLease = "STRATA_PROOF_LEASE"
 )
 
 // The lines a replica writes on its standard output, besides its report.
@@ -106,6 +109,11 @@ func runReplica(scenario, url string) int {
 		fmt.Fprintf(os.Stderr, "replica: connect: %v\n", err)
 		return 2
 	}
+	opts, err := replicaOptions()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "replica: %v\n", err)
+		return 2
+	}
 	m := runtime.NewMigrator()
 	m.Register(build()...)
 	progress = os.Stdout
@@ -116,7 +124,7 @@ func runReplica(scenario, url string) int {
 		fmt.Fprintf(os.Stderr, "replica: never released: %v\n", err)
 		return 3
 	}
-	results, err := m.Up(ctx, db)
+	results, err := m.Up(ctx, db, opts...)
 	rep := report{Finished: time.Now().UnixNano()}
 	for _, r := range results {
 		rep.Applied = append(rep.Applied, r.ID)

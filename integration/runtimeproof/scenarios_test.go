@@ -18,8 +18,9 @@ const (
 // scenarios maps a scenario's name to the function that builds its
 // migrations. A replica and the test that checks its work build them alike.
 var scenarios = map[string]func() []runtime.Migration{
-	scenarioFifty: fiftyTables,
-	scenarioCrash: crashMigrations,
+	scenarioFifty:  fiftyTables,
+	scenarioCrash:  crashMigrations,
+	scenarioLogged: func() []runtime.Migration { ms, _ := loggedScenario(); return ms },
 }
 
 // fiftyCount is how many migrations the scenario fifty has.
