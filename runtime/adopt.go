@@ -72,13 +72,12 @@ func (m *Migrator) fake(ctx context.Context, db *sql.DB, id string, through bool
 		if !through && isApplied(st.rows, id) {
 			return fmt.Errorf("runtime: fake: %w: %s is applied already", ErrNotPending, id)
 		}
-		rp := replayer{migrations: r.migrations}
 		applied, batch := st.rows, nextBatch(st.rows)
 		for i := range target + 1 {
 			if isApplied(applied, r.migrations[i].ID) || (!through && i != target) {
 				continue
 			}
-			res, row, err := r.recordOnly(ctx, tx, &rp, applied, i, batch)
+			res, row, err := r.recordOnly(ctx, tx, applied, i, batch)
 			if err != nil {
 				return err
 			}
@@ -98,15 +97,10 @@ func (m *Migrator) fake(ctx context.Context, db *sql.DB, id string, through bool
 }
 
 // recordOnly records migration i as applied in tx, without running it,
-// with the checksum of what it renders to, and removes any progress row of
-// it.
-func (r *run) recordOnly(ctx context.Context, tx *sql.Tx, rp *replayer, applied []ledgerRow, i int, batch int) (Result, ledgerRow, error) {
+// and removes any progress row of it.
+func (r *run) recordOnly(ctx context.Context, tx *sql.Tx, applied []ledgerRow, i int, batch int) (Result, ledgerRow, error) {
 	id := r.migrations[i].ID
-	steps, err := r.render(rp, i, false)
-	if err != nil {
-		return Result{}, ledgerRow{}, err
-	}
-	row, err := r.record(ctx, tx, applied, id, steps, batch, time.Now())
+	row, err := r.record(ctx, tx, applied, r.migrations[i], batch, time.Now())
 	if err != nil {
 		return Result{}, ledgerRow{}, err
 	}
@@ -121,7 +115,7 @@ func (r *run) recordOnly(ctx context.Context, tx *sql.Tx, rp *replayer, applied 
 // [WithFakeInitial], and returns them. It stops at the first migration
 // that creates no table or none of whose tables exist, and refuses one
 // whose tables exist in part.
-func (r *run) fakeInitial(ctx context.Context, conn *sql.Conn, rp *replayer, batch *int) ([]Result, error) {
+func (r *run) fakeInitial(ctx context.Context, conn *sql.Conn, batch *int) ([]Result, error) {
 	lister, ok := r.dialect.(tableLister)
 	if !ok {
 		return nil, fmt.Errorf("runtime: up: fake-initial: the %s dialect cannot list tables", r.dialect.Name())
@@ -136,13 +130,13 @@ func (r *run) fakeInitial(ctx context.Context, conn *sql.Conn, rp *replayer, bat
 		if err != nil {
 			return results, fmt.Errorf("runtime: up: %w", err)
 		}
-		done, res, err := r.fakeNext(ctx, tx, rp, existing, batch)
+		done, res, err := r.fakeNext(ctx, tx, existing, batch)
 		if err != nil || done {
 			_ = tx.Rollback()
 			return results, err
 		}
 		if err := tx.Commit(); err != nil {
-			_ = tx.Rollback()
+			r.held = nil // whether it took effect is for the next read to tell
 			return results, fmt.Errorf("runtime: up: fake-initial: commit: %w", err)
 		}
 		r.logResult(ctx, res, 0)
@@ -153,12 +147,12 @@ func (r *run) fakeInitial(ctx context.Context, conn *sql.Conn, rp *replayer, bat
 // fakeNext records the next pending migration in tx without running it,
 // when every table it creates is among existing, and reports whether
 // faking is done instead.
-func (r *run) fakeNext(ctx context.Context, tx *sql.Tx, rp *replayer, existing []string, batch *int) (done bool, res Result, err error) {
-	st, err := r.ledger.read(ctx, tx)
+func (r *run) fakeNext(ctx context.Context, tx *sql.Tx, existing []string, batch *int) (done bool, res Result, err error) {
+	held, err := r.current(ctx, tx)
 	if err != nil {
 		return false, Result{}, err
 	}
-	i := r.nextPending(st.rows, "")
+	i := r.nextPending(held.rows, "", held.next)
 	if i < 0 {
 		return true, Result{}, nil
 	}
@@ -180,10 +174,14 @@ func (r *run) fakeNext(ctx context.Context, tx *sql.Tx, rp *replayer, existing [
 			strings.Join(created, ", "), strings.Join(without(created, missing), ", "), strings.Join(missing, ", "))
 	}
 	if *batch == 0 {
-		*batch = nextBatch(st.rows)
+		*batch = nextBatch(held.rows)
 	}
-	res, _, err = r.recordOnly(ctx, tx, rp, st.rows, i, *batch)
-	return false, res, err
+	res, row, err := r.recordOnly(ctx, tx, held.rows, i, *batch)
+	if err != nil {
+		return false, Result{}, err
+	}
+	held.committed(row, i) // the caller commits, or gives up on error
+	return false, res, nil
 }
 
 // without returns the elements of all that are not in some.

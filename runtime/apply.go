@@ -75,31 +75,31 @@ func irreversible(ops []schema.Operation) (string, bool) {
 	return strings.Join(reasons, "; "), len(reasons) > 0
 }
 
-// applyIn applies migration id, rendered as steps, in tx: its statements,
-// then its ledger row, chained to the rows of applied before it. It returns
-// when it started and the row it wrote.
-func (r *run) applyIn(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id string, steps []dialect.Step, batch int) (time.Time, ledgerRow, error) {
-	if err := r.fence(ctx, tx, id, false); err != nil {
+// applyIn applies mig, rendered as steps, in tx: its statements, then its
+// ledger row, chained to the rows of applied before it. It returns when it
+// started and the row it wrote.
+func (r *run) applyIn(ctx context.Context, tx *sql.Tx, applied []ledgerRow, mig Migration, steps []dialect.Step, batch int) (time.Time, ledgerRow, error) {
+	if err := r.fence(ctx, tx, mig.ID, false); err != nil {
 		return time.Time{}, ledgerRow{}, err
 	}
 	start := time.Now()
 	for k, st := range steps {
-		if err := r.runStep(ctx, tx, id, false, k, st); err != nil {
+		if err := r.runStep(ctx, tx, mig.ID, false, k, st); err != nil {
 			return time.Time{}, ledgerRow{}, err
 		}
 	}
-	row, err := r.record(ctx, tx, applied, id, steps, batch, start)
+	row, err := r.record(ctx, tx, applied, mig, batch, start)
 	return start, row, err
 }
 
-// record writes the ledger row of migration id, rendered as steps and
-// applied in batch from start, in tx, and chains anew the rows after it.
-func (r *run) record(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id string, steps []dialect.Step, batch int, start time.Time) (ledgerRow, error) {
-	row := ledgerRow{ID: id, Checksum: chainChecksum(checksumBefore(applied, id), steps), Batch: batch, AppliedAt: start.UTC()}
-	if stmt, err := r.ledger.insert(ctx, tx, id, row.Checksum, batch, start, time.Since(start)); err != nil {
-		return ledgerRow{}, &MigrationError{ID: id, Statement: stmt, SQLState: sqlState(err), Err: err}
+// record writes the ledger row of mig, applied in batch from start, in tx,
+// and chains anew the rows of applied after it.
+func (r *run) record(ctx context.Context, tx *sql.Tx, applied []ledgerRow, mig Migration, batch int, start time.Time) (ledgerRow, error) {
+	row := ledgerRow{ID: mig.ID, Checksum: r.sums.sum(checksumBefore(applied, mig.ID), mig), Batch: batch, AppliedAt: start.UTC()}
+	if stmt, err := r.ledger.insert(ctx, tx, mig.ID, row.Checksum, batch, start, time.Since(start)); err != nil {
+		return ledgerRow{}, &MigrationError{ID: mig.ID, Statement: stmt, SQLState: sqlState(err), Err: err}
 	}
-	if err := r.rechain(ctx, tx, applied, id, row.Checksum); err != nil {
+	if err := r.rechain(ctx, tx, applied, mig.ID, row.Checksum); err != nil {
 		return ledgerRow{}, err
 	}
 	return row, nil
@@ -124,10 +124,11 @@ func (r *run) revertIn(ctx context.Context, tx *sql.Tx, id string, steps []diale
 	return start, nil
 }
 
-// insertRow returns rows, sorted by ID, with row added in its place.
+// insertRow returns rows, sorted by ID, with row added in its place. It
+// may reuse the array of rows, which the caller gives up.
 func insertRow(rows []ledgerRow, row ledgerRow) []ledgerRow {
 	k := sort.Search(len(rows), func(k int) bool { return rows[k].ID >= row.ID })
-	return slices.Insert(slices.Clone(rows), k, row)
+	return slices.Insert(rows, k, row)
 }
 
 // withBefore fills in the Before of a *MigrationError err with the IDs of

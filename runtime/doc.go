@@ -23,8 +23,9 @@
 // [Migrator.Resolve] settles a statement whose outcome a crash left
 // unknown.
 //
-// Each ledger row holds a checksum of its migration's rendered statements,
-// chained to the row before it. Up and Down refuse, with a *[DriftError],
+// Each ledger row holds a checksum of its migration's operations, chained to
+// the row before it; checking them all costs one pass over the operations,
+// however long the history. Up and Down refuse, with a *[DriftError],
 // when an applied migration was edited or removed from the app, or when a
 // pending one sorts before an applied one, unless given [WithAllowDrift].
 //

@@ -5,24 +5,56 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/strata-go/strata/runtime/dialect"
+	"github.com/strata-go/strata/runtime/schema"
 )
 
-// chainChecksum returns the checksum the ledger records for a migration:
-// the hex SHA-256 of prev, a NUL byte, then the SQL of each of the
-// migration's rendered Up steps ("-- Go step" for a step of Go), each
-// followed by a NUL byte. prev is the checksum recorded for the applied
-// migration just before this one in order of ID, "" for the first.
+// checksumVersion begins every checksum the ledger records today, to tell
+// it from the checksums of earlier builds ([statementsChecksum]).
+const checksumVersion = "v2:"
+
+// checksummer makes the checksums the ledger records for migrations: for a
+// migration recorded after one with checksum prev, "v2:" followed by the
+// hex SHA-256 of prev, a NUL byte, and the encoding of the migration's Up
+// operations as the run's dialect sees them ([schema.AppendEncoding]).
 //
 // Chaining each row to the one before it means that the ledger tells not
 // only that an applied migration was edited but also that its rows were
 // tampered with: a row removed or changed breaks the checksum of the row
-// after it. Rows written by strata before the chain existed held the plain
-// hash of the steps; they read as edited, and such development databases
-// are best recreated (or run with [WithAllowDrift]).
-func chainChecksum(prev string, steps []dialect.Step) string {
+// after it. The checksum comes from the operations themselves, not from
+// the SQL they render to, so that checking every applied migration at
+// every start costs one pass over their operations, without replaying the
+// schema they build; an edit that changes what the dialect runs changes
+// the checksum all the same, and so does any other edit of an Up
+// operation, but for the text a [schema.RunSQL] holds for other dialects
+// and the body of a [schema.RunGo].
+type checksummer struct {
+	dialect string
+	buf     []byte // reused from one checksum to the next
+}
+
+// sum returns the checksum of mig recorded after a row of checksum prev.
+func (c *checksummer) sum(prev string, mig Migration) string {
+	c.buf = append(append(c.buf[:0], prev...), 0)
+	c.buf = schema.AppendEncoding(c.buf, c.dialect, mig.Up)
+	h := sha256.Sum256(c.buf)
+	return checksumVersion + hex.EncodeToString(h[:])
+}
+
+// statementsChecksum returns the hex SHA-256 of prev, a NUL byte, then the
+// SQL of each of steps ("-- Go step" for a step of Go), each followed by a
+// NUL byte. It is the checksum of the first statements of a migration
+// marked [Migration.NonTransactional] that took effect (prev is ""), and
+// the one earlier builds recorded for whole migrations, chained as today's
+// are; [run.verify] still checks such rows, and a run that holds the lock
+// rewrites them in today's form.
+func statementsChecksum(prev string, steps []dialect.Step) string {
 	h := sha256.New()
 	h.Write([]byte(prev))
 	h.Write([]byte{0})
@@ -37,19 +69,33 @@ func chainChecksum(prev string, steps []dialect.Step) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// expectedChecksum returns the checksum migration i of r would be recorded
-// with after a migration recorded with prev, or "" when its operations no
-// longer replay or render, which no recorded checksum matches.
-func (r *run) expectedChecksum(rp *replayer, i int, prev string) string {
-	before, err := rp.after(i)
-	if err != nil {
-		return ""
+// verifier checks the checksums of the ledger's rows against the
+// registered migrations, one row after the other in order of ID.
+type verifier struct {
+	r   *run
+	sum checksummer
+	// rp replays the migrations for the rows of earlier builds, whose
+	// checksums come from the SQL each migration renders to.
+	rp replayer
+}
+
+func (r *run) verifier() *verifier {
+	return &verifier{r: r, sum: checksummer{dialect: r.dialect.Name()}, rp: replayer{migrations: r.migrations}}
+}
+
+// matches reports whether recorded is the checksum of migration i of the
+// run after a row of checksum prev, in today's form or that of an earlier
+// build.
+func (v *verifier) matches(i int, prev, recorded string) bool {
+	if strings.HasPrefix(recorded, checksumVersion) {
+		return v.sum.sum(prev, v.r.migrations[i]) == recorded
 	}
-	steps, err := r.dialect.Render(before, r.migrations[i].Up)
+	before, err := v.rp.after(i)
 	if err != nil {
-		return ""
+		return false
 	}
-	return chainChecksum(prev, steps)
+	steps, err := v.r.dialect.Render(before, v.r.migrations[i].Up)
+	return err == nil && statementsChecksum(prev, steps) == recorded
 }
 
 // audit compares the ledger rows applied, sorted by ID, with the registered
@@ -58,7 +104,7 @@ func (r *run) expectedChecksum(rp *replayer, i int, prev string) string {
 func (r *run) audit(applied []ledgerRow) []MigrationStatus {
 	ms := r.migrations
 	statuses := make([]MigrationStatus, 0, len(ms)+len(applied))
-	rp := replayer{migrations: ms}
+	v := r.verifier()
 	lastApplied := ""
 	if len(applied) > 0 {
 		lastApplied = applied[len(applied)-1].ID
@@ -68,13 +114,16 @@ func (r *run) audit(applied []ledgerRow) []MigrationStatus {
 	for i < len(ms) || k < len(applied) {
 		switch {
 		case k < len(applied) && (i == len(ms) || applied[k].ID < ms[i].ID):
-			row := applied[k]
-			statuses = append(statuses, appliedStatus(row, StateMissing))
+			row, state := applied[k], StateMissing
+			if len(ms) == 0 || row.ID > ms[len(ms)-1].ID {
+				state = StateFuture
+			}
+			statuses = append(statuses, appliedStatus(row, state))
 			prev = row.Checksum
 			k++
 		case k < len(applied) && applied[k].ID == ms[i].ID:
 			row, state := applied[k], StateApplied
-			if r.expectedChecksum(&rp, i, prev) != row.Checksum {
+			if !v.matches(i, prev, row.Checksum) {
 				state = StateEdited
 			}
 			statuses = append(statuses, appliedStatus(row, state))
@@ -126,6 +175,64 @@ func (r *run) checkDrift(op string, statuses []MigrationStatus) error {
 	return nil
 }
 
+// warnFuture logs, as a warning, the migrations of statuses that a later
+// build of the app applied: the database is ahead of this build, as one
+// replica is during a rolling deploy, or after a rollback. They are not
+// drift: runs of this build leave them alone.
+func (r *run) warnFuture(ctx context.Context, statuses []MigrationStatus) {
+	var ids []string
+	for _, st := range statuses {
+		if st.State == StateFuture {
+			ids = append(ids, st.ID)
+		}
+	}
+	if len(ids) > 0 {
+		r.log.LogAttrs(ctx, slog.LevelWarn, "strata: the database is ahead of this build: migrations applied by a later build are left alone",
+			slog.Any("ids", ids))
+	}
+}
+
+// earlierForm reports whether a row of rows holds a checksum in the form
+// of earlier builds (see [statementsChecksum]).
+func earlierForm(rows []ledgerRow) bool {
+	return slices.ContainsFunc(rows, func(row ledgerRow) bool { return !strings.HasPrefix(row.Checksum, checksumVersion) })
+}
+
+// upgradeChecksums rewrites, in a transaction of its own on conn, which
+// holds the migration lock, the checksums of rows, the whole ledger, in
+// today's form, chained anew, and returns the rows as they are then. A row
+// whose checksum does not match its migration, or whose migration is not
+// registered, is left as it was.
+func (r *run) upgradeChecksums(ctx context.Context, conn *sql.Conn, rows []ledgerRow) ([]ledgerRow, error) {
+	tx, err := r.dialect.Begin(ctx, conn, r.lockOpts)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: up: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	upgraded := slices.Clone(rows)
+	v := r.verifier()
+	oldPrev, newPrev := "", ""
+	for k, row := range rows {
+		i := indexOf(r.migrations, row.ID)
+		if i < 0 || !v.matches(i, oldPrev, row.Checksum) {
+			oldPrev, newPrev = row.Checksum, row.Checksum
+			continue
+		}
+		sum := v.sum.sum(newPrev, r.migrations[i])
+		if sum != row.Checksum {
+			if stmt, err := r.ledger.setChecksum(ctx, tx, row.ID, sum); err != nil {
+				return nil, &MigrationError{ID: row.ID, Statement: stmt, SQLState: sqlState(err), Err: fmt.Errorf("upgrade checksum: %w", err)}
+			}
+			upgraded[k].Checksum = sum
+		}
+		oldPrev, newPrev = row.Checksum, sum
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("runtime: up: upgrade checksums: commit: %w", err)
+	}
+	return upgraded, nil
+}
+
 // checksumBefore returns the checksum of the row of rows, sorted by ID,
 // just before where migration id sorts, or "" when there is none.
 func checksumBefore(rows []ledgerRow, id string) string {
@@ -143,14 +250,14 @@ func checksumBefore(rows []ledgerRow, id string) string {
 func (r *run) rechain(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id, sum string) error {
 	k := sort.Search(len(applied), func(k int) bool { return applied[k].ID > id })
 	oldPrev, newPrev := checksumBefore(applied, id), sum
-	rp := replayer{migrations: r.migrations}
+	v := r.verifier()
 	for _, row := range applied[k:] {
 		i := indexOf(r.migrations, row.ID)
-		if i < 0 || r.expectedChecksum(&rp, i, oldPrev) != row.Checksum {
+		if i < 0 || !v.matches(i, oldPrev, row.Checksum) {
 			oldPrev, newPrev = row.Checksum, row.Checksum
 			continue
 		}
-		next := r.expectedChecksum(&rp, i, newPrev)
+		next := v.sum.sum(newPrev, r.migrations[i])
 		if stmt, err := r.ledger.setChecksum(ctx, tx, row.ID, next); err != nil {
 			return &MigrationError{ID: id, Statement: stmt, Err: err}
 		}

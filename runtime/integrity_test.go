@@ -220,3 +220,42 @@ func wantStates(t *testing.T, m *runtime.Migrator, db *sql.DB, want map[string]r
 		t.Errorf("statuses are not sorted by ID")
 	}
 }
+
+func TestChecksumsOfAnEarlierBuildAreCheckedThenRewrittenOnce(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := e.open(t)
+		b := blog()
+		if _, err := newMigrator(b[:3]...).Up(ctx, db); err != nil {
+			t.Fatalf("Up: %v", err)
+		}
+		// Earlier builds recorded the checksum of the SQL each migration
+		// rendered to, chained as today.
+		prev := ""
+		for _, mig := range b[:3] {
+			steps, err := newMigrator(b...).SQL(mig.ID, e.dialect, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prev = stepsChecksum(prev, steps)
+			mustExec(t, db, "UPDATE strata_migrations SET checksum = '"+prev+"' WHERE id = '"+mig.ID+"'")
+		}
+
+		wantStates(t, newMigrator(b[0], editedBio(), b[2], b[3]), db, map[string]runtime.State{"0001_create_users": runtime.StateApplied,
+			"0002_add_users_bio": runtime.StateEdited, "0003_index_users_email": runtime.StateApplied, "0004_create_posts": runtime.StatePending})
+		wantStates(t, newMigrator(b...), db, map[string]runtime.State{"0001_create_users": runtime.StateApplied,
+			"0002_add_users_bio": runtime.StateApplied, "0003_index_users_email": runtime.StateApplied, "0004_create_posts": runtime.StatePending})
+
+		// With nothing pending, Up takes the lock once to rewrite them.
+		if results, err := newMigrator(b[:3]...).Up(ctx, db); err != nil || len(results) != 0 {
+			t.Fatalf("Up with nothing pending = %v, %v; want nothing applied", ids(results), err)
+		}
+		wantLedger(t, db, newMigrator(b...), e.dialect, map[string]int{"0001_create_users": 1, "0002_add_users_bio": 1, "0003_index_users_email": 1})
+		wantStates(t, newMigrator(b[0], editedBio(), b[2], b[3]), db, map[string]runtime.State{"0001_create_users": runtime.StateApplied,
+			"0002_add_users_bio": runtime.StateEdited, "0003_index_users_email": runtime.StateApplied, "0004_create_posts": runtime.StatePending})
+		if _, err := newMigrator(b...).Up(ctx, db); err != nil {
+			t.Fatalf("Up: %v", err)
+		}
+		wantLedger(t, db, newMigrator(b...), e.dialect, map[string]int{"0001_create_users": 1, "0002_add_users_bio": 1, "0003_index_users_email": 1, "0004_create_posts": 2})
+	})
+}

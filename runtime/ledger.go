@@ -13,8 +13,8 @@ import (
 )
 
 // ledger reads and writes the table that records the applied migrations:
-// one row per migration, with the checksum of its rendered Up statements
-// chained to the row before it ([chainChecksum]),
+// one row per migration, with the checksum of its Up operations chained to
+// the row before it ([checksummer]),
 // the batch (one number per call of [Migrator.Up]), when it was applied and
 // how long it took. The dialect's [dialect.Dialect.Ledger] statements create
 // it.
@@ -171,4 +171,68 @@ func nextBatch(rows []ledgerRow) int {
 func isApplied(rows []ledgerRow, id string) bool {
 	_, found := slices.BinarySearchFunc(rows, id, func(r ledgerRow, id string) int { return cmp.Compare(r.ID, id) })
 	return found
+}
+
+// changeCounter is implemented by dialects whose migration lock lasts one
+// transaction only, as SQLite's does: between two migrations of a run,
+// another process may take the lock and change the ledger.
+type changeCounter interface {
+	// DataVersion returns, in tx, a number that differs from the one it
+	// returned in an earlier transaction of the same connection exactly
+	// when another connection has committed a change to the database
+	// since (SQLite's PRAGMA data_version).
+	DataVersion(ctx context.Context, tx *sql.Tx) (int64, error)
+}
+
+// heldLedger is what a run that holds the migration lock knows of the
+// ledger's rows: those it read under the lock, kept up to date with the
+// rows the run itself commits since. Under a lock that lasts the whole run
+// (PostgreSQL's session lock, or a lease, which every migration's
+// transaction checks) nobody else changes the ledger meanwhile, so a
+// migration's transaction need not read it again; under a lock that lasts
+// a transaction (SQLite's), the dialect's [changeCounter] tells when
+// another process has changed the database, and the ledger is read again.
+type heldLedger struct {
+	rows []ledgerRow // sorted by ID
+	// version is the dialect's data version when rows were read, valid
+	// when versioned is set.
+	version   int64
+	versioned bool
+	// next is the position in the run's migrations from which to look for
+	// the next pending one: every migration before it is applied.
+	next int
+}
+
+// current returns the rows of the ledger as they are in tx, which holds
+// the migration lock: those r holds when nobody can have changed them
+// since, and those it reads otherwise.
+func (r *run) current(ctx context.Context, tx *sql.Tx) (*heldLedger, error) {
+	counter, counted := r.dialect.(changeCounter)
+	var version int64
+	if counted {
+		v, err := counter.DataVersion(ctx, tx)
+		if err != nil {
+			return nil, fmt.Errorf("runtime: read ledger %s: %w", r.ledger.table, err)
+		}
+		version = v
+	}
+	if h := r.held; h != nil && (!counted || h.versioned && h.version == version) {
+		return h, nil
+	}
+	st, err := r.ledger.read(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	r.held = &heldLedger{rows: st.rows, version: version, versioned: counted}
+	return r.held, nil
+}
+
+// hold records the rows of the ledger that r read under the migration
+// lock, outside any transaction.
+func (r *run) hold(rows []ledgerRow) { r.held = &heldLedger{rows: rows} }
+
+// committed records that r committed row, applying migration i.
+func (h *heldLedger) committed(row ledgerRow, i int) {
+	h.rows = insertRow(h.rows, row)
+	h.next = i + 1
 }

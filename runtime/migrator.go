@@ -82,6 +82,11 @@ type run struct {
 	cfg        config
 	// lease is the lease the run holds, with WithLease, once it holds it.
 	lease *lease
+	// sums makes the checksums of the ledger rows the run writes.
+	sums checksummer
+	// held is what the run knows of the ledger while it holds the
+	// migration lock; see [run.current].
+	held *heldLedger
 }
 
 // newRun applies opts and fills in the defaults, detecting the dialect from
@@ -118,6 +123,7 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 		log:        c.logger,
 		ledger:     ledger{dialect: c.dialect, table: c.ledger},
 		cfg:        c,
+		sums:       checksummer{dialect: c.dialect.Name()},
 	}
 	r.lockOpts = dialect.LockOptions{Wait: c.lockTimeout, Lease: r.leased()}
 	return r, nil

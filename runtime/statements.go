@@ -69,7 +69,7 @@ func (r *run) resume(ctx context.Context, tx *sql.Tx, id string, down bool, step
 	}
 	p, found := st.progressOf(id)
 	if !found {
-		return progressRow{ID: id, Direction: direction(down), Batch: batch, Checksum: chainChecksum("", nil)}, true, false, nil
+		return progressRow{ID: id, Direction: direction(down), Batch: batch, Checksum: statementsChecksum("", nil)}, true, false, nil
 	}
 	if !down {
 		// The run that finishes the migration counts it in its batch.
@@ -80,7 +80,7 @@ func (r *run) resume(ctx context.Context, tx *sql.Tx, id string, down bool, step
 		return progressRow{}, false, false, checkProgress(direction(down), st.progress)
 	case p.Running != 0:
 		return progressRow{}, false, false, &InterruptedError{ID: id, Down: down, Step: p.Done + 1, Steps: len(steps), Statement: stepText(steps, p.Done)}
-	case p.Done > len(steps) || chainChecksum("", steps[:p.Done]) != p.Checksum:
+	case p.Done > len(steps) || statementsChecksum("", steps[:p.Done]) != p.Checksum:
 		return progressRow{}, false, false, &MigrationError{ID: id, Down: down, Committed: p.Done, Err: fmt.Errorf(
 			"%w: its first %d statements took effect, but they are not what it renders to today: restore the migration as it was, finish it, and put the change in a new migration",
 			ErrDrift, p.Done)}
@@ -176,7 +176,7 @@ func (r *run) finish(ctx context.Context, tx *sql.Tx, id string, down bool, step
 		if err != nil {
 			return Result{}, false, err
 		}
-		if _, err := r.record(ctx, tx, st.rows, id, steps, p.Batch, start); err != nil {
+		if _, err := r.record(ctx, tx, st.rows, r.migrations[indexOf(r.migrations, id)], p.Batch, start); err != nil {
 			return Result{}, false, withCommitted(err, p.Done)
 		}
 	}
@@ -195,7 +195,7 @@ func (r *run) finish(ctx context.Context, tx *sql.Tx, id string, down bool, step
 func advance(p progressRow, steps []dialect.Step) progressRow {
 	p.Done++
 	p.Running = 0
-	p.Checksum = chainChecksum("", steps[:p.Done])
+	p.Checksum = statementsChecksum("", steps[:p.Done])
 	return p
 }
 

@@ -11,26 +11,35 @@ import (
 type State string
 
 // The states of a migration. [StateMissing], [StateOutOfOrder] and
-// [StateEdited] are drift: [Migrator.Up] and [Migrator.Down] refuse to run
+// [StateEdited] are drift, [StateFuture] is not: [Migrator.Up] and [Migrator.Down] refuse to run
 // while a migration is in one of them, unless given [WithAllowDrift].
 const (
-	// StateApplied is an applied migration, recorded with the checksum its
-	// operations render to today. Its marker is [X].
+	// StateApplied is an applied migration, recorded with the checksum of
+	// its operations as they are today. Its marker is [X].
 	StateApplied State = "applied"
 	// StatePending is a migration not applied yet that sorts after every
 	// applied one. Its marker is [ ].
 	StatePending State = "pending"
 	// StateMissing is a migration the ledger records as applied that the
-	// app does not register. Its marker is [!].
+	// app does not register, although it registers one that sorts after
+	// it: a migration removed from the middle of the history. Its marker
+	// is [!].
 	StateMissing State = "missing"
 	// StateOutOfOrder is a migration not applied yet that sorts before an
 	// applied one: it was added, or merged, after a later one was applied.
 	// Its marker is [?].
 	StateOutOfOrder State = "out_of_order"
-	// StateEdited is an applied migration whose operations no longer render
-	// to the checksum recorded when it was applied, or whose ledger row, or
-	// the one before it, was changed. Its marker is [~].
+	// StateEdited is an applied migration whose operations differ from
+	// those recorded, by their checksum, when it was applied, or whose
+	// ledger row, or the one before it, was changed. Its marker is [~].
 	StateEdited State = "edited"
+	// StateFuture is a migration the ledger records as applied that the app
+	// does not register and that sorts after every migration it does: a
+	// later build of the app applied it. The database is ahead of this
+	// build, as it is for the replicas still running the previous build
+	// during a rolling deploy; [Migrator.Up] leaves such migrations alone
+	// and logs them as a warning. It is not drift. Its marker is [>].
+	StateFuture State = "future"
 )
 
 // Marker returns the three characters status tables print for s: [X], [ ],
@@ -47,6 +56,8 @@ func (s State) Marker() string {
 		return "[?]"
 	case StateEdited:
 		return "[~]"
+	case StateFuture:
+		return "[>]"
 	}
 	return "[" + string(s) + "]"
 }
@@ -61,7 +72,7 @@ func (s State) IsDrift() bool {
 type MigrationStatus struct {
 	ID string
 	// Applied is true when the ledger records the migration: in
-	// [StateApplied], [StateEdited] or [StateMissing].
+	// [StateApplied], [StateEdited], [StateMissing] or [StateFuture].
 	Applied bool
 	// AppliedAt is when the migration was applied, in UTC; zero when it is
 	// pending.
@@ -92,9 +103,9 @@ type Progress struct {
 
 // Status returns the state of every migration on db, sorted by ID: each
 // registered migration, applied or pending, and each migration the ledger
-// records as applied that is not registered ([StateMissing]). It reads the
-// ledger with one query and compares each applied migration's checksum with
-// the one its operations render to today. A database without a ledger
+// records as applied that is not registered ([StateMissing],
+// [StateFuture]). It reads the ledger with one query and compares each
+// applied migration's checksum with that of its operations today. A database without a ledger
 // table has every migration pending; Status creates nothing and takes no
 // lock. It reports drift without refusing: see [State].
 func (m *Migrator) Status(ctx context.Context, db *sql.DB, opts ...Option) ([]MigrationStatus, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -59,10 +58,12 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 	// reports SQLITE_BUSY while another process commits), the read under
 	// the lock decides.
 	if st, exists, err := r.ledger.readIfExists(ctx, db); err == nil && exists {
-		if err := r.checkDrift("up", r.audit(st.rows)); err != nil {
+		statuses := r.audit(st.rows)
+		if err := r.checkDrift("up", statuses); err != nil {
 			return nil, err
 		}
-		if r.nextPending(st.rows, target) < 0 && len(st.progress) == 0 {
+		if r.nextPending(st.rows, target, 0) < 0 && len(st.progress) == 0 && !earlierForm(st.rows) {
+			r.warnFuture(ctx, statuses)
 			return nil, nil
 		}
 	}
@@ -72,16 +73,24 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 		if err != nil {
 			return err
 		}
-		if err := r.checkDrift("up", r.audit(st.rows)); err != nil {
+		statuses := r.audit(st.rows)
+		if err := r.checkDrift("up", statuses); err != nil {
 			return err
 		}
 		if err := checkProgress("up", st.progress); err != nil {
 			return err
 		}
+		if earlierForm(st.rows) {
+			if st.rows, err = r.upgradeChecksums(ctx, conn, st.rows); err != nil {
+				return err
+			}
+		}
+		r.warnFuture(ctx, statuses)
+		r.hold(st.rows)
 		rp := replayer{migrations: r.migrations}
 		batch := 0 // set from the ledger when the first migration is applied
 		if r.cfg.fakeInitial {
-			if results, err = r.fakeInitial(ctx, conn, &rp, &batch); err != nil {
+			if results, err = r.fakeInitial(ctx, conn, &batch); err != nil {
 				return err
 			}
 		}
@@ -102,14 +111,19 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 }
 
 // nextPending returns the position in r.migrations of the first migration
-// that applied does not record and whose ID sorts up to target (any, when
-// target is ""), or -1.
-func (r *run) nextPending(applied []ledgerRow, target string) int {
-	i := slices.IndexFunc(r.migrations, func(mig Migration) bool { return !isApplied(applied, mig.ID) })
-	if i < 0 || (target != "" && r.migrations[i].ID > target) {
-		return -1
+// from position from on that applied does not record and whose ID sorts up
+// to target (any, when target is ""), or -1.
+func (r *run) nextPending(applied []ledgerRow, target string, from int) int {
+	for i := from; i < len(r.migrations); i++ {
+		if isApplied(applied, r.migrations[i].ID) {
+			continue
+		}
+		if target != "" && r.migrations[i].ID > target {
+			return -1
+		}
+		return i
 	}
-	return i
+	return -1
 }
 
 // applyNext applies the first pending migration up to target, if there is
@@ -122,18 +136,16 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 		return Result{}, false, fmt.Errorf("runtime: up: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	// Read inside the transaction: another process may have applied
-	// migrations since the last one.
-	st, err := r.ledger.read(ctx, tx)
+	held, err := r.current(ctx, tx)
 	if err != nil {
 		return Result{}, false, err
 	}
-	i := r.nextPending(st.rows, target)
+	i := r.nextPending(held.rows, target, held.next)
 	if i < 0 {
 		return Result{}, false, nil
 	}
 	if *batch == 0 {
-		*batch = nextBatch(st.rows)
+		*batch = nextBatch(held.rows)
 	}
 	mig := r.migrations[i]
 	steps, err := r.render(rp, i, false)
@@ -142,15 +154,18 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 	}
 	if mig.NonTransactional {
 		_ = tx.Rollback()
+		r.held = nil // byStatement reads the ledger itself, and changes it
 		return r.byStatement(ctx, conn, mig.ID, false, steps, *batch)
 	}
-	start, _, err := r.applyIn(ctx, tx, st.rows, mig.ID, steps, *batch)
+	start, row, err := r.applyIn(ctx, tx, held.rows, mig, steps, *batch)
 	if err != nil {
 		return Result{}, false, err
 	}
 	if err := tx.Commit(); err != nil {
+		r.held = nil // whether it took effect is for the next read to tell
 		return Result{}, false, &MigrationError{ID: mig.ID, Err: fmt.Errorf("commit: %w", err)}
 	}
+	held.committed(row, i)
 	res := Result{ID: mig.ID, Duration: time.Since(start)}
 	r.logResult(ctx, res, len(steps))
 	return res, true, nil
@@ -192,7 +207,7 @@ func (r *run) applyAllInOne(ctx context.Context, conn *sql.Conn, target string, 
 		if err != nil {
 			return nil, err
 		}
-		start, row, err := r.applyIn(ctx, tx, applied, r.migrations[i].ID, steps, batch)
+		start, row, err := r.applyIn(ctx, tx, applied, r.migrations[i], steps, batch)
 		if err != nil {
 			return nil, err
 		}

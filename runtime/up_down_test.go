@@ -1,11 +1,13 @@
 package runtime_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/strata-go/strata/runtime"
 	"github.com/strata-go/strata/runtime/dialect"
+	"github.com/strata-go/strata/runtime/schema"
 )
 
 func TestUpAppliesPendingMigrationsInBatchesAndDownRevertsTheLastOnes(t *testing.T) {
@@ -105,7 +108,7 @@ func TestStatusOfANewDatabaseShowsEveryMigrationPendingAndCreatesNothing(t *test
 	})
 }
 
-func TestAMigrationAppliedButNotRegisteredIsReportedAndNotReverted(t *testing.T) {
+func TestABuildOlderThanTheDatabaseStartsCleanlyAndRevertsNothingItDoesNotKnow(t *testing.T) {
 	onEachEngine(t, func(t *testing.T, e engine) {
 		ctx := context.Background()
 		db := e.open(t)
@@ -113,31 +116,62 @@ func TestAMigrationAppliedButNotRegisteredIsReportedAndNotReverted(t *testing.T)
 		if _, err := newMigrator(all...).Up(ctx, db); err != nil {
 			t.Fatalf("Up: %v", err)
 		}
-		older := newMigrator(all[:3]...) // an older build of the app
+		older := newMigrator(all[:2]...) // the build a lagging replica runs
 
 		statuses, err := older.Status(ctx, db)
 		if err != nil {
 			t.Fatalf("Status: %v", err)
 		}
-		if got := statuses[3]; got.ID != "0004_create_posts" || got.State != runtime.StateMissing || !got.Applied || got.Batch != 1 {
-			t.Errorf("status of the unregistered migration = %+v, want it applied in batch 1 and missing", got)
+		for _, got := range statuses[2:] {
+			if got.State != runtime.StateFuture || !got.Applied || got.Batch != 1 || got.State.IsDrift() || got.State.Marker() != "[>]" {
+				t.Errorf("status of %s, applied by the later build = %+v, want it applied in batch 1 and future, not drift", got.ID, got)
+			}
 		}
 
-		results, err := older.Down(ctx, db, 2)
-		if !errors.Is(err, runtime.ErrDrift) || len(results) != 0 {
-			t.Fatalf("Down = %v, %v; want nothing reverted and ErrDrift", ids(results), err)
+		var log bytes.Buffer
+		results, err := older.Up(ctx, db, runtime.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+		if err != nil || len(results) != 0 {
+			t.Fatalf("Up of the older build = %v, %v; want nothing applied and no error", ids(results), err)
 		}
-		results, err = older.Down(ctx, db, 2, runtime.WithAllowDrift())
+		for _, want := range []string{"level=WARN", "the database is ahead of this build", "0003_index_users_email", "0004_create_posts"} {
+			if !strings.Contains(log.String(), want) {
+				t.Errorf("Up logged %q, want it to say %q", log.String(), want)
+			}
+		}
+
+		results, err = older.Down(ctx, db, 1)
 		if !errors.Is(err, runtime.ErrUnknownMigration) || len(results) != 0 {
-			t.Fatalf("Down allowing drift = %v, %v; want nothing reverted and ErrUnknownMigration", ids(results), err)
+			t.Fatalf("Down of the older build = %v, %v; want nothing reverted and ErrUnknownMigration", ids(results), err)
 		}
 		if want := `"0004_create_posts"`; !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}
 		e.assertSchema(t, db, all)
+		wantLedger(t, db, newMigrator(all...), e.dialect, map[string]int{"0001_create_users": 1, "0002_add_users_bio": 1, "0003_index_users_email": 1, "0004_create_posts": 1})
+	})
+}
 
-		if results, err := older.Up(ctx, db, runtime.WithAllowDrift()); err != nil || len(results) != 0 {
-			t.Errorf("Up of the older build allowing drift = %v, %v; want nothing applied", ids(results), err)
+func TestAMigrationMissingFromTheMiddleOfTheHistoryIsDrift(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := e.open(t)
+		all := blog()
+		if _, err := newMigrator(all...).Up(ctx, db); err != nil {
+			t.Fatalf("Up: %v", err)
+		}
+		gap := newMigrator(all[0], all[1], all[3]) // 0003 removed from the app
+		statuses, err := gap.Status(ctx, db)
+		if err != nil {
+			t.Fatalf("Status: %v", err)
+		}
+		if got := statuses[2]; got.ID != "0003_index_users_email" || got.State != runtime.StateMissing || !got.State.IsDrift() {
+			t.Errorf("status of the removed migration = %+v, want it missing", got)
+		}
+		if _, err := gap.Up(ctx, db); !errors.Is(err, runtime.ErrDrift) {
+			t.Errorf("Up with a migration missing from the middle: err = %v, want ErrDrift", err)
+		}
+		if _, err := gap.Down(ctx, db, 1); !errors.Is(err, runtime.ErrDrift) {
+			t.Errorf("Down with a migration missing from the middle: err = %v, want ErrDrift", err)
 		}
 	})
 }
@@ -165,8 +199,8 @@ func wantIDs(t *testing.T, call string, results []runtime.Result, want ...string
 }
 
 // wantLedger checks the rows of the default ledger table: one per migration
-// in batches (ID to batch), each with the checksum of the SQL that
-// [runtime.Migrator.SQL] renders for its Up.
+// in batches (ID to batch), each with the checksum of its Up operations
+// chained to the row before ([opsChecksum]).
 func wantLedger(t *testing.T, db *sql.DB, m *runtime.Migrator, d dialect.Dialect, batches map[string]int) {
 	t.Helper()
 	var want []ledgerRow
@@ -176,11 +210,7 @@ func wantLedger(t *testing.T, db *sql.DB, m *runtime.Migrator, d dialect.Dialect
 		if !ok {
 			continue
 		}
-		steps, err := m.SQL(mig.ID, d, false)
-		if err != nil {
-			t.Fatalf("SQL(%s): %v", mig.ID, err)
-		}
-		prev = stepsChecksum(prev, steps)
+		prev = opsChecksum(prev, d, mig)
 		want = append(want, ledgerRow{ID: mig.ID, Checksum: prev, Batch: batch})
 	}
 	if diff := cmp.Diff(want, readLedger(t, db, runtime.DefaultLedgerTable), cmpopts.EquateEmpty()); diff != "" {
@@ -188,7 +218,18 @@ func wantLedger(t *testing.T, db *sql.DB, m *runtime.Migrator, d dialect.Dialect
 	}
 }
 
-// stepsChecksum is the checksum the ledger documents: the hex SHA-256 of
+// opsChecksum is the checksum the ledger documents for a migration applied
+// after a row of checksum prev: "v2:" and the hex SHA-256 of prev, a NUL
+// byte and the encoding of its Up operations for the dialect. Stored
+// checksums depend on it, so it is spelt out here rather than shared.
+func opsChecksum(prev string, d dialect.Dialect, mig runtime.Migration) string {
+	sum := sha256.Sum256(schema.AppendEncoding([]byte(prev+"\x00"), d.Name(), mig.Up))
+	return "v2:" + hex.EncodeToString(sum[:])
+}
+
+// stepsChecksum is the checksum of the statements of a non-transactional
+// migration that took effect, and the one earlier builds recorded for a
+// whole migration, chained as opsChecksum is: the hex SHA-256 of
 // the checksum of the row before (prev) and a NUL byte, then each step's SQL
 // ("-- Go step" for Go) followed by a NUL byte. Stored checksums depend on
 // it, so it is spelt out here rather than shared.

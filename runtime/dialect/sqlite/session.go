@@ -274,3 +274,17 @@ func (Dialect) LedgerExists(ctx context.Context, db *sql.DB, table string) (bool
 
 // Placeholder returns "?", SQLite's parameter.
 func (Dialect) Placeholder(int) string { return "?" }
+
+// DataVersion returns SQLite's PRAGMA data_version, read in tx: a number
+// that differs from the one an earlier transaction of the same connection
+// read exactly when another connection has committed a change to the
+// database file since. The runtime reads the ledger again only then, as
+// the migration lock, which on SQLite is each migration's transaction,
+// lets other processes in between two migrations of a run.
+func (Dialect) DataVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var v int64
+	if err := tx.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		return 0, fmt.Errorf("sqlite: read PRAGMA data_version: %w", err)
+	}
+	return v, nil
+}

@@ -289,3 +289,53 @@ func alterSettings(t *testing.T, conn *sql.Conn) (fks, legacy int) {
 	}
 	return fks, legacy
 }
+
+func TestDataVersionChangesWhenAnotherConnectionCommitsOnly(t *testing.T) {
+	for _, journal := range []string{"DELETE", "WAL"} {
+		t.Run("in "+journal+" mode", func(t *testing.T) {
+			ctx := context.Background()
+			db := testdb.SQLite(t)
+			d := sqlite.Dialect{}
+			if _, err := db.ExecContext(ctx, "PRAGMA journal_mode = "+journal); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ExecContext(ctx, "CREATE TABLE notes (body TEXT)"); err != nil {
+				t.Fatal(err)
+			}
+			runner, other := lockedConn(t, db), lockedConn(t, db)
+			// version reads the data version in a migration's transaction
+			// of runner, writing a note in it when write is set.
+			version := func(write bool) int64 {
+				t.Helper()
+				tx, err := d.Begin(ctx, runner, dialect.LockOptions{})
+				if err != nil {
+					t.Fatalf("Begin: %v", err)
+				}
+				defer func() { _ = tx.Rollback() }()
+				v, err := d.DataVersion(ctx, tx)
+				if err != nil {
+					t.Fatalf("DataVersion: %v", err)
+				}
+				if write {
+					if _, err := tx.ExecContext(ctx, "INSERT INTO notes VALUES ('runner')"); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := tx.Commit(); err != nil {
+					t.Fatal(err)
+				}
+				return v
+			}
+			first := version(true)
+			if again := version(false); again != first {
+				t.Errorf("after the runner's own commit the version went from %d to %d, want it unchanged", first, again)
+			}
+			if _, err := other.ExecContext(ctx, "INSERT INTO notes VALUES ('other')"); err != nil {
+				t.Fatal(err)
+			}
+			if after := version(false); after == first {
+				t.Errorf("after another connection committed the version stayed %d, want it changed", after)
+			}
+		})
+	}
+}
