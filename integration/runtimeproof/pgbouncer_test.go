@@ -1,9 +1,12 @@
 package runtimeproof
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime"
+	"github.com/strata-go/strata/runtime/migratecli"
 	"github.com/strata-go/strata/runtime/schema"
 )
 
@@ -47,10 +51,8 @@ const (
 // be left held.
 func TestEightReplicasWithALeaseThroughPgBouncerApplyEachMigrationOnce(t *testing.T) {
 	t.Setenv(envLease, leaseTTL.String())
-	pg := engines[slices.IndexFunc(engines, func(e engine) bool { return e.name == "postgres" })]
-	migrations, entries := loggedScenario()
+	migrations, _ := loggedScenario()
 	want := migrationIDs(migrations)
-	slices.Sort(entries)
 	for round := range leaseRounds {
 		t.Run(fmt.Sprintf("round %d", round+1), func(t *testing.T) {
 			direct, bounced := testdb.PgBouncerURL(t)
@@ -80,20 +82,64 @@ func TestEightReplicasWithALeaseThroughPgBouncerApplyEachMigrationOnce(t *testin
 				}
 			}
 
-			db := open(t, direct)
-			if got := pg.ledgerIDs(t, db); !slices.Equal(got, want) {
-				t.Errorf("ledger holds %d rows %v, want the %d migrations once each", len(got), got, len(want))
-			}
-			if diff := cmp.Diff(entries, queryStrings(t, db, "SELECT entry FROM "+logTable)); diff != "" {
-				t.Errorf("the logged statements ran other than once each (-want +got):\n%s", diff)
-			}
-			if !pg.hasIndex(t, db, logIndex) {
-				t.Errorf("index %s, created concurrently, is missing", logIndex)
-			}
-			if n := countRows(t, db, "strata_lease"); n != 0 {
-				t.Errorf("%d leases are still held, want none", n)
-			}
+			assertLoggedOnce(t, direct)
 		})
+	}
+}
+
+// TestEightUpCommandsWithALeaseThroughPgBouncerApplyEachMigrationOnce runs
+// the command line's "up --lease" eight times at once, in this process,
+// on a fresh database through a PgBouncer in transaction pooling, its URL
+// passed to --db as it is. Each run must succeed, and between them they
+// must run each migration, and each logged statement, exactly once.
+func TestEightUpCommandsWithALeaseThroughPgBouncerApplyEachMigrationOnce(t *testing.T) {
+	direct, bounced := testdb.PgBouncerURL(t)
+	migrations, _ := loggedScenario()
+	m := runtime.NewMigrator()
+	m.Register(migrations...)
+	ctx, cancel := context.WithTimeout(t.Context(), replicaTimeout)
+	defer cancel()
+
+	outputs := make([]bytes.Buffer, replicas)
+	errs := make([]error, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		wg.Go(func() {
+			app := migratecli.App(m)
+			app.Writer, app.ErrWriter = &outputs[i], &outputs[i]
+			errs[i] = app.RunContext(ctx, []string{"migrate", "up", "--lease", leaseTTL.String(), "--db", bounced})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("run %d failed: %v\n%s", i, err, outputs[i].String())
+		}
+	}
+	assertLoggedOnce(t, direct)
+}
+
+// assertLoggedOnce checks that the logged scenario is applied to the
+// PostgreSQL database at url, each migration and each logged statement
+// exactly once, that the index its non-transactional migration creates
+// concurrently exists, and that no lease is left held.
+func assertLoggedOnce(t *testing.T, url string) {
+	t.Helper()
+	pg := engines[slices.IndexFunc(engines, func(e engine) bool { return e.name == "postgres" })]
+	migrations, entries := loggedScenario()
+	slices.Sort(entries)
+	db := open(t, url)
+	if got, want := pg.ledgerIDs(t, db), migrationIDs(migrations); !slices.Equal(got, want) {
+		t.Errorf("ledger holds %d rows %v, want the %d migrations once each", len(got), got, len(want))
+	}
+	if diff := cmp.Diff(entries, queryStrings(t, db, "SELECT entry FROM "+logTable)); diff != "" {
+		t.Errorf("the logged statements ran other than once each (-want +got):\n%s", diff)
+	}
+	if !pg.hasIndex(t, db, logIndex) {
+		t.Errorf("index %s, created concurrently, is missing", logIndex)
+	}
+	if n := countRows(t, db, "strata_lease"); n != 0 {
+		t.Errorf("%d leases are still held, want none", n)
 	}
 }
 
