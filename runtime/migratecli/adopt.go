@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/strata-go/strata/runtime"
 )
 
 // fakeCommand is `migrate fake ID`.
@@ -35,12 +33,9 @@ on it.`,
 				return err
 			}
 			defer func() { _ = db.Close() }()
-			res, err := s.m.Fake(c.Context, db, id, opts...)
-			if err != nil {
-				return failure(err)
-			}
-			printResults(output(c), []runtime.Result{res})
-			return nil
+			// The faked line prints as the migration is recorded.
+			_, err = s.m.Fake(c.Context, db, id, opts...)
+			return failure(err)
 		}),
 	}
 }
@@ -72,7 +67,6 @@ it does not refuse on drift.`,
 			}
 			defer func() { _ = db.Close() }()
 			results, err := s.m.Baseline(c.Context, db, id, opts...)
-			printResults(output(c), results)
 			if err != nil {
 				return failure(err)
 			}

@@ -71,10 +71,14 @@ func flags(s *settings, locks bool, own ...cli.Flag) []cli.Flag {
 }
 
 // runOptions returns the runtime options of a command that works on a
-// database of dialect d. A --lock-timeout or --lease out of range is a
-// usage error.
+// database of dialect d: the command prints each migration applied,
+// reverted or faked as soon as it is committed. A --lock-timeout or
+// --lease out of range is a usage error.
 func (s *settings) runOptions(c *cli.Context, d dialect.Dialect) ([]runtime.Option, error) {
-	opts := []runtime.Option{runtime.WithDialect(d)}
+	opts := []runtime.Option{
+		runtime.WithDialect(d),
+		runtime.WithProgress(func(res runtime.Result) { printResult(output(c), res) }),
+	}
 	if s.allowDrift {
 		opts = append(opts, runtime.WithAllowDrift())
 	}
@@ -230,7 +234,6 @@ or removed from the app, or a pending one sorts before an applied one
 			} else {
 				results, err = s.m.Up(c.Context, db, opts...)
 			}
-			printResults(output(c), results)
 			if err != nil {
 				return failure(err)
 			}
@@ -325,7 +328,6 @@ stands for stays undone. Like up, it refuses to run on drift unless given
 			default:
 				results, err = s.m.Down(c.Context, db, s.steps, opts...)
 			}
-			printResults(output(c), results)
 			if err != nil && !errors.Is(err, runtime.ErrNothingToRevert) {
 				return failure(err)
 			}
@@ -375,7 +377,6 @@ irreversible migration unless given --force, and drift unless given
 				opts = append(opts, runtime.WithForce())
 			}
 			results, err := s.m.Redo(c.Context, db, opts...)
-			printResults(output(c), results)
 			if errors.Is(err, runtime.ErrNothingToRevert) && len(results) == 0 {
 				_, _ = fmt.Fprintln(output(c), "nothing to redo")
 				return nil
@@ -488,19 +489,18 @@ func resolveID(migrations []runtime.Migration, id string) (string, error) {
 	}
 }
 
-// printResults prints one line per migration applied, reverted, or faked
+// printResult prints the line of a migration applied, reverted, or faked
 // (recorded as applied without being run): "applied ID (DURATION)",
-// "reverted ID (DURATION)" or "faked ID".
-func printResults(w io.Writer, results []runtime.Result) {
-	for _, r := range results {
-		switch {
-		case r.Faked:
-			_, _ = fmt.Fprintf(w, "faked %s\n", r.ID)
-		case r.Down:
-			_, _ = fmt.Fprintf(w, "reverted %s (%s)\n", r.ID, roundDuration(r.Duration))
-		default:
-			_, _ = fmt.Fprintf(w, "applied %s (%s)\n", r.ID, roundDuration(r.Duration))
-		}
+// "reverted ID (DURATION)" or "faked ID". The commands print it through
+// [runtime.WithProgress], as soon as the migration is committed.
+func printResult(w io.Writer, r runtime.Result) {
+	switch {
+	case r.Faked:
+		_, _ = fmt.Fprintf(w, "faked %s\n", r.ID)
+	case r.Down:
+		_, _ = fmt.Fprintf(w, "reverted %s (%s)\n", r.ID, roundDuration(r.Duration))
+	default:
+		_, _ = fmt.Fprintf(w, "applied %s (%s)\n", r.ID, roundDuration(r.Duration))
 	}
 }
 

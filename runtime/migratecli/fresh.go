@@ -65,7 +65,6 @@ are not.`,
 			}
 			defer func() { _ = db.Close() }()
 			results, err := s.m.Fresh(c.Context, db, append(opts, runtime.WithNonProduction())...)
-			printResults(output(c), results)
 			if err != nil {
 				return failure(err)
 			}
