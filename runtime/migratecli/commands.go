@@ -72,12 +72,14 @@ func flags(s *settings, locks bool, own ...cli.Flag) []cli.Flag {
 
 // runOptions returns the runtime options of a command that works on a
 // database of dialect d: the command prints each migration applied,
-// reverted or faked as soon as it is committed. A --lock-timeout or
+// reverted or faked as soon as it is committed, and the warnings of the
+// runtime ([warningLogger]) to its error output. A --lock-timeout or
 // --lease out of range is a usage error.
 func (s *settings) runOptions(c *cli.Context, d dialect.Dialect) ([]runtime.Option, error) {
 	opts := []runtime.Option{
 		runtime.WithDialect(d),
 		runtime.WithProgress(func(res runtime.Result) { printResult(output(c), res) }),
+		runtime.WithLogger(warningLogger(c.App.ErrWriter)),
 	}
 	if s.allowDrift {
 		opts = append(opts, runtime.WithAllowDrift())
