@@ -57,7 +57,8 @@ func TestASessionLockTakenThroughPgBouncerOutlivesItsClientAndGoesToTheNextOne(t
 	ctx := context.Background()
 	direct, bounced := testdb.PgBouncerURL(t)
 	server := connect(t, direct)
-	held := func() bool {
+	// held reports whether a session holds the lock, as the server sees it.
+	held := func(t *testing.T) bool {
 		t.Helper()
 		var n int
 		err := server.QueryRow(ctx, `SELECT count(*) FROM pg_locks
@@ -71,7 +72,7 @@ WHERE locktype = 'advisory' AND granted AND objid = $1 AND database = (SELECT oi
 	// takeThenTry has one client take the lock and a second try to, while
 	// the first is connected; then both disconnect. It reports whether the
 	// second got the lock too.
-	takeThenTry := func(url string) bool {
+	takeThenTry := func(t *testing.T, url string) bool {
 		t.Helper()
 		first, second := connect(t, url), connect(t, url)
 		if _, err := first.Exec(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
@@ -87,11 +88,11 @@ WHERE locktype = 'advisory' AND granted AND objid = $1 AND database = (SELECT oi
 	}
 
 	t.Run("directly, the lock is the first client's alone and ends with its session", func(t *testing.T) {
-		if takeThenTry(direct) {
+		if takeThenTry(t, direct) {
 			t.Error("the second client took the lock the first held")
 		}
 		deadline := time.Now().Add(10 * time.Second)
-		for held() {
+		for held(t) {
 			if time.Now().After(deadline) {
 				t.Fatal("the lock is still held 10s after both clients disconnected")
 			}
@@ -105,10 +106,10 @@ WHERE locktype = 'advisory' AND granted AND objid = $1 AND database = (SELECT oi
 	// pool of this fresh database has no other), lock included, and the
 	// lock outlives both clients.
 	t.Run("through PgBouncer, the second client gets the lock too and it outlives both", func(t *testing.T) {
-		if !takeThenTry(bounced) {
+		if !takeThenTry(t, bounced) {
 			t.Error("the second client could not take the lock: did it get a server session of its own?")
 		}
-		if !held() {
+		if !held(t) {
 			t.Error("the lock was released when its clients disconnected")
 		}
 	})
