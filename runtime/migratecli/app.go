@@ -77,7 +77,10 @@ const name = "migrate"
 
 // settings holds what the flags of one run of the app set.
 type settings struct {
-	m        *runtime.Migrator
+	m *runtime.Migrator
+	// secrets are the passwords the run must not print: those of its
+	// arguments and of DATABASE_URL.
+	secrets  scrubber
 	globalDB string // --db before the command, or DATABASE_URL
 	localDB  string // --db after the command
 	// The --lock-timeout and --lease given before the command, and after
@@ -127,10 +130,13 @@ func (s *settings) lease() time.Duration {
 }
 
 // App returns the command-line app for m. It writes what commands print to
-// app.Writer and errors, as "migrate: <message>", to app.ErrWriter; a
-// failure is returned by app.RunContext as an error that implements
-// [cli.ExitCoder], with exit code 2 for a usage error and 1 otherwise. App
-// never exits the process; [Main] does.
+// app.Writer and errors and the runtime's warnings, as "migrate:
+// <message>", to app.ErrWriter, hiding from both every password found in
+// the run's arguments and in DATABASE_URL, even when app.Writer and
+// app.ErrWriter are set after App returns; a failure is returned by
+// app.RunContext as an error that implements [cli.ExitCoder], with exit
+// code 2 for a usage error and 1 otherwise. App never exits the process;
+// [Main] does.
 //
 // Each call returns a new app, which runs once.
 func App(m *runtime.Migrator) *cli.App {
@@ -177,11 +183,12 @@ Exit codes: 0 on success, 1 when a command fails, 2 on a usage error.`,
 			freshCommand(s),
 			helpCommand(),
 		},
+		Before:         s.before,
 		Action:         rootAction,
 		OnUsageError:   onUsageError,
 		ExitErrHandler: s.printError,
-		Writer:         os.Stdout,
-		ErrWriter:      os.Stderr,
+		Writer:         &scrubWriter{w: os.Stdout, sc: &s.secrets},
+		ErrWriter:      &scrubWriter{w: os.Stderr, sc: &s.secrets},
 	}
 }
 
@@ -231,6 +238,28 @@ func failure(err error) error {
 	return cli.Exit(err, exitFailure)
 }
 
+// before runs once the flags before the command are read, before the
+// command runs or shows its help: it collects the passwords of the run's
+// arguments and of DATABASE_URL, and makes the app print through
+// [scrubWriter]s that hide them. (Only the app's own help, for a --help
+// before the command, shows earlier; it holds nothing the user typed.)
+func (s *settings) before(c *cli.Context) error {
+	s.secrets.collect(append(c.Args().Slice(), s.globalDB, os.Getenv("DATABASE_URL"))...)
+	s.scrubOutput(c.App)
+	return nil
+}
+
+// scrubOutput makes app write through [scrubWriter]s with the secrets of
+// s, unless it does already. The app starts with them, but whoever runs it
+// may have set its writers since, as tests do.
+func (s *settings) scrubOutput(app *cli.App) {
+	for _, w := range []*io.Writer{&app.Writer, &app.ErrWriter} {
+		if sw, ok := (*w).(*scrubWriter); !ok || sw.sc != &s.secrets {
+			*w = &scrubWriter{w: *w, sc: &s.secrets}
+		}
+	}
+}
+
 // onUsageError turns a flag the app or a command cannot parse into a usage
 // error, so that it is printed once, like every other error.
 func onUsageError(c *cli.Context, err error, _ bool) error {
@@ -238,34 +267,21 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 }
 
 // printError writes err to the app's error output, with no password in it.
-// urfave/cli calls it once for the error a run ends with.
+// urfave/cli calls it once for the error a run ends with, and with nil
+// after each command.
 func (s *settings) printError(c *cli.Context, err error) {
 	if err == nil {
 		return
 	}
-	msg := s.scrub(err.Error())
+	// A flag before the command that does not parse fails the run before
+	// the arguments are collected.
+	s.scrubOutput(c.App)
 	w := c.App.ErrWriter
-	_, _ = fmt.Fprintf(w, "%s: %s\n", name, msg)
+	_, _ = fmt.Fprintf(w, "%s: %s\n", name, s.secrets.scrubMessage(err.Error()))
 	var usage *usageError
 	if errors.As(err, &usage) {
 		_, _ = fmt.Fprintf(w, "Run '%s' for usage.\n", usage.help)
 	}
-}
-
-// scrub removes from msg the database URL and its password, in case an
-// error quotes them: the URL becomes its [Redact]ed form and the password
-// "xxxxx".
-func (s *settings) scrub(msg string) string {
-	for _, raw := range []string{s.localDB, s.globalDB} {
-		if raw == "" {
-			continue
-		}
-		msg = strings.ReplaceAll(msg, raw, Redact(raw))
-		if pw := password(raw); pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "xxxxx")
-		}
-	}
-	return msg
 }
 
 // rootAction runs when no command is named, or an unknown one.

@@ -348,9 +348,10 @@ func TestPasswordIsNeverPrinted(t *testing.T) {
 	}
 }
 
-func TestScrubRemovesTheURLAndPasswordFromErrors(t *testing.T) {
-	s := &settings{globalDB: "postgres://alice:hunter22@db/app"}
-	got := s.scrub(`connect "postgres://alice:hunter22@db/app": server said hunter22`)
+func TestScrubRemovesThePasswordFromTheURLAndElsewhere(t *testing.T) {
+	var sc scrubber
+	sc.collect("--db", "postgres://alice:hunter22@db/app")
+	got := sc.scrub(`connect "postgres://alice:hunter22@db/app": server said hunter22`)
 	want := `connect "postgres://alice:xxxxx@db/app": server said xxxxx`
 	if got != want {
 		t.Errorf("scrub = %q, want %q", got, want)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -167,56 +166,4 @@ func checkDriver(name string, registered []string) error {
 		return nil
 	}
 	return fmt.Errorf("no %q driver is registered: import _ %q in this command", name, drivers[name])
-}
-
-// passwordParam matches a password given as a query parameter or as a
-// key=value setting (password=..., sslpassword=...), up to its value.
-var passwordParam = regexp.MustCompile(`(?i)((?:^|[?&\s])(?:ssl)?password=)[^&\s#]*`)
-
-// Redact returns rawURL with any password replaced by "xxxxx": the one in
-// its user information (user:password@host) and any password query
-// parameter. The rest of rawURL is left as it was, even when it is not a
-// well-formed URL.
-func Redact(rawURL string) string {
-	s := passwordParam.ReplaceAllString(rawURL, "${1}xxxxx")
-	start, end, ok := passwordSpan(s)
-	if !ok {
-		return s
-	}
-	return s[:start] + "xxxxx" + s[end:]
-}
-
-// passwordSpan finds the password of the user information in s: it lies
-// between the first ':' after "://" and the last '@' before the query. The
-// last '@' rather than the first '/' ends it, so a password holding an
-// unescaped '/' is still found (a database name with an '@' is redacted
-// too much, which is the safe way to be wrong).
-func passwordSpan(s string) (start, end int, ok bool) {
-	i := strings.Index(s, "://")
-	if i < 0 {
-		return 0, 0, false
-	}
-	authStart := i + len("://")
-	rest := s[authStart:]
-	if j := strings.IndexAny(rest, "?#"); j >= 0 {
-		rest = rest[:j]
-	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return 0, 0, false
-	}
-	colon := strings.Index(rest[:at], ":")
-	if colon < 0 {
-		return 0, 0, false
-	}
-	return authStart + colon + 1, authStart + at, true
-}
-
-// password returns the password written in rawURL's user information, or "".
-func password(rawURL string) string {
-	start, end, ok := passwordSpan(rawURL)
-	if !ok {
-		return ""
-	}
-	return rawURL[start:end]
 }
