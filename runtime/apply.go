@@ -30,17 +30,32 @@ func (r *run) render(rp *replayer, i int, down bool) ([]dialect.Step, error) {
 	if err != nil {
 		return nil, &MigrationError{ID: mig.ID, Down: down, Err: err}
 	}
-	steps, err := renderOps(r.dialect, before, ops)
+	render := r.dialect.Render
+	if inPlace, ok := r.dialect.(inPlaceRenderer); ok && !down {
+		// The replayer's schema moves past migration i as it renders.
+		render = inPlace.RenderInPlace
+		rp.handOver(i + 1)
+	}
+	steps, err := renderOps(func(kept []schema.Operation) ([]dialect.Step, error) { return render(before, kept) }, ops)
 	if err != nil {
+		rp.forget()
 		return nil, &MigrationError{ID: mig.ID, Down: down, Err: err}
 	}
 	return steps, nil
 }
 
-// renderOps renders ops for d against before, leaving out their
+// inPlaceRenderer is implemented by dialects that can render against a
+// schema the caller gives up, leaving it as the operations leave it, as
+// strata's own do: the runtime replays migrations one after another, and
+// copying the schema for each would cost as much as the schema is large.
+type inPlaceRenderer interface {
+	RenderInPlace(s *schema.Schema, ops []schema.Operation) ([]dialect.Step, error)
+}
+
+// renderOps renders ops with render, leaving out their
 // [schema.Irreversible] markers, which no dialect knows, while each step's
 // Op still counts them.
-func renderOps(d dialect.Dialect, before *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
+func renderOps(render func([]schema.Operation) ([]dialect.Step, error), ops []schema.Operation) ([]dialect.Step, error) {
 	var (
 		kept     []schema.Operation
 		position []int // of each kept operation in ops
@@ -51,7 +66,7 @@ func renderOps(d dialect.Dialect, before *schema.Schema, ops []schema.Operation)
 			position = append(position, k)
 		}
 	}
-	steps, err := d.Render(before, kept)
+	steps, err := render(kept)
 	if err != nil {
 		return nil, err
 	}

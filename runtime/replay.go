@@ -16,6 +16,15 @@ type replayer struct {
 	s          *schema.Schema
 }
 
+// handOver records that the caller, given the schema of the last call of
+// after, is changing it into the schema after the first n migrations. On
+// failure the caller must call forget.
+func (rp *replayer) handOver(n int) { rp.n = n }
+
+// forget drops the schema rp holds, which the next call of after builds
+// anew.
+func (rp *replayer) forget() { rp.s = nil }
+
 // after returns the schema after the Up operations of the first n
 // migrations. The caller must not change it; it is valid until the next
 // call.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/strata-go/strata/runtime/dialect"
+	"github.com/strata-go/strata/runtime/schema"
 )
 
 // SQL renders migration id for dialect d, its Down operations when down is
@@ -30,7 +31,7 @@ func (m *Migrator) SQL(id string, d dialect.Dialect, down bool) ([]dialect.Step,
 	if err != nil {
 		return nil, fmt.Errorf("runtime: sql: migration %s: %w", id, err)
 	}
-	steps, err := renderOps(d, before, ops)
+	steps, err := renderOps(func(kept []schema.Operation) ([]dialect.Step, error) { return d.Render(before, kept) }, ops)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: sql: migration %s: %w", id, err)
 	}

@@ -28,13 +28,21 @@ import (
 //
 // The output is deterministic: a table's constraints and indexes come in the
 // order of their names, whatever the order of the operation's fields.
-func (Dialect) Render(before *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
-	state := &schema.Schema{}
-	if before != nil {
-		state = before.Fork()
+func (d Dialect) Render(before *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
+	if before == nil {
+		before = &schema.Schema{}
 	}
+	return d.RenderInPlace(before.Fork(), ops)
+}
+
+// RenderInPlace renders ops as [Dialect.Render] does, against s itself,
+// which it leaves as the operations leave it: the schema
+// [schema.Schema.ApplyAll] makes of it. It saves the copy of s that Render
+// makes, for a caller that replays migrations one after another and has no
+// more use for the schema before them. On error s is in no defined state.
+func (Dialect) RenderInPlace(state *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
 	var steps []dialect.Step
-	swaps := enumSwaps(before, ops)
+	swaps := enumSwaps(state, ops)
 	for i, op := range ops {
 		var rendered []dialect.Step
 		var err error

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/strata-go/strata/internal/dialecttest"
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime/dialect"
 	"github.com/strata-go/strata/runtime/dialect/postgres"
@@ -632,4 +633,8 @@ func golden(t *testing.T, path, got string) {
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s differs (-want +got):\n%s", path, diff)
 	}
+}
+
+func TestRenderInPlaceLeavesWhatApplyAllLeaves(t *testing.T) {
+	dialecttest.RenderInPlaceLeavesWhatApplyAllLeaves(t, postgres.Dialect{})
 }

@@ -86,8 +86,20 @@ import (
 //
 // An error names the operation, counting from 1, and wraps
 // [schema.ErrNotFit] when the operation does not fit the schema.
-func (Dialect) Render(before *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
-	r := newRenderer(before, ops)
+func (d Dialect) Render(before *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
+	if before == nil {
+		before = &schema.Schema{}
+	}
+	return d.RenderInPlace(before.Fork(), ops)
+}
+
+// RenderInPlace renders ops as [Dialect.Render] does, against s itself,
+// which it leaves as the operations leave it: the schema
+// [schema.Schema.ApplyAll] makes of it. It saves the copy of s that Render
+// makes, for a caller that replays migrations one after another and has no
+// more use for the schema before them. On error s is in no defined state.
+func (Dialect) RenderInPlace(s *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
+	r := newRenderer(s, ops)
 	var steps []dialect.Step
 	for i := 0; i < len(ops); {
 		n, opSteps, err := r.renderNext(i)
@@ -100,6 +112,9 @@ func (Dialect) Render(before *schema.Schema, ops []schema.Operation) ([]dialect.
 	if tables := r.tablesToCheck(); len(tables) > 0 {
 		steps = append(steps, dialect.Step{Go: foreignKeyCheck(tables), Op: len(ops) - 1})
 	}
+	// The operations that needed the schema before them were applied to
+	// forks, which r.state is by now; s takes its lists.
+	*s = *r.state
 	return steps, nil
 }
 
@@ -126,13 +141,11 @@ type renderer struct {
 	handWritten bool
 }
 
-func newRenderer(before *schema.Schema, ops []schema.Operation) *renderer {
-	if before == nil {
-		before = &schema.Schema{}
-	}
+// newRenderer returns the renderer of ops against s, which it changes.
+func newRenderer(s *schema.Schema, ops []schema.Operation) *renderer {
 	r := &renderer{
 		ops:       ops,
-		state:     before.Fork(),
+		state:     s,
 		folds:     map[int][]schema.ForeignKey{},
 		folded:    map[int]bool{},
 		deferred:  map[int]bool{},
@@ -236,7 +249,10 @@ func (r *renderer) renderRun(i int) (int, []dialect.Step, error) {
 // render renders ops[i] in place against r.state and then moves r.state
 // past it.
 func (r *renderer) render(i int, op schema.Operation) ([]dialect.Step, error) {
-	next := r.state.Fork()
+	next := r.state
+	if needsBefore(op) {
+		next = r.state.Fork()
+	}
 	if err := op.Apply(next); err != nil {
 		return nil, err
 	}
@@ -264,6 +280,20 @@ func (r *renderer) render(i int, op schema.Operation) ([]dialect.Step, error) {
 		steps[k] = dialect.Step{SQL: s, Op: i}
 	}
 	return steps, nil
+}
+
+// needsBefore reports whether rendering op needs the schema before it
+// once it is applied, for its checks or its SQL: the operations the
+// renderer applies to a fork of its state. The others, the most common,
+// change the state itself, since a fork copies the list of all tables.
+func needsBefore(op schema.Operation) bool {
+	switch op.(type) {
+	case schema.CreateTable, schema.DropTable, schema.CreateIndex, schema.DropIndex,
+		schema.AddUnique, schema.DropUnique, schema.CreateEnum, schema.DropEnum,
+		schema.RunSQL, schema.RunGo, schema.RenameIndex:
+		return false
+	}
+	return true
 }
 
 // check reports what keeps op from being carried out on SQLite, in place or

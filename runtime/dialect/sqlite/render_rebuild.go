@@ -74,7 +74,7 @@ func indexOperation(op schema.Operation) bool {
 // about ops[i] itself.
 func (r *renderer) planRebuild(i int) (*rebuildPlan, error) {
 	table, ok := rebuildable(r.ops[i])
-	if !ok {
+	if !ok || r.alone(i, table) {
 		return nil, nil
 	}
 	plan := &rebuildPlan{table: table}
@@ -110,6 +110,24 @@ func (r *renderer) planRebuild(i int) (*rebuildPlan, error) {
 		return nil, nil
 	}
 	return plan, nil
+}
+
+// alone reports whether ops[i], an operation on table, is an index
+// operation that no later operation on the table joins in a run: index
+// operations never need a rebuild themselves, so it is done in place,
+// without simulating a run on a copy of the schema.
+func (r *renderer) alone(i int, table string) bool {
+	if !indexOperation(r.ops[i]) {
+		return false
+	}
+	for _, op := range r.ops[i+1:] {
+		if enumOperation(op) {
+			continue
+		}
+		t, ok := rebuildable(op)
+		return !ok || t != table
+	}
+	return true
 }
 
 // enumOperation reports whether op is a CreateEnum or DropEnum, which

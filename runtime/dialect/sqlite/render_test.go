@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/strata-go/strata/internal/dialecttest"
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime/dialect/sqlite"
 	"github.com/strata-go/strata/runtime/schema"
@@ -529,4 +530,8 @@ func TestRenderIsDeterministicAndLeavesBeforeAlone(t *testing.T) {
 	if diff := cmp.Diff(kept, before); diff != "" {
 		t.Errorf("Render changed before (-was +now):\n%s", diff)
 	}
+}
+
+func TestRenderInPlaceLeavesWhatApplyAllLeaves(t *testing.T) {
+	dialecttest.RenderInPlaceLeavesWhatApplyAllLeaves(t, sqlite.Dialect{})
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/strata-go/strata/runtime/dialect"
@@ -67,12 +68,16 @@ type autoNowTrigger struct {
 	table, name, sql string
 }
 
-// autoNowTriggers returns the triggers s calls for, in the order of its
-// tables.
-func autoNowTriggers(s *schema.Schema) []autoNowTrigger {
+// autoNowTriggers returns the triggers the tables of s call for, in the
+// order of its tables: those named in only, or all of them when only is
+// nil.
+func autoNowTriggers(s *schema.Schema, only []string) []autoNowTrigger {
 	var triggers []autoNowTrigger
 	for i := range s.Tables {
 		t := &s.Tables[i]
+		if only != nil && !slices.Contains(only, t.Name) {
+			continue
+		}
 		var columns []string
 		for _, c := range t.Columns {
 			if c.AutoNow {
@@ -117,13 +122,40 @@ func autoNowSQL(t *schema.Table, columns []string) string {
 // one rebuild carries out, as renderRun does, and brings the auto_now
 // triggers in step with the schema it leaves.
 func (r *renderer) renderWithTriggers(i int) (int, []dialect.Step, error) {
-	was := autoNowTriggers(r.state)
+	tables := triggerTables(r.ops[i])
+	was := autoNowTriggers(r.state, tables)
 	n, steps, err := r.renderRun(i)
 	if err != nil {
 		return 0, nil, err
 	}
-	drops, creates := autoNowChanges(was, autoNowTriggers(r.state))
+	drops, creates := autoNowChanges(was, autoNowTriggers(r.state, tables))
 	return n, append(append(sqlSteps(i, drops), steps...), sqlSteps(i, creates)...), nil
+}
+
+// triggerTables names the tables whose auto_now triggers op, or the run
+// of operations on one table that starts with it, may change: the table it
+// creates, drops, renames or changes, none for an operation that changes
+// no table SQLite holds, or nil, meaning every table, for an enum change,
+// which may rebuild any table. Only a table's name, columns and primary key
+// shape its trigger, and only operations on the table change those.
+func triggerTables(op schema.Operation) []string {
+	switch op := op.(type) {
+	case schema.CreateTable:
+		return []string{op.Table.Name}
+	case schema.DropTable:
+		return []string{op.Name}
+	case schema.RenameTable:
+		return []string{op.From, op.To}
+	case schema.CreateEnum, schema.DropEnum, schema.RunSQL, schema.RunGo:
+		return []string{} // they change no table SQLite holds
+	}
+	if table, ok := rebuildable(op); ok {
+		return []string{table}
+	}
+	if rename, ok := op.(schema.RenameColumn); ok {
+		return []string{rename.Table}
+	}
+	return nil
 }
 
 // autoNowChanges returns the statements that take the triggers was to
