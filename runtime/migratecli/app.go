@@ -41,10 +41,17 @@
 //
 // The database is --db or, by default, the DATABASE_URL environment
 // variable: postgres:// or postgresql:// for PostgreSQL, sqlite:PATH or a
-// file: URI for SQLite. Passwords in URLs are never printed. --db,
-// --lock-timeout and --lease may come before the command or after it.
-// Exit codes are 0 on success, 1 when a command fails and 2 on a usage
-// error.
+// file: URI for SQLite. --db, --lock-timeout and --lease may come before
+// the command or after it. Exit codes are 0 on success, 1 when a command
+// fails and 2 on a usage error.
+//
+// The commands that apply, revert or fake migrations print each one's line
+// as soon as it is committed, and the warnings of the runtime, such as a
+// wait for the migration lock, on the error output. A password typed
+// anywhere on the command line or in DATABASE_URL, in a URL (with or
+// without "//" after its scheme, escaped or not) or as a password=
+// setting, is never printed: it shows as "xxxxx". SIGINT and SIGTERM stop
+// the command in flight as [Main] says.
 //
 // The package imports no database driver: the app imports the ones it uses,
 // and [Open] tells it which import is missing.
@@ -56,7 +63,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -193,10 +199,17 @@ Exit codes: 0 on success, 1 when a command fails, 2 on a usage error.`,
 }
 
 // Main runs [App](m) on os.Args and exits with its code: 0, 1 on failure,
-// 2 on a usage error (unknown command or flag, missing --db). An interrupt
-// cancels the context the running command works under.
+// 2 on a usage error (unknown command or flag, missing --db).
+//
+// An interrupt (Ctrl-C, SIGINT) or a SIGTERM, which Kubernetes, systemd
+// and docker stop send, cancels the context the running command works
+// under: the runtime rolls back the migration in flight and releases the
+// migration lock, and the command prints what it did and the error it
+// stopped with, which names the signal, and exits 1. From the first
+// signal on, the signals have their default behaviour again: a second one
+// ends the process at once.
 func Main(m *runtime.Migrator) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := withStopSignals(context.Background())
 	err := App(m).RunContext(ctx, os.Args)
 	stop()
 	os.Exit(exitCode(err))
@@ -266,9 +279,9 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 	return usagef(c, "%w", err)
 }
 
-// printError writes err to the app's error output, with no password in it.
-// urfave/cli calls it once for the error a run ends with, and with nil
-// after each command.
+// printError writes err to the app's error output, with no password in it,
+// after the signal that stopped the command if one did. urfave/cli calls it
+// once for the error a run ends with, and with nil after each command.
 func (s *settings) printError(c *cli.Context, err error) {
 	if err == nil {
 		return
@@ -276,8 +289,13 @@ func (s *settings) printError(c *cli.Context, err error) {
 	// A flag before the command that does not parse fails the run before
 	// the arguments are collected.
 	s.scrubOutput(c.App)
+	msg := err.Error()
+	var stopped *stoppedError
+	if errors.As(context.Cause(c.Context), &stopped) {
+		msg = stopped.Error() + ": " + msg
+	}
 	w := c.App.ErrWriter
-	_, _ = fmt.Fprintf(w, "%s: %s\n", name, s.secrets.scrubMessage(err.Error()))
+	_, _ = fmt.Fprintf(w, "%s: %s\n", name, s.secrets.scrubMessage(msg))
 	var usage *usageError
 	if errors.As(err, &usage) {
 		_, _ = fmt.Fprintf(w, "Run '%s' for usage.\n", usage.help)

@@ -22,16 +22,31 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // envRunMain makes the test binary run [Main] instead of the tests, with
-// the arguments it was started with: it lets tests see Main's real exit
-// codes and output.
+// the arguments it was started with, over the migrations [childMigrator]
+// returns for its value: it lets tests see Main's real exit codes, output
+// and handling of signals.
 const envRunMain = "STRATA_MIGRATECLI_RUN_MAIN"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(envRunMain) != "" {
+	if set := os.Getenv(envRunMain); set != "" {
 		os.Args = append([]string{name}, os.Args[1:]...)
-		Main(newTestMigrator())
+		Main(childMigrator(set))
 	}
 	os.Exit(m.Run())
+}
+
+// childMigrator returns the migrations a test binary run as [Main] applies,
+// named by the value of [envRunMain]: "1" for [testMigrations], or one of
+// the sets of [signalMigrations].
+func childMigrator(set string) *runtime.Migrator {
+	if set == "1" {
+		return newTestMigrator()
+	}
+	ms, ok := signalMigrations[set]
+	if !ok {
+		panic("unknown migrations " + set + " in " + envRunMain)
+	}
+	return migratorOf(ms()...)
 }
 
 // result is what one run of the app did.
