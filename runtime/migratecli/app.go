@@ -257,7 +257,8 @@ func failure(err error) error {
 // [scrubWriter]s that hide them. (Only the app's own help, for a --help
 // before the command, shows earlier; it holds nothing the user typed.)
 func (s *settings) before(c *cli.Context) error {
-	s.secrets.collect(append(c.Args().Slice(), s.globalDB, os.Getenv("DATABASE_URL"))...)
+	s.secrets.collect(c.Args().Slice()...)
+	s.secrets.collect(s.globalDB, os.Getenv("DATABASE_URL"))
 	s.scrubOutput(c.App)
 	return nil
 }

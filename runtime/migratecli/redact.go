@@ -46,12 +46,12 @@ type span struct{ start, end int }
 // URLs in s lie: for each scheme, such as "postgres:", followed by any
 // number of '/' and user:password@host, the password. An '@' ends the
 // user information: the last one before the query or fragment or, when
-// none comes before them, the last one of all, provided that the user name
-// then holds no '/', '?' or '#' (so that a password holding an unescaped
-// '/', '@', '?' or '#' is still found whole, while a query such as
-// ?application_name=a:b@c is not taken for user information). A database
-// name holding an '@' is redacted too much, which is the safe way to be
-// wrong.
+// none comes before them, the last one of all; and the user name holds no
+// '/', '?' or '#'. So a password holding an unescaped '/', '@', '?' or '#'
+// is still found whole, while neither a query such as
+// ?application_name=a:b@c nor a file path such as sqlite:/data/a:b@c.db is
+// taken for user information. A database name holding an '@' is redacted
+// too much, which is the safe way to be wrong.
 func userPasswords(s string) []span {
 	var spans []span
 	for i := 0; i < len(s); {
@@ -84,16 +84,16 @@ func userPassword(s string, from int) (span, bool) {
 	if end := strings.IndexAny(rest, "?#"); end >= 0 {
 		authority = rest[:end]
 	}
-	at, anywhere := strings.LastIndex(authority, "@"), false
+	at := strings.LastIndex(authority, "@")
 	if at < 0 {
-		at, anywhere = strings.LastIndex(rest, "@"), true
+		at = strings.LastIndex(rest, "@")
 	}
 	if at < 0 {
 		return span{}, false
 	}
 	user, password, ok := strings.Cut(rest[:at], ":")
 	switch {
-	case !ok, anywhere && strings.ContainsAny(user, "/?#"):
+	case !ok, strings.ContainsAny(user, "/?#"):
 		return span{}, false
 	case strings.HasPrefix(password, "//"):
 		// user was a scheme: another URL starts here.

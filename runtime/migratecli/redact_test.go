@@ -64,6 +64,11 @@ func TestRedactFindsPasswordsInURLsWithoutSlashesAndInSettings(t *testing.T) {
 			in:   "file:data/app.db?mode=rwc",
 			want: "file:data/app.db?mode=rwc",
 		},
+		{
+			name: "a colon and an at sign in a directory of a sqlite path are kept",
+			in:   "sqlite:/data/a:b@c/app.db",
+			want: "sqlite:/data/a:b@c/app.db",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
