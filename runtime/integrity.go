@@ -169,8 +169,11 @@ func (r *run) checkDrift(op string, statuses []MigrationStatus) error {
 	if !r.cfg.allowDrift {
 		return &DriftError{Op: op, Drift: drift}
 	}
-	for _, d := range drift {
-		r.log.Warn("strata: drift allowed", "id", d.ID, "state", string(d.State))
+	if !r.driftWarned {
+		for _, d := range drift {
+			r.log.Warn("strata: drift allowed", "id", d.ID, "state", string(d.State))
+		}
+		r.driftWarned = true
 	}
 	return nil
 }

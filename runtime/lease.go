@@ -6,7 +6,11 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"strings"
 	"time"
+
+	"github.com/strata-go/strata/runtime/dialect"
 )
 
 // leaseTable is the table that holds the lease of [WithLease]: one row per
@@ -25,6 +29,17 @@ type lease struct {
 	ttl    time.Duration
 }
 
+// sessionLockProbe is implemented by dialects whose migration lock belongs
+// to a session, as PostgreSQL's advisory lock does, and that let a lease
+// respect it: runs with a lease and runs with the session lock must
+// exclude each other.
+type sessionLockProbe interface {
+	// LockFreeCondition returns an SQL condition that is true when no
+	// session holds the migration lock, and that keeps any from taking it
+	// until the transaction of the statement it is part of ends.
+	LockFreeCondition() string
+}
+
 // takeLease waits until it holds the lease of r's ledger, or ctx ends, or
 // [WithLockTimeout] passes, and returns it. It creates the lease table
 // when it is missing.
@@ -32,39 +47,129 @@ func (r *run) takeLease(ctx context.Context, db *sql.DB) (*lease, error) {
 	if err := r.createLeaseTable(ctx, db); err != nil {
 		return nil, err
 	}
-	token := make([]byte, 16)
-	_, _ = rand.Read(token)
-	l := &lease{r: r, holder: hex.EncodeToString(token), ttl: r.cfg.lease}
-	var giveUp <-chan time.Time
+	l := &lease{r: r, holder: newHolder(), ttl: r.cfg.lease}
+	err := r.pollLock(ctx, func() (bool, error) { return l.claim(ctx, db) }, func() string { return r.leaseHolder(ctx, db) })
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// respectLeases waits, on conn, which holds the dialect's session lock,
+// until no other run holds a live lease of r's ledger: a run with
+// [WithLease] may have claimed it before this run took the lock. It
+// deletes a lease whose holder let it expire, which that holder's next
+// migration then finds gone.
+func (r *run) respectLeases(ctx context.Context, conn *sql.Conn) error {
+	d := r.dialect
+	table := d.QuoteIdent(leaseTable)
+	if err := r.createLeaseTable(ctx, conn); err != nil {
+		return err
+	}
+	free := func() (bool, error) {
+		now := time.Now().UnixMilli()
+		stmt := fmt.Sprintf("DELETE FROM %s WHERE name = %s AND expires_at < %s", table, d.Placeholder(1), d.Placeholder(2))
+		if _, err := conn.ExecContext(ctx, stmt, r.ledger.table, now); err != nil {
+			return false, fmt.Errorf("runtime: clear an expired migration lease: %w", err)
+		}
+		var n int
+		stmt = fmt.Sprintf("SELECT count(*) FROM %s WHERE name = %s", table, d.Placeholder(1))
+		if err := conn.QueryRowContext(ctx, stmt, r.ledger.table).Scan(&n); err != nil {
+			return false, fmt.Errorf("runtime: look for a migration lease: %w", err)
+		}
+		return n == 0, nil
+	}
+	return r.pollLock(ctx, free, func() string { return r.leaseHolder(ctx, conn) })
+}
+
+// pollLock calls try until it reports true, pausing between attempts from
+// a tenth of leasePoll up to leasePoll, and stops early when ctx ends,
+// [WithLockTimeout] passes or r.lockOpts.Needed says the lock is no longer
+// needed. After [dialect.WaitNotice] it tells r.lockOpts.Waiting what
+// holder says of who holds the lock.
+func (r *run) pollLock(ctx context.Context, try func() (bool, error), holder func() string) error {
+	var giveUp, notice <-chan time.Time
 	if r.cfg.lockTimeout > 0 {
 		timer := time.NewTimer(r.cfg.lockTimeout)
 		defer timer.Stop()
 		giveUp = timer.C
 	}
+	if r.lockOpts.Waiting != nil {
+		timer := time.NewTimer(dialect.WaitNotice)
+		defer timer.Stop()
+		notice = timer.C
+	}
 	pause := leasePoll / 10
 	for {
-		ok, err := l.claim(ctx, db)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return l, nil
+		ok, err := try()
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return fmt.Errorf("runtime: wait for the migration lease: %w", ctx.Err())
+		case err != nil:
+			return err
+		case ok:
+			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("runtime: wait for the migration lease: %w", ctx.Err())
+			return fmt.Errorf("runtime: wait for the migration lease: %w", ctx.Err())
 		case <-giveUp:
-			return nil, fmt.Errorf("runtime: %w (waited %s for the lease in %s; another process is migrating this database)", ErrLockTimeout, r.cfg.lockTimeout, leaseTable)
+			return fmt.Errorf("runtime: %w (waited %s for the lease in %s; another process is migrating this database)", ErrLockTimeout, r.cfg.lockTimeout, leaseTable)
+		case <-notice:
+			r.lockOpts.Waiting(holder())
 		case <-time.After(pause):
+			pause = min(2*pause, leasePoll)
 		}
-		pause = min(2*pause, leasePoll)
+		if r.lockOpts.Needed != nil {
+			if needed, err := r.lockOpts.Needed(ctx); err == nil && !needed {
+				return fmt.Errorf("runtime: %w", dialect.ErrNotNeeded)
+			}
+		}
 	}
+}
+
+// newHolder returns the token a run holds its lease with: the host and
+// process it runs in, for people to read, and random bytes, so that no two
+// runs share it.
+func newHolder() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown host"
+	}
+	token := make([]byte, 6)
+	_, _ = rand.Read(token)
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(token))
+}
+
+// leaseHolder describes the run that holds the lease of r's ledger, or a
+// session that holds the dialect's lock when nobody holds the lease.
+func (r *run) leaseHolder(ctx context.Context, q querier) string {
+	d := r.dialect
+	var (
+		holder  string
+		expires int64
+	)
+	stmt := fmt.Sprintf("SELECT holder, expires_at FROM %s WHERE name = %s", d.QuoteIdent(leaseTable), d.Placeholder(1))
+	rows, err := q.QueryContext(ctx, stmt, r.ledger.table)
+	if err != nil {
+		return ""
+	}
+	defer func() { _ = rows.Close() }()
+	if !rows.Next() || rows.Scan(&holder, &expires) != nil {
+		return "a run that holds the session lock"
+	}
+	parts := strings.SplitN(holder, "/", 3)
+	until := time.UnixMilli(expires).UTC().Format(time.TimeOnly)
+	if len(parts) == 3 {
+		return fmt.Sprintf("a run with a lease, process %s on %s, until %s UTC", parts[1], parts[0], until)
+	}
+	return fmt.Sprintf("a run with a lease (%s), until %s UTC", holder, until)
 }
 
 // createLeaseTable creates the lease table when it does not exist. Two
 // processes creating it at once may collide on PostgreSQL's catalogue;
 // the second attempt then finds it.
-func (r *run) createLeaseTable(ctx context.Context, db *sql.DB) error {
+func (r *run) createLeaseTable(ctx context.Context, e execer) error {
 	create := "CREATE TABLE IF NOT EXISTS " + r.dialect.QuoteIdent(leaseTable) + ` (
   "name" TEXT NOT NULL PRIMARY KEY,
   "holder" TEXT NOT NULL,
@@ -72,7 +177,7 @@ func (r *run) createLeaseTable(ctx context.Context, db *sql.DB) error {
 )`
 	var err error
 	for range 3 {
-		if _, err = db.ExecContext(ctx, create); err == nil {
+		if _, err = e.ExecContext(ctx, create); err == nil {
 			return nil
 		}
 	}
@@ -80,13 +185,17 @@ func (r *run) createLeaseTable(ctx context.Context, db *sql.DB) error {
 }
 
 // claim takes the lease when nobody holds it or its holder let it expire,
-// and reports whether it did.
+// and no session holds the dialect's lock, and reports whether it did.
 func (l *lease) claim(ctx context.Context, db *sql.DB) (bool, error) {
 	d, table := l.r.dialect, l.r.dialect.QuoteIdent(leaseTable)
+	free := "1 = 1"
+	if probe, ok := d.(sessionLockProbe); ok {
+		free = probe.LockFreeCondition()
+	}
 	now := time.Now()
-	stmt := fmt.Sprintf(`INSERT INTO %s (name, holder, expires_at) VALUES (%s, %s, %s)
+	stmt := fmt.Sprintf(`INSERT INTO %s (name, holder, expires_at) SELECT %s, %s, %s WHERE %s
 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-WHERE %s.expires_at < %s`, table, d.Placeholder(1), d.Placeholder(2), d.Placeholder(3), table, d.Placeholder(4))
+WHERE %s.expires_at < %s`, table, d.Placeholder(1), d.Placeholder(2), d.Placeholder(3), free, table, d.Placeholder(4))
 	res, err := db.ExecContext(ctx, stmt, l.r.ledger.table, l.holder, now.Add(l.ttl).UnixMilli(), now.UnixMilli())
 	if err != nil {
 		if ctx.Err() != nil {

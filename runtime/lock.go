@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
+
+	"github.com/strata-go/strata/runtime/dialect"
 )
 
 // unlockTimeout bounds how long releasing the migration lock may take.
@@ -18,6 +21,15 @@ const unlockTimeout = 10 * time.Second
 // A run whose lease is lost has its context cancelled, so that it stops at
 // its next statement; the fence in each migration's transaction keeps it
 // from committing anything after another process took the lease over.
+//
+// A run with the dialect's session lock also waits, once it holds it, for
+// any live lease of another run to end ([run.respectLeases]), and a run
+// with a lease claims it only while no session holds the lock: any two
+// runs exclude each other, whatever options each was given.
+//
+// When r.lockOpts.Needed reports, while locked waits, that the lock is no
+// longer needed, locked returns an error wrapping [dialect.ErrNotNeeded]
+// without calling fn.
 func (r *run) locked(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) (err error) {
 	release := func(ctx context.Context) error { return nil }
 	if r.leased() {
@@ -61,7 +73,22 @@ func (r *run) locked(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) 
 	if err := r.ledger.create(ctx, conn, r.lockOpts); err != nil {
 		return err
 	}
+	if _, ok := r.dialect.(sessionLockProbe); ok && !r.leased() {
+		if err := r.respectLeases(ctx, conn); err != nil {
+			return err
+		}
+	}
 	return fn(conn)
+}
+
+// waiting logs, once a run has waited for the migration lock for
+// [dialect.WaitNotice], that it waits, and for whom.
+func (r *run) waiting(holder string) {
+	attrs := []slog.Attr{slog.Duration("waited", dialect.WaitNotice)}
+	if holder != "" {
+		attrs = append(attrs, slog.String("holder", holder))
+	}
+	r.log.LogAttrs(context.Background(), slog.LevelWarn, "strata: waiting for the migration lock, which another run holds", attrs...)
 }
 
 // leased reports whether r serialises with a lease ([WithLease]). SQLite

@@ -87,6 +87,9 @@ type run struct {
 	// held is what the run knows of the ledger while it holds the
 	// migration lock; see [run.current].
 	held *heldLedger
+	// driftWarned is set once the run has logged the drift it was allowed
+	// to run with, which it checks again under the lock.
+	driftWarned bool
 }
 
 // newRun applies opts and fills in the defaults, detecting the dialect from
@@ -125,7 +128,7 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 		cfg:        c,
 		sums:       checksummer{dialect: c.dialect.Name()},
 	}
-	r.lockOpts = dialect.LockOptions{Wait: c.lockTimeout, Lease: r.leased()}
+	r.lockOpts = dialect.LockOptions{Wait: c.lockTimeout, Lease: r.leased(), Pool: db, Waiting: r.waiting}
 	return r, nil
 }
 

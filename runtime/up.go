@@ -3,8 +3,11 @@ package runtime
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/strata-go/strata/runtime/dialect"
 )
 
 // Up applies every pending migration to db, in order of ID, and returns
@@ -62,10 +65,16 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 		if err := r.checkDrift("up", statuses); err != nil {
 			return nil, err
 		}
-		if r.nextPending(st.rows, target, 0) < 0 && len(st.progress) == 0 && !earlierForm(st.rows) {
+		if !r.lockNeeded(st, target) {
 			r.warnFuture(ctx, statuses)
 			return nil, nil
 		}
+	}
+	// A run waiting for the lock stops waiting once the run holding it has
+	// applied everything.
+	r.lockOpts.Needed = func(ctx context.Context) (bool, error) {
+		st, exists, err := r.ledger.readIfExists(ctx, db)
+		return !exists || r.lockNeeded(st, target), err
 	}
 	var results []Result
 	err = r.locked(ctx, db, func(conn *sql.Conn) error {
@@ -107,7 +116,18 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 			results = append(results, res)
 		}
 	})
+	if errors.Is(err, dialect.ErrNotNeeded) {
+		return nil, nil
+	}
 	return results, err
+}
+
+// lockNeeded reports whether Up, applying migrations up to target, must
+// take the lock on a database whose ledger holds st: when a migration is
+// pending, one was left part way, or checksums of earlier builds wait to
+// be rewritten.
+func (r *run) lockNeeded(st ledgerState, target string) bool {
+	return r.nextPending(st.rows, target, 0) >= 0 || len(st.progress) > 0 || earlierForm(st.rows)
 }
 
 // nextPending returns the position in r.migrations of the first migration

@@ -88,8 +88,34 @@ type LockOptions struct {
 	// transaction mode (PgBouncer), where a session lock would be held by
 	// whichever server session the pooler picked.
 	Lease bool
+	// Needed, when set, is asked between two attempts at the lock whether
+	// the caller still needs it: a run waiting to apply migrations that
+	// the run holding the lock has applied meanwhile does not. When it
+	// reports false, Lock stops waiting and returns an error wrapping
+	// [ErrNotNeeded]. Lock ignores its errors, which only mean that the
+	// answer is not known yet.
+	Needed func(ctx context.Context) (bool, error)
+	// Waiting, when set, is called once, when taking the lock has waited
+	// for WaitNotice, with what the engine tells of the process holding
+	// the lock, such as "process 4242 (application "api", from 10.0.0.5)",
+	// or "" when it tells nothing.
+	Waiting func(holder string)
+	// Pool is the pool conn comes from. Through it the dialect reaches the
+	// server when conn is lost while a statement runs, as happens when the
+	// driver gives up on a statement whose context ended, so as to end
+	// the server session conn leaves behind, and with it that statement,
+	// its transaction and the lock. Nil leaves that session to the server.
+	Pool *sql.DB
 }
+
+// WaitNotice is how long taking the migration lock waits before it calls
+// [LockOptions.Waiting].
+const WaitNotice = time.Second
 
 // ErrLockTimeout is what errors wrap when taking the migration lock waited
 // for [LockOptions.Wait] without getting it.
 var ErrLockTimeout = errors.New("timed out waiting for the migration lock")
+
+// ErrNotNeeded is what errors wrap when [Dialect.Lock] gave up waiting
+// because [LockOptions.Needed] said the caller no longer needs the lock.
+var ErrNotNeeded = errors.New("the migration lock is no longer needed")

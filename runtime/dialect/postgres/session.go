@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/strata-go/strata/runtime/dialect"
 )
@@ -26,10 +28,9 @@ func advisoryLockKey(ledger string) int64 {
 }
 
 // Lock takes the session advisory lock that serialises migration runs on
-// the database with pg_advisory_lock, waiting until the session holding it
-// releases it or ctx ends. The lock belongs to conn's session: it outlives
-// the transactions run on conn, and the server drops it if the session
-// ends.
+// the database and returns the function that releases it. The lock
+// belongs to conn's session: it outlives the transactions run on conn, and
+// the server drops it if the session ends.
 //
 // The lock's key is the first 8 bytes of the SHA-256 of
 // "strata:strata_migrations", read as a big-endian signed integer:
@@ -40,53 +41,192 @@ func advisoryLockKey(ledger string) int64 {
 // told the name of the ledger: a run that uses another ledger table waits
 // for runs on the default one too, which is safe, if more than needed.
 //
+// Lock tries pg_try_advisory_lock, and while another session holds the
+// lock tries again after a pause that starts at 2 milliseconds and doubles
+// up to 50, so that a waiting run notices the lock come free within 50
+// milliseconds. It does not wait inside pg_advisory_lock: a session blocked
+// there holds a snapshot all along, and CREATE INDEX CONCURRENTLY, which a
+// migration of the run holding the lock may be running, waits for every
+// snapshot older than its own to end, while the waiter waits for that
+// migration: both would wait forever, or until PostgreSQL's deadlock
+// detector cancels one of them, leaving an invalid index behind. Between
+// attempts it asks opts.Needed whether the caller still needs the lock,
+// and after [dialect.WaitNotice] tells opts.Waiting which session holds
+// it.
+//
 // opts.Wait bounds the wait; when it passes first, Lock returns an error
 // wrapping [dialect.ErrLockTimeout]. With opts.Lease set, Lock takes no
 // lock at all: the caller holds a lease row instead, since behind a pooler
 // in transaction mode the session is not the app's to keep.
 //
-// When taking or releasing the lock fails, conn is closed rather than
-// returned to the pool, so that no pooled session can keep the lock. When
-// ctx ends during the wait, the driver stops the query; pgx does so by
-// closing the connection, whose server session may then still get the lock
-// when it comes free, and drops it at once, as it finds its client gone
-// while reporting the lock taken.
+// When conn is lost with the lock (pgx, for one, closes a connection whose
+// statement's context ended, and the server runs the statement to its end
+// before it notices), the function Lock returns ends the server session
+// that holds the lock through opts.Pool, rolling back what it was running,
+// so that the lock is free when it returns. When taking or releasing the
+// lock fails otherwise, conn is closed rather than returned to the pool,
+// so that no pooled session can keep the lock.
 func (Dialect) Lock(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (unlock func(context.Context) error, err error) {
 	if opts.Lease {
 		return func(context.Context) error { return nil }, nil
 	}
-	wait := ctx
+	var giveUp, notice <-chan time.Time
 	if opts.Wait > 0 {
-		var cancel context.CancelFunc
-		wait, cancel = context.WithTimeout(ctx, opts.Wait)
-		defer cancel()
+		timer := time.NewTimer(opts.Wait)
+		defer timer.Stop()
+		giveUp = timer.C
 	}
-	if _, err := conn.ExecContext(wait, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
-		discardConn(conn)
+	if opts.Waiting != nil {
+		timer := time.NewTimer(dialect.WaitNotice)
+		defer timer.Stop()
+		notice = timer.C
+	}
+	pause := firstLockPause
+	for {
+		var (
+			got bool
+			pid int64
+		)
+		err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1), pg_backend_pid()", migrationLockKey).Scan(&got, &pid)
 		switch {
-		case ctx.Err() != nil:
+		case err != nil && ctx.Err() != nil:
+			discardConn(conn)
 			return nil, fmt.Errorf("postgres: wait for the migration lock: %w", ctx.Err())
-		case wait.Err() != nil:
-			return nil, fmt.Errorf("postgres: %w (waited %s; another process is migrating this database)", dialect.ErrLockTimeout, opts.Wait)
+		case err != nil:
+			discardConn(conn)
+			return nil, fmt.Errorf("postgres: take the migration lock: %w", err)
+		case got:
+			return releaser(conn, pid, opts.Pool), nil
 		}
-		return nil, fmt.Errorf("postgres: take the migration lock: %w", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("postgres: wait for the migration lock: %w", ctx.Err())
+		case <-giveUp:
+			return nil, fmt.Errorf("postgres: %w (waited %s; another process is migrating this database)", dialect.ErrLockTimeout, opts.Wait)
+		case <-notice:
+			opts.Waiting(holder(ctx, conn))
+		case <-time.After(pause):
+			pause = min(2*pause, lockPause)
+		}
+		if opts.Needed != nil {
+			if needed, err := opts.Needed(ctx); err == nil && !needed {
+				return nil, fmt.Errorf("postgres: %w", dialect.ErrNotNeeded)
+			}
+		}
 	}
-	unlock = func(ctx context.Context) error {
+}
+
+// The pauses between two attempts at the migration lock.
+const (
+	firstLockPause = 2 * time.Millisecond
+	lockPause      = 50 * time.Millisecond
+)
+
+// releaser returns the function that releases the migration lock that
+// conn's session, the server process pid, holds.
+func releaser(conn *sql.Conn, pid int64, pool *sql.DB) func(context.Context) error {
+	return func(ctx context.Context) error {
 		var released bool
 		err := conn.QueryRowContext(ctx, "SELECT pg_advisory_unlock($1)", migrationLockKey).Scan(&released)
+		if err == nil && released {
+			return nil
+		}
+		discardConn(conn)
 		switch {
-		case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone):
-			return nil // the session has ended, and its lock with it
-		case err == nil && !released:
+		case err == nil:
 			err = errors.New("the session did not hold it")
+		case pool != nil:
+			// conn is lost: its session may live on, running the statement
+			// it was given, with the lock.
+			endErr := endSession(ctx, pool, pid)
+			if endErr == nil {
+				return nil
+			}
+			err = errors.Join(err, endErr)
+		case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone):
+			return nil // the session will end, and its lock with it
 		}
-		if err != nil {
-			discardConn(conn)
-			return fmt.Errorf("postgres: release the migration lock: %w", err)
-		}
-		return nil
+		return fmt.Errorf("postgres: release the migration lock: %w", err)
 	}
-	return unlock, nil
+}
+
+// lockHeldBy is the condition on pg_locks l of a row of the migration lock,
+// granted to a session.
+var lockHeldBy = fmt.Sprintf("l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"+
+	" AND l.classid::bigint = %d AND l.objid::bigint = %d AND l.objsubid = 1",
+	uint64(migrationLockKey)>>32, uint64(migrationLockKey)&0xffffffff)
+
+// endSession ends, through pool, the server process pid if it still holds
+// the migration lock: pg_terminate_backend rolls back what it was running
+// and frees its locks. It waits, up to ctx's end, until the lock is free.
+func endSession(ctx context.Context, pool *sql.DB, pid int64) error {
+	ended := false
+	err := pool.QueryRowContext(ctx, "SELECT count(pg_terminate_backend(l.pid)) > 0 FROM pg_locks l WHERE l.pid = $1 AND "+lockHeldBy, pid).Scan(&ended)
+	if err != nil {
+		return fmt.Errorf("end the session of the lost connection (process %d): %w", pid, err)
+	}
+	for ended {
+		if err := pool.QueryRowContext(ctx, "SELECT count(*) > 0 FROM pg_locks l WHERE l.pid = $1 AND "+lockHeldBy, pid).Scan(&ended); err != nil {
+			return fmt.Errorf("wait for the session of the lost connection (process %d) to end: %w", pid, err)
+		}
+		if ended {
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("wait for the session of the lost connection (process %d) to end: %w", pid, ctx.Err())
+			case <-time.After(firstLockPause):
+			}
+		}
+	}
+	return nil
+}
+
+// holder describes, as far as the server tells, the session that holds
+// the migration lock: its process, application, client address and what
+// it runs; "" when it tells nothing.
+func holder(ctx context.Context, conn *sql.Conn) string {
+	var (
+		pid                    int64
+		app, addr, state, text string
+		seconds                float64
+	)
+	err := conn.QueryRowContext(ctx, `SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), ''),
+  coalesce(a.state, ''), coalesce(a.query, ''), coalesce(extract(epoch FROM now() - a.query_start), 0)
+FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE `+lockHeldBy).Scan(&pid, &app, &addr, &state, &text, &seconds)
+	if err != nil {
+		return ""
+	}
+	var details []string
+	if app != "" {
+		details = append(details, "application "+strconv.Quote(app))
+	}
+	if addr != "" {
+		details = append(details, "from "+addr)
+	}
+	if state == "active" && text != "" {
+		details = append(details, fmt.Sprintf("running %s for %s", strconv.Quote(brief(text)), time.Duration(seconds*float64(time.Second)).Round(time.Second)))
+	}
+	if len(details) == 0 {
+		return fmt.Sprintf("process %d", pid)
+	}
+	return fmt.Sprintf("process %d (%s)", pid, strings.Join(details, ", "))
+}
+
+// brief folds the whitespace of a statement and cuts it to 60 runes.
+func brief(statement string) string {
+	s := strings.Join(strings.Fields(statement), " ")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:60]) + "…"
+	}
+	return s
+}
+
+// LockFreeCondition returns an SQL condition that is true when no session
+// holds the migration lock, and that keeps any from taking it until the
+// transaction of the statement it is part of ends: a run with a lease
+// claims its lease with it, so that runs with a lease and runs with the
+// session lock exclude each other.
+func (Dialect) LockFreeCondition() string {
+	return fmt.Sprintf("pg_try_advisory_xact_lock(%d)", migrationLockKey)
 }
 
 // discardConn closes conn's session instead of returning it to the pool.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -174,4 +175,165 @@ func advisoryLockHolder(t *testing.T, db *sql.DB) int {
 		t.Fatal(err)
 	}
 	return pid
+}
+
+func TestASessionWaitingForTheLockHoldsNoSnapshotSoCreateIndexConcurrentlyFinishes(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Postgres(t)
+	d := postgres.Dialect{}
+	holder, waiter := sessionConn(t, db), sessionConn(t, db)
+	if _, err := db.ExecContext(ctx, "CREATE TABLE notes (body TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := d.Lock(ctx, holder, dialect.LockOptions{})
+	if err != nil {
+		t.Fatalf("Lock: %v", err)
+	}
+	waited := make(chan error, 1)
+	go func() {
+		unlockWaiter, err := d.Lock(ctx, waiter, dialect.LockOptions{})
+		if err == nil {
+			err = unlockWaiter(ctx)
+		}
+		waited <- err
+	}()
+	time.Sleep(200 * time.Millisecond) // the waiter is polling by now
+	// A write after the waiter began, as the migrations before the index
+	// make: the snapshot a blocked waiter holds is older than the index's.
+	if _, err := holder.ExecContext(ctx, "INSERT INTO notes VALUES ('x')"); err != nil {
+		t.Fatal(err)
+	}
+
+	// CREATE INDEX CONCURRENTLY waits for every snapshot older than its
+	// own: a waiter blocked in pg_advisory_lock would hold one until the
+	// holder unlocks, which it does only after the index is built.
+	cic, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := holder.ExecContext(cic, "CREATE INDEX CONCURRENTLY notes_body_idx ON notes (body)"); err != nil {
+		t.Fatalf("CREATE INDEX CONCURRENTLY while a run waits for the lock: %v", err)
+	}
+	var valid bool
+	if err := db.QueryRowContext(ctx, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'notes_body_idx'::regclass").Scan(&valid); err != nil || !valid {
+		t.Errorf("the index is valid: %v (%v), want true", valid, err)
+	}
+	if err := unlock(ctx); err != nil {
+		t.Fatalf("unlock: %v", err)
+	}
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("the waiter: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the waiter did not get the lock within 5s of its release")
+	}
+}
+
+func TestAWaitSaysOnceWhoHoldsTheLockAndEndsWhenTheLockIsNoLongerNeeded(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Postgres(t)
+	d := postgres.Dialect{}
+	holder, waiter := sessionConn(t, db), sessionConn(t, db)
+	if _, err := holder.ExecContext(ctx, "SET application_name = 'replica-7'"); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := d.Lock(ctx, holder, dialect.LockOptions{})
+	if err != nil {
+		t.Fatalf("Lock: %v", err)
+	}
+	defer func() { _ = unlock(ctx) }()
+
+	var (
+		notices []string
+		asked   int
+	)
+	start := time.Now()
+	_, err = d.Lock(ctx, waiter, dialect.LockOptions{
+		Waiting: func(holder string) { notices = append(notices, holder) },
+		Needed: func(context.Context) (bool, error) {
+			asked++
+			return time.Since(start) < 1500*time.Millisecond, nil
+		},
+	})
+	if !errors.Is(err, dialect.ErrNotNeeded) {
+		t.Fatalf("Lock = %v, want ErrNotNeeded once Needed says so", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("Lock gave up %v after it started, want soon after 1.5s", took)
+	}
+	if asked < 10 {
+		t.Errorf("Needed was asked %d times in 1.5s, want it asked at each attempt", asked)
+	}
+	var from string
+	if err := holder.QueryRowContext(ctx, "SELECT coalesce(', from ' || host(client_addr), '') FROM pg_stat_activity WHERE pid = pg_backend_pid()").Scan(&from); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{fmt.Sprintf(`process %d (application "replica-7"%s)`, backendPID(t, holder), from)}
+	if diff := cmp.Diff(want, notices); diff != "" {
+		t.Errorf("Waiting was told (-want +got):\n%s", diff)
+	}
+}
+
+func TestUnlockOfALostConnectionEndsItsSessionAndFreesTheLock(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Postgres(t)
+	d := postgres.Dialect{}
+	conn := sessionConn(t, db)
+	unlock, err := d.Lock(ctx, conn, dialect.LockOptions{Pool: db})
+	if err != nil {
+		t.Fatalf("Lock: %v", err)
+	}
+	pid := backendPID(t, conn)
+	stmt, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	// pgx gives up on the statement when its context ends and closes the
+	// connection; the server goes on sleeping, holding the lock.
+	if _, err := conn.ExecContext(stmt, "SELECT pg_sleep(30)"); err == nil {
+		t.Fatal("pg_sleep(30) returned within 300ms")
+	}
+	start := time.Now()
+	if err := unlock(ctx); err != nil {
+		t.Fatalf("unlock of the lost connection: %v", err)
+	}
+	if holder := advisoryLockHolder(t, db); holder != 0 {
+		t.Errorf("after unlock the migration lock is held by process %d (the lost one was %d), want it free", holder, pid)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("unlock took %v", took)
+	}
+	var alive int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid).Scan(&alive); err != nil || alive != 0 {
+		t.Errorf("the lost session is still there (%d, %v), want it ended", alive, err)
+	}
+}
+
+func TestLockFreeConditionIsFalseWhileASessionHoldsTheLock(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Postgres(t)
+	d := postgres.Dialect{}
+	free := func() bool {
+		t.Helper()
+		var ok bool
+		if err := db.QueryRowContext(ctx, "SELECT "+d.LockFreeCondition()).Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !free() {
+		t.Fatal("the condition is false while nobody holds the lock")
+	}
+	conn := sessionConn(t, db)
+	unlock, err := d.Lock(ctx, conn, dialect.LockOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if free() {
+		t.Error("the condition is true while a session holds the lock")
+	}
+	if err := unlock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !free() {
+		t.Error("the condition is false once the lock is released")
+	}
 }
