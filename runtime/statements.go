@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/strata-go/strata/runtime/dialect"
@@ -15,6 +16,15 @@ import (
 // as strata's postgres dialect does: it reports whether err is that refusal.
 type outsideTransaction interface {
 	OutsideTransaction(err error) bool
+}
+
+// settler is implemented by dialects that can tell, for some statements
+// run outside a transaction, whether a run of one that was interrupted
+// took effect, and that clear what a failed run of one leaves behind, as
+// strata's postgres dialect does for CREATE INDEX CONCURRENTLY (which
+// leaves an invalid index) and DROP INDEX CONCURRENTLY.
+type settler interface {
+	Settle(ctx context.Context, conn *sql.Conn, statement string) (tookEffect, known bool, err error)
 }
 
 // byStatement applies (or, when down is true, reverts) migration id, marked
@@ -47,6 +57,13 @@ func (r *run) byStatement(ctx context.Context, conn *sql.Conn, id string, down b
 			_ = tx.Rollback()
 			return Result{}, false, err
 		}
+		if p.Running != 0 {
+			_ = tx.Rollback()
+			if err := r.settle(ctx, conn, p, steps); err != nil {
+				return Result{}, false, err
+			}
+			continue
+		}
 		if p.Done == len(steps) {
 			return r.finish(ctx, tx, id, down, steps, p, start)
 		}
@@ -78,14 +95,42 @@ func (r *run) resume(ctx context.Context, tx *sql.Tx, id string, down bool, step
 	switch {
 	case p.down() != down:
 		return progressRow{}, false, false, checkProgress(direction(down), st.progress)
-	case p.Running != 0:
-		return progressRow{}, false, false, &InterruptedError{ID: id, Down: down, Step: p.Done + 1, Steps: len(steps), Statement: stepText(steps, p.Done)}
 	case p.Done > len(steps) || statementsChecksum("", steps[:p.Done]) != p.Checksum:
 		return progressRow{}, false, false, &MigrationError{ID: id, Down: down, Committed: p.Done, Err: fmt.Errorf(
 			"%w: its first %d statements took effect, but they are not what it renders to today: restore the migration as it was, finish it, and put the change in a new migration",
 			ErrDrift, p.Done)}
 	}
 	return p, false, false, nil
+}
+
+// settle settles statement p.Done of p's migration, which a run began
+// outside a transaction and never saw end, on conn: when the dialect can
+// tell whether it took effect, it records the answer, and the run goes on
+// from the next statement or runs it again; otherwise it returns an
+// *[InterruptedError], which a person settles with [Migrator.Resolve].
+func (r *run) settle(ctx context.Context, conn *sql.Conn, p progressRow, steps []dialect.Step) error {
+	down, k := p.down(), p.Done
+	interrupted := &InterruptedError{ID: p.ID, Down: down, Step: k + 1, Steps: len(steps), Statement: stepText(steps, k)}
+	s, ok := r.dialect.(settler)
+	if !ok || k >= len(steps) || steps[k].SQL == "" {
+		return interrupted
+	}
+	tookEffect, known, err := s.Settle(ctx, conn, steps[k].SQL)
+	switch {
+	case err != nil:
+		return &MigrationError{ID: p.ID, Down: down, Step: k + 1, Statement: steps[k].SQL, Committed: k, SQLState: sqlState(err), Err: err}
+	case !known:
+		return interrupted
+	}
+	next := p
+	next.Running = 0
+	if tookEffect {
+		next = advance(p, steps)
+	}
+	r.log.LogAttrs(ctx, slog.LevelInfo, "strata: settled a statement an earlier run was interrupted in",
+		slog.String("id", p.ID), slog.String("direction", p.Direction), slog.Int("step", k+1),
+		slog.String("statement", brief(steps[k].SQL)), slog.Bool("took_effect", tookEffect))
+	return r.saveAlone(ctx, conn, next, false)
 }
 
 // statement runs the next statement of p's migration: in tx, together with
@@ -120,6 +165,13 @@ func (r *run) statement(ctx context.Context, conn *sql.Conn, tx *sql.Tx, p progr
 // not running, after.
 func (r *run) outside(ctx context.Context, conn *sql.Conn, p progressRow, steps []dialect.Step, fresh bool) error {
 	down, k, st := p.down(), p.Done, steps[p.Done]
+	if s, ok := r.dialect.(settler); ok {
+		// Clear what an earlier run of the statement that failed left
+		// behind, such as an invalid index, which would fail it again.
+		if _, _, err := s.Settle(ctx, conn, st.SQL); err != nil {
+			return &MigrationError{ID: p.ID, Down: down, Step: k + 1, Statement: st.SQL, Committed: k, SQLState: sqlState(err), Err: err}
+		}
+	}
 	running := p
 	running.Running = 1
 	if err := r.saveAlone(ctx, conn, running, fresh); err != nil {
