@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/strata-go/strata/runtime/dialect"
@@ -107,7 +108,8 @@ type MigrationError struct {
 }
 
 // Error names the migration, its direction and, when there is one, the
-// failing statement folded onto one line and shortened.
+// failing statement folded onto one line and shortened, then the
+// database's message with its DETAIL and HINT.
 func (e *MigrationError) Error() string {
 	direction := "up"
 	if e.Down {
@@ -116,6 +118,12 @@ func (e *MigrationError) Error() string {
 	msg := fmt.Sprint(e.Err)
 	if e.SQLState != "" && !strings.Contains(msg, e.SQLState) {
 		msg += " (SQLSTATE " + e.SQLState + ")"
+	}
+	if detail := e.Detail(); detail != "" && !strings.Contains(msg, detail) {
+		msg += "; DETAIL: " + detail
+	}
+	if hint := e.Hint(); hint != "" && !strings.Contains(msg, hint) {
+		msg += "; HINT: " + hint
 	}
 	switch {
 	case e.Statement != "" && e.Step > 0:
@@ -128,6 +136,49 @@ func (e *MigrationError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *MigrationError) Unwrap() error { return e.Err }
+
+// Detail returns the DETAIL the database reported with the failure, such
+// as which key a unique index found twice, when the driver's error carries
+// one, or "". PostgreSQL sends one with many errors; pgx's *pgconn.PgError
+// and lib/pq's *pq.Error keep it in a field named Detail.
+func (e *MigrationError) Detail() string { return driverField(e.Err, "Detail") }
+
+// Hint returns the HINT the database reported with the failure, such as
+// which setting to raise, when the driver's error carries one, or "". pgx
+// and lib/pq keep it in a field named Hint.
+func (e *MigrationError) Hint() string { return driverField(e.Err, "Hint") }
+
+// driverField returns the string field named name of the first error in
+// err's tree that is a struct, or points to one, with such a field: the
+// drivers' errors carry the DETAIL and HINT of PostgreSQL this way, and the
+// runtime, which imports no driver, reads them by name.
+func driverField(err error, name string) string {
+	for err != nil {
+		v := reflect.ValueOf(err)
+		if v.Kind() == reflect.Pointer && !v.IsNil() {
+			v = v.Elem()
+		}
+		if v.Kind() == reflect.Struct {
+			if f := v.FieldByName(name); f.IsValid() && f.Kind() == reflect.String && f.String() != "" {
+				return f.String()
+			}
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, inner := range u.Unwrap() {
+				if s := driverField(inner, name); s != "" {
+					return s
+				}
+			}
+			return ""
+		default:
+			return ""
+		}
+	}
+	return ""
+}
 
 // briefLength is the most runes of a statement an error message shows.
 const briefLength = 200

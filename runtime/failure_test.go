@@ -97,3 +97,48 @@ func TestAMigrationErrorShowsALongStatementOnOneShortLine(t *testing.T) {
 		t.Errorf("a MigrationError does not unwrap to its Err")
 	}
 }
+
+func TestAPostgreSQLErrorKeepsItsDetailAndHint(t *testing.T) {
+	tests := []struct {
+		name               string
+		statement          string
+		wantDetail, inText string
+		wantHint           string
+	}{
+		{
+			name:       "a unique index over duplicates says which key is duplicated",
+			statement:  "CREATE UNIQUE INDEX users_name_key ON users (email)",
+			wantDetail: "Key (email)=(twice@example.com) is duplicated.",
+			inText:     "could not create unique index",
+		},
+		{
+			name:      "a call of no function says what to try",
+			statement: "SELECT no_such_function(1)",
+			wantHint:  "You might need to add explicit type casts.",
+			inText:    "function no_such_function(integer) does not exist",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := engines[1].open(t)
+			m := newMigrator(blog()[0], runtime.Migration{ID: "0002_fails", Up: []schema.Operation{
+				schema.RunSQL{SQL: "INSERT INTO users (email) VALUES ('twice@example.com'), ('twice@example.com')"},
+				schema.RunSQL{SQL: tt.statement},
+			}})
+			_, err := m.Up(ctx, db)
+			var merr *runtime.MigrationError
+			if !errors.As(err, &merr) {
+				t.Fatalf("Up: err = %v, want a *MigrationError", err)
+			}
+			if !strings.Contains(merr.Detail(), tt.wantDetail) || !strings.Contains(merr.Hint(), tt.wantHint) {
+				t.Errorf("Detail() = %q, Hint() = %q; want them to hold %q and %q", merr.Detail(), merr.Hint(), tt.wantDetail, tt.wantHint)
+			}
+			for _, want := range []string{tt.inText, tt.wantDetail, tt.wantHint} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+		})
+	}
+}
