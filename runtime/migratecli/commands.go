@@ -160,9 +160,14 @@ func upCommand(s *settings) *cli.Command {
 			"   [--lock-timeout DURATION] [--lease DURATION] [--db URL]",
 		Description: `up applies the pending migrations in order of ID, each in its own
 transaction, under a lock that keeps two runs from applying the same
-migration; with nothing pending it takes no lock. It prints one line per
-applied migration with the time it took, or "nothing to apply". It stops at
-the first migration that fails, which is rolled back.
+migration; with nothing pending it takes no lock. A run waiting for the
+lock says so on stderr after a second, with who holds it, and stops
+waiting, with nothing to do, once the run holding it has applied
+everything. It prints one line per applied migration, with the time it
+took, as each commits, or "nothing to apply". It stops at the first
+migration that fails, which is rolled back. SIGINT and SIGTERM roll back
+the migration in flight, release the lock and exit 1; a second signal
+ends the process at once.
 
 With --to ID it applies the pending migrations up to ID, included, and
 stops there. ID may be cut to any prefix that names one migration.
@@ -180,13 +185,18 @@ every one after it, is applied as usual; one whose tables exist in part
 stops up before it changes anything.
 
 A migration marked NonTransactional that a run left part way is resumed
-from its first statement that did not take effect; when a statement run
-outside a transaction was interrupted, up stops and says how to check it
-and run resolve.
+from its first statement that did not take effect. A statement run
+outside a transaction that was interrupted is settled when the database
+tells whether it took effect (PostgreSQL's CREATE and DROP INDEX
+CONCURRENTLY: an invalid index left behind is dropped and built again);
+otherwise up stops and says how to check it and run resolve.
 
 Before applying anything, up refuses when an applied migration was edited
 or removed from the app, or a pending one sorts before an applied one
-(see status), unless given --allow-drift.`,
+(see status), unless given --allow-drift. Migrations that a later build
+of the app applied, all sorting after this build's last one, are not
+drift: up warns about them and succeeds, as a replica of the previous
+build must during a rolling deploy.`,
 		Flags: flags(s, true,
 			&cli.StringFlag{
 				Name:        "to",

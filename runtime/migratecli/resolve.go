@@ -18,9 +18,12 @@ func resolveCommand(s *settings) *cli.Command {
 		Description: `A migration marked NonTransactional runs its statements one by one, and
 some, such as PostgreSQL's CREATE INDEX CONCURRENTLY, outside any
 transaction. When a run is interrupted during such a statement (a crash,
-a lost connection), nobody can tell whether it took effect: up (or down)
-stops, and status marks the migration "interrupted", until you check the
-database and tell strata what you found:
+a lost connection), the next run asks the database whether it took
+effect; for PostgreSQL's CREATE and DROP INDEX CONCURRENTLY the catalogue
+tells, and up settles the statement by itself. For any other statement
+nobody can tell: up (or down) stops, and status marks the migration
+"interrupted", until you check the database and tell strata what you
+found:
 
   --done   the statement took effect: the next run goes on after it
   --retry  it did not: the next run runs it again

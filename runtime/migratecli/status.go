@@ -24,23 +24,28 @@ func statusCommand(s *settings) *cli.Command {
   [!] applied, but missing from this app
   [?] pending, but sorting before an applied migration
   [~] applied, but edited since (its checksum differs)
+  [>] applied by a later build of the app, which this one leaves alone
 then the count of each. It changes nothing and takes no lock. It exits 0
 whether or not migrations are pending, and 1 when a migration is marked
 [!], [?] or [~] (drift, which up and down refuse), unless given
---allow-drift.
+--allow-drift. [>] is not drift: a replica of the previous build meets
+it during a rolling deploy, and its up succeeds with nothing to do.
 
 With --json it prints instead one JSON object:
   {"migrations": [{"id": "0001_create_users", "state": "applied",
     "marker": "[X]", "applied_at": "2006-01-02T15:04:05Z", "batch": 1}, ...],
    "applied": 1, "pending": 0, "drift": false}
-where state is applied, pending, missing, out_of_order or edited, and
-applied_at and batch are left out for a migration not applied.
+where state is applied, pending, missing, out_of_order, edited or future,
+and applied_at and batch are left out for a migration not applied.
 
 A migration marked NonTransactional that a run left part way has a note
 after its line: (left part way: N statements took effect), or, when the
 run was interrupted during a statement that ran outside a transaction,
-(interrupted during statement N: run ` + "`migrate resolve ID --done|--retry`" + `),
-to run once you have checked whether that statement took effect. In the
+(interrupted during statement N: ...). The next up settles it by itself
+when the database tells whether the statement took effect (PostgreSQL's
+CREATE and DROP INDEX CONCURRENTLY: an invalid index left behind is dropped
+and built again); otherwise it says to run ` + "`migrate resolve ID --done|--retry`" + `
+once you have checked. In the
 JSON such a migration has "progress": {"down": false, "done": 2,
 "interrupted": false}, where down is true for a migration being reverted
 and done counts the statements that took effect.`,
@@ -87,11 +92,13 @@ and done counts the statements that took effect.`,
 // appliedAtLayout is how status prints when a migration was applied, in UTC.
 const appliedAtLayout = "2006-01-02 15:04:05Z07:00"
 
-// notes says, after the batch, what a drifting migration's marker means.
+// notes says, after the batch, what the marker of a drifting migration,
+// or of one a later build applied, means.
 var notes = map[runtime.State]string{
 	runtime.StateMissing:    "(missing from this app)",
 	runtime.StateOutOfOrder: "(pending, before an applied migration)",
 	runtime.StateEdited:     "(edited since applied)",
+	runtime.StateFuture:     "(applied by a later build of the app)",
 }
 
 // printStatus prints the status table, then how many migrations are applied
@@ -122,7 +129,11 @@ func printStatus(w io.Writer, statuses []runtime.MigrationStatus) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d applied, %d pending%s\n", applied, len(statuses)-applied, driftSummary(statuses))
+	future := ""
+	if n := countState(statuses, runtime.StateFuture); n > 0 {
+		future = fmt.Sprintf(" (%d by a later build)", n)
+	}
+	_, err := fmt.Fprintf(w, "%d applied%s, %d pending%s\n", applied, future, len(statuses)-applied, driftSummary(statuses))
 	return err
 }
 
@@ -138,7 +149,8 @@ func progressNote(st runtime.MigrationStatus) string {
 		while = " while being reverted"
 	}
 	if p.Interrupted {
-		return fmt.Sprintf("(interrupted%s during statement %d: run `%s resolve %s --done|--retry`)", while, p.Done+1, name, st.ID)
+		return fmt.Sprintf("(interrupted%s during statement %d: the next run settles it when the database tells whether it took effect, or says to run `%s resolve %s --done|--retry`)",
+			while, p.Done+1, name, st.ID)
 	}
 	return fmt.Sprintf("(left part way%s: %s took effect)", while, statements(p.Done))
 }
@@ -163,13 +175,7 @@ func driftSummary(statuses []runtime.MigrationStatus) string {
 		{runtime.StateMissing, "missing"},
 		{runtime.StateOutOfOrder, "out of order"},
 	} {
-		n := 0
-		for _, st := range statuses {
-			if st.State == k.state {
-				n++
-			}
-		}
-		if n > 0 {
+		if n := countState(statuses, k.state); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k.text))
 		}
 	}
@@ -177,6 +183,17 @@ func driftSummary(statuses []runtime.MigrationStatus) string {
 		return ""
 	}
 	return ", drift: " + strings.Join(parts, ", ")
+}
+
+// countState returns how many of statuses are in state.
+func countState(statuses []runtime.MigrationStatus, state runtime.State) int {
+	n := 0
+	for _, st := range statuses {
+		if st.State == state {
+			n++
+		}
+	}
+	return n
 }
 
 // countDrift returns how many of statuses drift.
