@@ -5,67 +5,141 @@ import (
 	"database/sql"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime"
 	"github.com/strata-go/strata/runtime/schema"
 )
 
-// chain returns n migrations, each creating a table that references the
-// one before, as a long-lived app accumulates them.
+// historySizes are the lengths of history the benchmarks run at, so that
+// one run shows how the cost grows with it.
+var historySizes = []int{50, 500, 2000}
+
+// chain returns n migrations as strata makemigrations writes them for a
+// model added to models that already hold the one before: migration i
+// creates table t_i with an index and a foreign key to t_{i-1}, the
+// workload of the side-by-side harness in shared/bench.
 func chain(n int) *runtime.Migrator {
 	m := runtime.NewMigrator()
-	for i := range n {
+	for i := 1; i <= n; i++ {
+		name := fmt.Sprintf("t_%d", i)
 		t := schema.Table{
-			Name:       fmt.Sprintf("t%03d", i),
-			Columns:    []schema.Column{{Name: "id", Type: schema.Type{Kind: schema.Int64}, Identity: true}},
+			Name: name,
+			Columns: []schema.Column{
+				{Name: "id", Type: schema.Type{Kind: schema.Int64}},
+				{Name: "name", Type: schema.Type{Kind: schema.Text}},
+				{Name: "created_at", Type: schema.Type{Kind: schema.Timestamp}, Nullable: true},
+				{Name: "ref_id", Type: schema.Type{Kind: schema.Int64}, Nullable: true},
+			},
 			PrimaryKey: []string{"id"},
+			Indexes:    []schema.Index{{Name: "idx_" + name + "_name", Columns: []string{"name"}}},
 		}
-		if i > 0 {
-			t.Columns = append(t.Columns, schema.Column{Name: "prev_id", Type: schema.Type{Kind: schema.Int64}, Nullable: true})
-			t.ForeignKeys = []schema.ForeignKey{{Name: t.Name + "_prev_id_fkey", Columns: []string{"prev_id"}, RefTable: fmt.Sprintf("t%03d", i-1), RefColumns: []string{"id"}}}
+		if i > 1 {
+			t.ForeignKeys = []schema.ForeignKey{{Name: name + "_ref_id_fkey", Columns: []string{"ref_id"}, RefTable: fmt.Sprintf("t_%d", i-1), RefColumns: []string{"id"}}}
 		}
 		m.Register(runtime.Migration{
-			ID:   fmt.Sprintf("%04d_create_%s", i+1, t.Name),
+			ID:   fmt.Sprintf("%04d_create_%s", i, name),
 			Up:   []schema.Operation{schema.CreateTable{Table: t}},
-			Down: []schema.Operation{schema.DropTable{Name: t.Name}},
+			Down: []schema.Operation{schema.DropTable{Name: name}},
 		})
 	}
 	return m
 }
 
-// BenchmarkUpFiftyMigrations applies 50 migrations to a fresh database:
-// an app's first start against an empty database.
-func BenchmarkUpFiftyMigrations(b *testing.B) {
-	m := chain(50)
-	for name, open := range map[string]func(testing.TB) *sql.DB{"sqlite": testdb.SQLite, "postgres": testdb.Postgres} {
-		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-				b.StopTimer()
-				db := open(b)
-				b.StartTimer()
-				if _, err := m.Up(context.Background(), db); err != nil {
-					b.Fatal(err)
+// benchEngines are the engines the benchmarks run on; PostgreSQL's skip
+// without STRATA_TEST_POSTGRES_URL.
+var benchEngines = []struct {
+	name string
+	open func(testing.TB) *sql.DB
+}{
+	{"sqlite", testdb.SQLite},
+	{"postgres", testdb.Postgres},
+}
+
+// BenchmarkUp applies a whole history to a fresh database, as an app's
+// first start does: per migration, its statements and its ledger row in
+// one transaction.
+func BenchmarkUp(b *testing.B) {
+	for _, e := range benchEngines {
+		for _, n := range historySizes {
+			b.Run(fmt.Sprintf("%s/%d", e.name, n), func(b *testing.B) {
+				m := chain(n)
+				for b.Loop() {
+					b.StopTimer()
+					db := e.open(b)
+					if err := db.Ping(); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					if _, err := m.Up(context.Background(), db); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/migration")
+			})
+		}
 	}
 }
 
-// BenchmarkUpNothingPending is what every start-up of a migrated app pays.
-func BenchmarkUpNothingPending(b *testing.B) {
-	m := chain(50)
-	for name, open := range map[string]func(testing.TB) *sql.DB{"sqlite": testdb.SQLite, "postgres": testdb.Postgres} {
-		b.Run(name, func(b *testing.B) {
-			db := open(b)
-			if _, err := m.Up(context.Background(), db); err != nil {
-				b.Fatal(err)
-			}
-			for b.Loop() {
-				if _, err := m.Up(context.Background(), db); err != nil {
+// BenchmarkStart is what every start of a migrated app pays: Up with
+// nothing pending, building the Migrator from its migrations as the init
+// functions of a migrations package do. Its x-select metric divides it by
+// one SELECT of the whole ledger on the same pool, the least a tool that
+// checks every applied migration must do, measured in the same loop.
+func BenchmarkStart(b *testing.B) {
+	for _, e := range benchEngines {
+		for _, n := range historySizes {
+			b.Run(fmt.Sprintf("%s/%d", e.name, n), func(b *testing.B) {
+				ctx := context.Background()
+				db := e.open(b)
+				if _, err := chain(n).Up(ctx, db); err != nil {
 					b.Fatal(err)
 				}
-			}
-		})
+				ms := chain(n).Migrations()
+				var up, sel time.Duration
+				for b.Loop() {
+					start := time.Now()
+					if err := selectLedger(ctx, db); err != nil {
+						b.Fatal(err)
+					}
+					sel += time.Since(start)
+
+					start = time.Now()
+					m := runtime.NewMigrator()
+					m.Register(ms...)
+					results, err := m.Up(ctx, db)
+					if err != nil || len(results) != 0 {
+						b.Fatalf("Up = %d results, %v; want nothing applied", len(results), err)
+					}
+					up += time.Since(start)
+				}
+				b.ReportMetric(float64(up.Nanoseconds())/float64(b.N), "start-ns/op")
+				b.ReportMetric(float64(sel.Nanoseconds())/float64(b.N), "select-ns/op")
+				b.ReportMetric(float64(up)/float64(sel), "x-select")
+			})
+		}
 	}
+}
+
+// selectLedger reads every row of the ledger, as a tool that compares each
+// applied migration with its own does at least.
+func selectLedger(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, "SELECT id, checksum, batch, applied_at, duration_ms FROM strata_migrations")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var (
+			id, sum   string
+			batch     int
+			appliedAt time.Time
+			took      int64
+		)
+		if err := rows.Scan(&id, &sum, &batch, &appliedAt, &took); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -41,10 +41,62 @@ type checksummer struct {
 
 // sum returns the checksum of mig recorded after a row of checksum prev.
 func (c *checksummer) sum(prev string, mig Migration) string {
+	var text [len(checksumVersion) + 2*sha256.Size]byte
+	return string(c.appendSum(text[:0], prev, mig))
+}
+
+// matches reports whether recorded is the checksum of mig after a row of
+// checksum prev, without allocating: every start checks every applied
+// migration.
+func (c *checksummer) matches(prev string, mig Migration, recorded string) bool {
+	var text [len(checksumVersion) + 2*sha256.Size]byte
+	return string(c.appendSum(text[:0], prev, mig)) == recorded
+}
+
+// appendSum appends the checksum of mig after a row of checksum prev to b.
+func (c *checksummer) appendSum(b []byte, prev string, mig Migration) []byte {
 	c.buf = append(append(c.buf[:0], prev...), 0)
 	c.buf = schema.AppendEncoding(c.buf, c.dialect, mig.Up)
 	h := sha256.Sum256(c.buf)
-	return checksumVersion + hex.EncodeToString(h[:])
+	return hex.AppendEncode(append(b, checksumVersion...), h[:])
+}
+
+// expectedSums starts computing, on a goroutine of its own, the checksums
+// of the registered migrations in a ledger that records every one of them,
+// in order, each chained to the one before; the function it returns waits
+// for them. A start reads the ledger meanwhile.
+func (r *run) expectedSums() func() []string {
+	done := make(chan []string, 1)
+	go func() {
+		c := checksummer{dialect: r.dialect.Name()}
+		sums := make([]string, len(r.migrations))
+		prev := ""
+		for i, mig := range r.migrations {
+			prev = c.sum(prev, mig)
+			sums[i] = prev
+		}
+		done <- sums
+	}()
+	return func() []string { return <-done }
+}
+
+// upToDate reports whether rows, the ledger's, record every registered
+// migration and nothing else, each with the checksum of its operations
+// today, sums ([run.expectedSums]): the state of every start of an app
+// whose database is migrated, which needs neither the lock nor a
+// [MigrationStatus] for each migration. Each row matching its expected
+// checksum means each matches the checksum of its migration chained to
+// the row before, as [run.audit] checks one by one.
+func (r *run) upToDate(rows []ledgerRow, sums []string) bool {
+	if len(rows) != len(r.migrations) {
+		return false
+	}
+	for k, row := range rows {
+		if row.ID != r.migrations[k].ID || row.Checksum != sums[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // statementsChecksum returns the hex SHA-256 of prev, a NUL byte, then the
@@ -88,7 +140,7 @@ func (r *run) verifier() *verifier {
 // build.
 func (v *verifier) matches(i int, prev, recorded string) bool {
 	if strings.HasPrefix(recorded, checksumVersion) {
-		return v.sum.sum(prev, v.r.migrations[i]) == recorded
+		return v.sum.matches(prev, v.r.migrations[i], recorded)
 	}
 	before, err := v.rp.after(i)
 	if err != nil {

@@ -76,8 +76,19 @@ type ledgerState struct {
 // read returns the rows of the ledger and of its progress table, sorted by
 // ID, in one query.
 func (l ledger) read(ctx context.Context, q querier) (ledgerState, error) {
+	return l.query(ctx, q, true)
+}
+
+// query reads the rows of the ledger and of its progress table, sorted by
+// ID, in one query: whole when full is set, and otherwise only the IDs,
+// checksums and directions, all that a start with nothing to do needs.
+func (l ledger) query(ctx context.Context, q querier, full bool) (ledgerState, error) {
 	query := "SELECT id, checksum, batch, applied_at, '', 0, 0 FROM " + l.dialect.QuoteIdent(l.table) +
 		" UNION ALL SELECT id, checksum, batch, NULL, direction, done, running FROM " + l.dialect.QuoteIdent(l.progressTable())
+	if !full {
+		query = "SELECT id, checksum, '' FROM " + l.dialect.QuoteIdent(l.table) +
+			" UNION ALL SELECT id, checksum, direction FROM " + l.dialect.QuoteIdent(l.progressTable())
+	}
 	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
 		return ledgerState{}, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
@@ -90,7 +101,11 @@ func (l ledger) read(ctx context.Context, q querier) (ledgerState, error) {
 			appliedAt sql.NullTime
 			p         progressRow
 		)
-		if err := rows.Scan(&r.ID, &r.Checksum, &r.Batch, &appliedAt, &p.Direction, &p.Done, &p.Running); err != nil {
+		dest := []any{&r.ID, &r.Checksum, &p.Direction}
+		if full {
+			dest = []any{&r.ID, &r.Checksum, &r.Batch, &appliedAt, &p.Direction, &p.Done, &p.Running}
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return ledgerState{}, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
 		}
 		if p.Direction == "" {
@@ -111,11 +126,12 @@ func (l ledger) read(ctx context.Context, q querier) (ledgerState, error) {
 	return st, nil
 }
 
-// readIfExists returns the rows of the ledger and whether the ledger table
-// exists. It reads first, so that a migrated database costs one query, and
-// asks the dialect whether the table exists only when the read fails.
-func (l ledger) readIfExists(ctx context.Context, db *sql.DB) (ledgerState, bool, error) {
-	st, readErr := l.read(ctx, db)
+// readIfExists returns the rows of the ledger, whole or not as full says
+// ([ledger.query]), and whether the ledger table exists. It reads first,
+// so that a migrated database costs one query, and asks the dialect
+// whether the table exists only when the read fails.
+func (l ledger) readIfExists(ctx context.Context, db *sql.DB, full bool) (ledgerState, bool, error) {
+	st, readErr := l.query(ctx, db, full)
 	if readErr == nil {
 		return st, true, nil
 	}

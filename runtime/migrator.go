@@ -54,20 +54,33 @@ func (m *Migrator) Register(ms ...Migration) {
 		if mig.ID == "" {
 			panic("runtime: Register: a migration has an empty ID")
 		}
+		if n := len(m.migrations); n == 0 || m.migrations[n-1].ID < mig.ID {
+			// The files of a migrations package register in order.
+			m.migrations = append(m.migrations, mig)
+			continue
+		}
 		i, found := search(m.migrations, mig.ID)
 		if found {
 			panic(fmt.Sprintf("runtime: Register: migration %q is registered twice", mig.ID))
 		}
-		m.migrations = slices.Insert(m.migrations, i, mig)
+		// A new array, so that no run's view of the migrations changes.
+		m.migrations = slices.Insert(slices.Clip(m.migrations), i, mig)
 	}
 }
 
 // Migrations returns the registered migrations, sorted by ID. The slice is
 // the caller's to keep.
 func (m *Migrator) Migrations() []Migration {
+	return slices.Clone(m.view())
+}
+
+// view returns the registered migrations, sorted by ID, without copying
+// them: the slice must not be changed. Register appends beyond its length
+// or inserts into a new array, so the slice stays as it is.
+func (m *Migrator) view() []Migration {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return slices.Clone(m.migrations)
+	return slices.Clip(m.migrations)
 }
 
 // run is what one call of a Migrator method works with: the migrations as
@@ -121,7 +134,7 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 		c.ledger = DefaultLedgerTable
 	}
 	r := &run{
-		migrations: m.Migrations(),
+		migrations: m.view(),
 		dialect:    c.dialect,
 		log:        c.logger,
 		ledger:     ledger{dialect: c.dialect, table: c.ledger},

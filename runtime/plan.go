@@ -27,7 +27,7 @@ func (m *Migrator) Plan(ctx context.Context, db *sql.DB, opts ...Option) ([]Plan
 	if err != nil {
 		return nil, err
 	}
-	st, _, err := r.ledger.readIfExists(ctx, db)
+	st, _, err := r.ledger.readIfExists(ctx, db, true)
 	if err != nil {
 		return nil, err
 	}

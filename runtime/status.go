@@ -113,7 +113,7 @@ func (m *Migrator) Status(ctx context.Context, db *sql.DB, opts ...Option) ([]Mi
 	if err != nil {
 		return nil, err
 	}
-	st, _, err := r.ledger.readIfExists(ctx, db)
+	st, _, err := r.ledger.readIfExists(ctx, db, true)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (m *Migrator) Pending(ctx context.Context, db *sql.DB, opts ...Option) ([]s
 	if err != nil {
 		return nil, err
 	}
-	st, _, err := r.ledger.readIfExists(ctx, db)
+	st, _, err := r.ledger.readIfExists(ctx, db, false)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,11 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 	// The read without the lock only saves taking it: when it fails (SQLite
 	// reports SQLITE_BUSY while another process commits), the read under
 	// the lock decides.
-	if st, exists, err := r.ledger.readIfExists(ctx, db); err == nil && exists {
+	expected := r.expectedSums() // while the ledger is read
+	if st, exists, err := r.ledger.readIfExists(ctx, db, false); err == nil && exists {
+		if len(st.progress) == 0 && r.upToDate(st.rows, expected()) {
+			return nil, nil
+		}
 		statuses := r.audit(st.rows)
 		if err := r.checkDrift("up", statuses); err != nil {
 			return nil, err
@@ -73,7 +77,7 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 	// A run waiting for the lock stops waiting once the run holding it has
 	// applied everything.
 	r.lockOpts.Needed = func(ctx context.Context) (bool, error) {
-		st, exists, err := r.ledger.readIfExists(ctx, db)
+		st, exists, err := r.ledger.readIfExists(ctx, db, false)
 		return !exists || r.lockNeeded(st, target), err
 	}
 	var results []Result
