@@ -33,12 +33,8 @@ func checkName(what, name string) error {
 // behind primary-key and unique constraints in one namespace.
 func checkRelationName(s *schema.Schema, name string) error {
 	uses := 0
-	for _, t := range s.Tables {
-		for _, n := range relationNames(t) {
-			if n == name {
-				uses++
-			}
-		}
+	for i := range s.Tables {
+		uses += relationNameUses(&s.Tables[i], name)
 	}
 	if uses > 1 {
 		return fmt.Errorf("name %s is taken by another table or index", name)
@@ -46,20 +42,28 @@ func checkRelationName(s *schema.Schema, name string) error {
 	return nil
 }
 
-// relationNames lists the names t takes in PostgreSQL's namespace of
-// relations: its own and those of its indexes.
-func relationNames(t schema.Table) []string {
-	names := []string{t.Name}
-	if len(t.PrimaryKey) > 0 {
-		names = append(names, primaryKeyName(t.Name))
+// relationNameUses counts how many of the names t takes in PostgreSQL's
+// namespace of relations, its own and those of its indexes, are name. It
+// allocates nothing: rendering a migration checks every table.
+func relationNameUses(t *schema.Table, name string) int {
+	uses := 0
+	if t.Name == name {
+		uses++
+	}
+	if pk, ok := strings.CutSuffix(name, primaryKeyName("")); ok && pk == t.Name && len(t.PrimaryKey) > 0 {
+		uses++
 	}
 	for _, ix := range t.Indexes {
-		names = append(names, ix.Name)
+		if ix.Name == name {
+			uses++
+		}
 	}
 	for _, u := range t.Uniques {
-		names = append(names, u.Name)
+		if u.Name == name {
+			uses++
+		}
 	}
-	return names
+	return uses
 }
 
 func checkTable(s *schema.Schema, t *schema.Table) error {

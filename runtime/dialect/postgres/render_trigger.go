@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/strata-go/strata/runtime/dialect"
@@ -59,9 +60,12 @@ type autoNowFunc struct {
 
 // autoNowFuncs returns the trigger functions s calls for, in the order of
 // its tables.
-func autoNowFuncs(s *schema.Schema) []autoNowFunc {
+func autoNowFuncs(s *schema.Schema, only []string) []autoNowFunc {
 	var funcs []autoNowFunc
 	for _, t := range s.Tables {
+		if only != nil && !slices.Contains(only, t.Name) {
+			continue
+		}
 		var columns []string
 		for _, c := range t.Columns {
 			if c.AutoNow {
@@ -113,15 +117,46 @@ func createFunction(f autoNowFunc, replace bool) string {
 // renderWithTriggers renders op against s, as renderOp does, and brings
 // the auto_now triggers in step with the schema it leaves.
 func renderWithTriggers(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
-	was := autoNowFuncs(s)
+	tables := triggerTables(op)
+	was := autoNowFuncs(s, tables)
 	steps, err := renderOp(s, op)
 	if err != nil {
 		return nil, err
 	}
-	drops, creates := autoNowChanges(was, autoNowFuncs(s))
+	drops, creates := autoNowChanges(was, autoNowFuncs(s, tables))
 	drop, _ := stepsUnless(nil, drops...)
 	create, _ := stepsUnless(nil, creates...)
 	return append(append(drop, steps...), create...), nil
+}
+
+// triggerTables names the tables whose auto_now trigger functions op may
+// change: the table it creates, drops, renames or changes, or none for an
+// operation on enum types or hand-written, which changes no table's
+// columns; nil, meaning every table, for an operation it does not know.
+// Only a table's name and the names of its auto_now columns shape its
+// function, and only operations on the table change those.
+func triggerTables(op schema.Operation) []string {
+	switch op := op.(type) {
+	case schema.CreateTable:
+		return []string{op.Table.Name}
+	case schema.DropTable:
+		return []string{op.Name}
+	case schema.RenameTable:
+		return []string{op.From, op.To}
+	case schema.AddColumn:
+		return []string{op.Table}
+	case schema.DropColumn:
+		return []string{op.Table}
+	case schema.AlterColumn:
+		return []string{op.Table}
+	case schema.RenameColumn:
+		return []string{op.Table}
+	case schema.CreateIndex, schema.DropIndex, schema.AddUnique, schema.DropUnique, schema.AddForeignKey,
+		schema.DropForeignKey, schema.RenameIndex, schema.RenameConstraint, schema.AddCheck, schema.DropCheck,
+		schema.CreateEnum, schema.DropEnum, schema.AlterEnum, schema.RenameEnumValue, schema.RunSQL, schema.RunGo:
+		return []string{}
+	}
+	return nil
 }
 
 // autoNowChanges returns the statements that take the trigger functions
