@@ -31,20 +31,29 @@
 //
 // Each migration is applied once, whatever happens: a run holds the
 // dialect's migration lock (a session advisory lock on PostgreSQL, or a
-// lease row with [WithLease] behind PgBouncer) and re-reads the ledger
-// inside every migration's transaction (which on SQLite holds the
-// database's write lock), so that many replicas of an app starting together
-// apply each migration exactly once. [WithLockTimeout] bounds the wait. A
+// lease row with [WithLease] behind PgBouncer; runs of either kind exclude
+// each other) and reads the ledger under it, again on SQLite only when
+// another process wrote to the database since (its lock is each
+// migration's write transaction), so that many replicas of an app starting
+// together apply each migration exactly once. A run waiting for the lock
+// holds no snapshot, says who holds the lock after a second, and stops
+// once nothing is left to apply; [WithLockTimeout] bounds the wait. A
 // failing migration is rolled back alone; the ones before it stay applied.
+// Migrations that a later build applied are [StateFuture], not drift: a
+// replica of the previous build starts cleanly during a rolling deploy.
 // A migration marked [Migration.NonTransactional] commits statement by
 // statement with a record of its progress, so that a crash leaves a state
-// the next run resumes from, or, when a statement ran outside any
-// transaction, one that names the statement to check.
+// the next run resumes from. A statement that ran outside any transaction
+// is settled by the next run when the database tells whether it took
+// effect (PostgreSQL's CREATE and DROP INDEX CONCURRENTLY); for any other,
+// the run stops with an error that names the statement to check.
 //
 // Every method takes a context and honours its end. Errors say which
 // migration failed and how: *[MigrationError] carries the statement, its
-// SQLSTATE and the migrations applied before it. [WithLogger] receives an
-// event per migration, and one per statement at debug level.
+// SQLSTATE, the database's DETAIL and HINT, and the migrations applied
+// before it. [WithLogger] receives an event per migration, one per
+// statement at debug level, and warnings; [WithProgress] is called as each
+// migration commits.
 //
 // The package imports the standard library and strata's own runtime
 // packages only. It talks to the database through database/sql and works

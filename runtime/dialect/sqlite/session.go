@@ -161,7 +161,9 @@ func (s session) set(ctx context.Context, conn *sql.Conn) error {
 // timeout of the transaction's statements, which may wait for readers at
 // commit, is the time left until ctx's deadline, or 30 seconds. When
 // opts.Wait passes before the lock is free, Begin returns an error wrapping
-// [dialect.ErrLockTimeout]. Begin needs conn prepared by [Dialect.Lock].
+// [dialect.ErrLockTimeout]; once it has waited for [dialect.WaitNotice], it
+// calls opts.Waiting, with "": SQLite does not tell who holds its lock.
+// Begin needs conn prepared by [Dialect.Lock].
 func (d Dialect) Begin(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (*sql.Tx, error) {
 	takeLock := "UPDATE " + d.QuoteIdent(writeLockTable) + ` SET "id" = "id"`
 	if err := setBusyTimeout(ctx, conn, min(lockPollInterval.Milliseconds(), busyTimeoutFor(ctx))); err != nil {
@@ -173,6 +175,7 @@ func (d Dialect) Begin(ctx context.Context, conn *sql.Conn, opts dialect.LockOpt
 		defer timer.Stop()
 		giveUp = timer.C
 	}
+	started := time.Now()
 	for {
 		// The transaction must not end behind the caller's back: when ctx
 		// ends, database/sql would roll it back from another goroutine,
@@ -198,6 +201,10 @@ func (d Dialect) Begin(ctx context.Context, conn *sql.Conn, opts dialect.LockOpt
 			return nil, fmt.Errorf("sqlite: wait for the write lock: %w", ctx.Err())
 		case !isBusy(err):
 			return nil, fmt.Errorf("sqlite: take the write lock: %w", err)
+		}
+		if opts.Waiting != nil && !started.IsZero() && time.Since(started) >= dialect.WaitNotice {
+			opts.Waiting("") // SQLite does not tell who writes
+			started = time.Time{}
 		}
 		// SQLite's busy handler has waited already; the pause only keeps the
 		// loop from spinning should SQLite give up without waiting.

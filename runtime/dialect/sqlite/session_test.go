@@ -339,3 +339,26 @@ func TestDataVersionChangesWhenAnotherConnectionCommitsOnly(t *testing.T) {
 		})
 	}
 }
+
+func TestBeginSaysOnceThatItWaitsForTheWriteLock(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.SQLite(t)
+	d := sqlite.Dialect{}
+	holder := lockedConn(t, db)
+	tx, err := d.Begin(ctx, holder, dialect.LockOptions{})
+	if err != nil {
+		t.Fatalf("Begin: %v", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var notices []string
+	_, err = d.Begin(ctx, lockedConn(t, db), dialect.LockOptions{
+		Wait:    1500 * time.Millisecond,
+		Waiting: func(holder string) { notices = append(notices, holder) },
+	})
+	if !errors.Is(err, dialect.ErrLockTimeout) {
+		t.Fatalf("Begin beside a writer: err = %v, want ErrLockTimeout", err)
+	}
+	if len(notices) != 1 || notices[0] != "" {
+		t.Errorf("Waiting was told %q, want once, with no holder", notices)
+	}
+}
