@@ -163,7 +163,7 @@ func driverField(err error, name string) string {
 				return f.String()
 			}
 		}
-		switch u := err.(type) {
+		switch u := err.(type) { //nolint:errorlint // it walks the tree itself
 		case interface{ Unwrap() error }:
 			err = u.Unwrap()
 		case interface{ Unwrap() []error }:

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -143,20 +144,19 @@ func newHolder() string {
 
 // leaseHolder describes the run that holds the lease of r's ledger, or a
 // session that holds the dialect's lock when nobody holds the lease.
-func (r *run) leaseHolder(ctx context.Context, q querier) string {
+func (r *run) leaseHolder(ctx context.Context, q rowQuerier) string {
 	d := r.dialect
 	var (
 		holder  string
 		expires int64
 	)
 	stmt := fmt.Sprintf("SELECT holder, expires_at FROM %s WHERE name = %s", d.QuoteIdent(leaseTable), d.Placeholder(1))
-	rows, err := q.QueryContext(ctx, stmt, r.ledger.table)
-	if err != nil {
-		return ""
-	}
-	defer func() { _ = rows.Close() }()
-	if !rows.Next() || rows.Scan(&holder, &expires) != nil {
+	err := q.QueryRowContext(ctx, stmt, r.ledger.table).Scan(&holder, &expires)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return "a run that holds the session lock"
+	case err != nil:
+		return ""
 	}
 	parts := strings.SplitN(holder, "/", 3)
 	until := time.UnixMilli(expires).UTC().Format(time.TimeOnly)
@@ -251,6 +251,11 @@ func (l *lease) release(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("runtime: release the migration lease: %w", err)
 	}
 	return nil
+}
+
+// rowQuerier runs a query of one row: a *sql.DB, *sql.Conn or *sql.Tx.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // execer runs a statement: a *sql.DB, *sql.Conn or *sql.Tx.
