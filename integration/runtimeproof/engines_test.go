@@ -31,15 +31,23 @@ type engine struct {
 	// replicaSessions counts the sessions replicas still hold on the
 	// database; empty when a replica's end ends its session at once.
 	replicaSessions string
+	// validIndexes lists the names of the indexes of the database that
+	// queries may use, one a row: on PostgreSQL those pg_index marks
+	// valid, which an interrupted CREATE INDEX CONCURRENTLY leaves not.
+	validIndexes string
+	// advisoryLocks lists the advisory locks sessions hold or wait for on
+	// the database, one a row; empty for an engine without them.
+	advisoryLocks string
 }
 
 var engines = []engine{
 	{
-		name:       "sqlite",
-		url:        testdb.SQLiteURL,
-		replicaURL: func(url string) string { return url },
-		tables:     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
-		indexes:    "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+		name:         "sqlite",
+		url:          testdb.SQLiteURL,
+		replicaURL:   func(url string) string { return url },
+		tables:       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+		indexes:      "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+		validIndexes: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
 	},
 	{
 		name:            "postgres",
@@ -48,6 +56,11 @@ var engines = []engine{
 		tables:          "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
 		indexes:         "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()",
 		replicaSessions: "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '" + replicaApp + "'",
+		validIndexes: "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid" +
+			" WHERE c.relnamespace = current_schema()::regnamespace AND i.indisvalid",
+		advisoryLocks: "SELECT format('process %s %s advisory lock %s:%s:%s', l.pid, CASE WHEN l.granted THEN 'holds' ELSE 'waits for' END," +
+			" l.classid, l.objid, l.objsubid) FROM pg_locks l" +
+			" WHERE l.locktype = 'advisory' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
 	},
 }
 
@@ -128,6 +141,31 @@ func (e engine) hasTable(tb testing.TB, db *sql.DB, name string) bool {
 func (e engine) hasIndex(tb testing.TB, db *sql.DB, name string) bool {
 	tb.Helper()
 	return slices.Contains(queryStrings(tb, db, e.indexes), name)
+}
+
+// hasValidIndex reports whether db has an index named name that queries
+// may use.
+func (e engine) hasValidIndex(tb testing.TB, db *sql.DB, name string) bool {
+	tb.Helper()
+	return slices.Contains(queryStrings(tb, db, e.validIndexes), name)
+}
+
+// heldAdvisoryLocks describes the advisory locks sessions hold or wait for
+// on db: none on an engine without them.
+func (e engine) heldAdvisoryLocks(tb testing.TB, db *sql.DB) []string {
+	tb.Helper()
+	if e.advisoryLocks == "" {
+		return nil
+	}
+	return queryStrings(tb, db, e.advisoryLocks)
+}
+
+// progressRows returns the number of rows of the ledger's progress table
+// in db, where a migration marked NonTransactional that a run left part
+// way keeps a row.
+func progressRows(tb testing.TB, db *sql.DB) int {
+	tb.Helper()
+	return countRows(tb, db, runtime.DefaultLedgerTable+"_progress")
 }
 
 // awaitReplicasGone waits until no replica holds a session on db any
