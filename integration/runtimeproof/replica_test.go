@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"strings"
@@ -33,6 +34,13 @@ const (
 	// envLease, when set, is the ttl of a lease ([runtime.WithLease]) the
 	// replica's Up serialises with, as a Go duration such as 10s.
 	envLease = "STRATA_PROOF_LEASE"
+	// envCommand names the scenario whose migrations the command line runs
+	// over; TestMain runs [migratecli.Main] on its arguments instead of the
+	// tests when it is set (see commandMain).
+	envCommand = "STRATA_PROOF_COMMAND"
+	// envHold, when set, makes the hold steps of the scenarios wait until
+	// their context ends (see holdStep).
+	envHold = "STRATA_PROOF_HOLD"
 )
 
 // The lines a replica writes on its standard output, besides its report.
@@ -58,9 +66,13 @@ const (
 // output.
 var progress io.Writer = io.Discard
 
-// TestMain runs a replica when the environment names a scenario, and the
-// tests otherwise.
+// TestMain runs the command line or a replica when the environment names a
+// scenario for one, and the tests otherwise.
 func TestMain(m *testing.M) {
+	holding = os.Getenv(envHold) != ""
+	if scenario := os.Getenv(envCommand); scenario != "" {
+		os.Exit(commandMain(scenario))
+	}
 	if scenario := os.Getenv(envScenario); scenario != "" {
 		os.Exit(runReplica(scenario, os.Getenv(envURL)))
 	}
@@ -72,6 +84,9 @@ func TestMain(m *testing.M) {
 type report struct {
 	// Applied lists the migrations this replica applied, in order.
 	Applied []string `json:"applied"`
+	// Committed holds when each migration of Applied was committed, in
+	// Unix nanoseconds.
+	Committed []int64 `json:"committed_unix_nano"`
 	// Finished is when Up returned, in Unix nanoseconds.
 	Finished int64 `json:"finished_unix_nano"`
 	// Error is the error Up returned, if any.
@@ -89,8 +104,9 @@ func openURL(url string) (*sql.DB, error) {
 
 // runReplica is the whole life of a replica: it connects to the database at
 // url, says it is ready, waits to be released, calls Up with the migrations
-// of scenario and reports what it applied. It returns the process's exit
-// code: 0 when Up succeeded.
+// of scenario and reports what it applied. The runtime's warnings, such as
+// a wait for the migration lock, go to its standard error. It returns the
+// process's exit code: 0 when Up succeeded.
 func runReplica(scenario, url string) int {
 	build, ok := scenarios[scenario]
 	if !ok {
@@ -114,6 +130,10 @@ func runReplica(scenario, url string) int {
 		fmt.Fprintf(os.Stderr, "replica: %v\n", err)
 		return 2
 	}
+	var committed []int64
+	opts = append(opts,
+		runtime.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))),
+		runtime.WithProgress(func(runtime.Result) { committed = append(committed, time.Now().UnixNano()) }))
 	m := runtime.NewMigrator()
 	m.Register(build()...)
 	progress = os.Stdout
@@ -125,7 +145,7 @@ func runReplica(scenario, url string) int {
 		return 3
 	}
 	results, err := m.Up(ctx, db, opts...)
-	rep := report{Finished: time.Now().UnixNano()}
+	rep := report{Finished: time.Now().UnixNano(), Committed: committed}
 	for _, r := range results {
 		rep.Applied = append(rep.Applied, r.ID)
 	}
@@ -153,12 +173,13 @@ type replica struct {
 	lines []string // of standard output, so far
 }
 
-// startReplica starts a replica of scenario on the database at url. The
-// replica is killed when the test ends, whatever happened.
-func startReplica(tb testing.TB, url, scenario string) *replica {
+// startReplica starts a replica of scenario on the database at url, with
+// env (KEY=value) added to its environment. The replica is killed when the
+// test ends, whatever happened.
+func startReplica(tb testing.TB, url, scenario string, env ...string) *replica {
 	tb.Helper()
 	cmd := exec.CommandContext(tb.Context(), os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), envScenario+"="+scenario, envURL+"="+url)
+	cmd.Env = append(append(os.Environ(), envScenario+"="+scenario, envURL+"="+url), env...)
 	r := &replica{cmd: cmd, ready: make(chan struct{}), done: make(chan struct{})}
 	cmd.Stderr = &r.stderr
 	stdin, err := cmd.StdinPipe()
@@ -287,6 +308,14 @@ func race(tb testing.TB, url, scenario string, n int) (time.Time, []outcome) {
 	for i := range replicas {
 		replicas[i] = startReplica(tb, url, scenario)
 	}
+	return raceStarted(tb, replicas)
+}
+
+// raceStarted waits until every one of replicas, started, is connected,
+// releases them together and waits until all have exited. It returns the
+// instant they were released and how each ended.
+func raceStarted(tb testing.TB, replicas []*replica) (time.Time, []outcome) {
+	tb.Helper()
 	for _, r := range replicas {
 		r.awaitReady(tb)
 	}
@@ -294,7 +323,7 @@ func race(tb testing.TB, url, scenario string, n int) (time.Time, []outcome) {
 	for _, r := range replicas {
 		r.release(tb)
 	}
-	outcomes := make([]outcome, n)
+	outcomes := make([]outcome, len(replicas))
 	for i, r := range replicas {
 		r.wait(tb)
 		outcomes[i] = outcome{report: r.report(tb), err: r.err, stderr: r.stderr.String()}
