@@ -21,6 +21,9 @@ var scenarios = map[string]func() []runtime.Migration{
 	scenarioFifty:  fiftyTables,
 	scenarioCrash:  crashMigrations,
 	scenarioLogged: func() []runtime.Migration { ms, _ := loggedScenario(); return ms },
+
+	scenarioConcurrentIndex: concurrentIndexMigrations,
+	scenarioSignalledIndex:  signalledIndexMigrations,
 }
 
 // fiftyCount is how many migrations the scenario fifty has.
