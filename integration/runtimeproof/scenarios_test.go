@@ -24,6 +24,7 @@ var scenarios = map[string]func() []runtime.Migration{
 
 	scenarioConcurrentIndex: concurrentIndexMigrations,
 	scenarioSignalledIndex:  signalledIndexMigrations,
+	scenarioLongTx:          longTxMigrations,
 }
 
 // fiftyCount is how many migrations the scenario fifty has.
