@@ -25,6 +25,8 @@ var scenarios = map[string]func() []runtime.Migration{
 	scenarioConcurrentIndex: concurrentIndexMigrations,
 	scenarioSignalledIndex:  signalledIndexMigrations,
 	scenarioLongTx:          longTxMigrations,
+	scenarioNewerBuild:      func() []runtime.Migration { return fiftyTables()[:newerBuildCount] },
+	scenarioOlderBuild:      func() []runtime.Migration { return fiftyTables()[:olderBuildCount] },
 }
 
 // fiftyCount is how many migrations the scenario fifty has.
