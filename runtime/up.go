@@ -75,8 +75,14 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 		}
 	}
 	// A run waiting for the lock stops waiting once the run holding it has
-	// applied everything.
+	// applied everything. It reads the ledger for that every neededPoll at
+	// most: many replicas may wait at once, beside the run that migrates.
+	var asked time.Time
 	r.lockOpts.Needed = func(ctx context.Context) (bool, error) {
+		if time.Since(asked) < neededPoll {
+			return true, nil
+		}
+		asked = time.Now()
 		st, exists, err := r.ledger.readIfExists(ctx, db, false)
 		return !exists || r.lockNeeded(st, target), err
 	}
@@ -125,6 +131,10 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 	}
 	return results, err
 }
+
+// neededPoll is how often a run waiting for the lock reads the ledger to
+// know whether it still needs the lock.
+const neededPoll = 250 * time.Millisecond
 
 // lockNeeded reports whether Up, applying migrations up to target, must
 // take the lock on a database whose ledger holds st: when a migration is
