@@ -3,6 +3,7 @@ package runtimeproof
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"slices"
@@ -23,7 +24,8 @@ import (
 // table logTable, which has no unique key, so that a statement run twice
 // shows as two rows. The migration at position loggedNonTxAt is marked
 // NonTransactional and logs loggedNonTxInserts statements, then creates an
-// index concurrently, outside any transaction.
+// index: concurrently, outside any transaction, on PostgreSQL, and with a
+// plain CREATE INDEX on SQLite, which has no CONCURRENTLY.
 const (
 	scenarioLogged     = "logged"
 	loggedCount        = 30
@@ -119,27 +121,42 @@ func TestEightUpCommandsWithALeaseThroughPgBouncerApplyEachMigrationOnce(t *test
 	assertLoggedOnce(t, direct)
 }
 
-// assertLoggedOnce checks that the logged scenario is applied to the
-// PostgreSQL database at url, each migration and each logged statement
-// exactly once, that the index its non-transactional migration creates
-// concurrently exists, and that no lease is left held.
+// assertLoggedOnce checks, as [engine.assertLogged] does, that the logged
+// scenario is applied to the PostgreSQL database at url, each migration
+// and each logged statement exactly once.
 func assertLoggedOnce(t *testing.T, url string) {
 	t.Helper()
 	pg := engines[slices.IndexFunc(engines, func(e engine) bool { return e.name == "postgres" })]
+	pg.assertLogged(t, open(t, url))
+}
+
+// assertLogged checks that the logged scenario is applied to db, a
+// database of e, each migration and each logged statement exactly once,
+// that the index its non-transactional migration creates exists and is
+// valid, and that no progress row, no lease and no advisory lock is left.
+func (e engine) assertLogged(t *testing.T, db *sql.DB) {
+	t.Helper()
 	migrations, entries := loggedScenario()
 	slices.Sort(entries)
-	db := open(t, url)
-	if got, want := pg.ledgerIDs(t, db), migrationIDs(migrations); !slices.Equal(got, want) {
+	if got, want := e.ledgerIDs(t, db), migrationIDs(migrations); !slices.Equal(got, want) {
 		t.Errorf("ledger holds %d rows %v, want the %d migrations once each", len(got), got, len(want))
 	}
 	if diff := cmp.Diff(entries, queryStrings(t, db, "SELECT entry FROM "+logTable)); diff != "" {
 		t.Errorf("the logged statements ran other than once each (-want +got):\n%s", diff)
 	}
-	if !pg.hasIndex(t, db, logIndex) {
-		t.Errorf("index %s, created concurrently, is missing", logIndex)
+	if !e.hasValidIndex(t, db, logIndex) {
+		t.Errorf("index %s is missing or invalid; the indexes are %v", logIndex, queryStrings(t, db, e.indexes))
 	}
-	if n := countRows(t, db, "strata_lease"); n != 0 {
-		t.Errorf("%d leases are still held, want none", n)
+	if n := progressRows(t, db); n != 0 {
+		t.Errorf("%d progress rows are left, want none", n)
+	}
+	if e.hasTable(t, db, "strata_lease") {
+		if n := countRows(t, db, "strata_lease"); n != 0 {
+			t.Errorf("%d leases are still held, want none", n)
+		}
+	}
+	if locks := e.heldAdvisoryLocks(t, db); len(locks) != 0 {
+		t.Errorf("advisory locks are left: %v", locks)
 	}
 }
 
@@ -163,7 +180,10 @@ func loggedScenario() (ms []runtime.Migration, entries []string) {
 			for k := range loggedNonTxInserts {
 				m.Up = append(m.Up, logged(m.ID, k+1))
 			}
-			m.Up = append(m.Up, schema.RunSQL{SQL: "CREATE INDEX CONCURRENTLY " + logIndex + " ON " + logTable + " (entry)"})
+			m.Up = append(m.Up, schema.RunSQL{
+				Postgres: "CREATE INDEX CONCURRENTLY " + logIndex + " ON " + logTable + " (entry)",
+				SQLite:   "CREATE INDEX " + logIndex + " ON " + logTable + " (entry)",
+			})
 		default:
 			table := fmt.Sprintf("logged%02d", i)
 			m.ID = fmt.Sprintf("%04d_create_%s", i+1, table)
