@@ -70,13 +70,15 @@ func (r *run) locked(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) 
 		}
 	}()
 
-	if err := r.ledger.create(ctx, conn, r.lockOpts); err != nil {
-		return err
-	}
+	// First the leases, so that no run with a lease is creating the ledger
+	// while this one does.
 	if _, ok := r.dialect.(sessionLockProbe); ok && !r.leased() {
 		if err := r.respectLeases(ctx, conn); err != nil {
 			return err
 		}
+	}
+	if err := r.ledger.create(ctx, conn, r.lockOpts); err != nil {
+		return err
 	}
 	return fn(conn)
 }

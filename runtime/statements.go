@@ -186,6 +186,12 @@ func (r *run) outside(ctx context.Context, conn *sql.Conn, p progressRow, steps 
 	}
 	// The outcome is known: record it even when ctx has ended meanwhile.
 	if err := r.saveAlone(context.WithoutCancel(ctx), conn, next, false); err != nil {
+		if execErr != nil {
+			// The statement's failure is the news; the record, lost with
+			// the connection as a rule, leaves it marked running, for the
+			// next run to settle.
+			return withCommitted(r.stepError(ctx, p.ID, down, k, st.SQL, errors.Join(execErr, err)), k)
+		}
 		return err
 	}
 	if execErr != nil {
