@@ -217,7 +217,10 @@ func createTable(s *schema.Schema, t *schema.Table) ([]dialect.Step, error) {
 
 // primaryKeyName is the name of a table's primary-key constraint, the one
 // PostgreSQL would choose itself.
-func primaryKeyName(table string) string { return table + "_pkey" }
+func primaryKeyName(table string) string { return table + primaryKeySuffix }
+
+// primaryKeySuffix ends the name of every table's primary key.
+const primaryKeySuffix = "_pkey"
 
 // columnDefinition declares c as CREATE TABLE and ADD COLUMN spell it: name,
 // type, NOT NULL unless it is nullable, default, identity.

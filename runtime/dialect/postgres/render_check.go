@@ -50,7 +50,7 @@ func relationNameUses(t *schema.Table, name string) int {
 	if t.Name == name {
 		uses++
 	}
-	if pk, ok := strings.CutSuffix(name, primaryKeyName("")); ok && pk == t.Name && len(t.PrimaryKey) > 0 {
+	if pk, ok := strings.CutSuffix(name, primaryKeySuffix); ok && pk == t.Name && len(t.PrimaryKey) > 0 {
 		uses++
 	}
 	for _, ix := range t.Indexes {

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/strata-go/strata/runtime/dialect"
@@ -73,11 +72,7 @@ type autoNowTrigger struct {
 // nil.
 func autoNowTriggers(s *schema.Schema, only []string) []autoNowTrigger {
 	var triggers []autoNowTrigger
-	for i := range s.Tables {
-		t := &s.Tables[i]
-		if only != nil && !slices.Contains(only, t.Name) {
-			continue
-		}
+	for _, t := range tablesNamed(s, only) {
 		var columns []string
 		for _, c := range t.Columns {
 			if c.AutoNow {
@@ -130,6 +125,24 @@ func (r *renderer) renderWithTriggers(i int) (int, []dialect.Step, error) {
 	}
 	drops, creates := autoNowChanges(was, autoNowTriggers(r.state, tables))
 	return n, append(append(sqlSteps(i, drops), steps...), sqlSteps(i, creates)...), nil
+}
+
+// tablesNamed returns the tables of s named in only, in that order, or all
+// of them when only is nil.
+func tablesNamed(s *schema.Schema, only []string) []*schema.Table {
+	var tables []*schema.Table
+	if only == nil {
+		for i := range s.Tables {
+			tables = append(tables, &s.Tables[i])
+		}
+		return tables
+	}
+	for _, name := range only {
+		if t := s.Table(name); t != nil {
+			tables = append(tables, t)
+		}
+	}
+	return tables
 }
 
 // triggerTables names the tables whose auto_now triggers op, or the run
