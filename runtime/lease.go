@@ -64,21 +64,33 @@ func (r *run) takeLease(ctx context.Context, db *sql.DB) (*lease, error) {
 func (r *run) respectLeases(ctx context.Context, conn *sql.Conn) error {
 	d := r.dialect
 	table := d.QuoteIdent(leaseTable)
-	if err := r.createLeaseTable(ctx, conn); err != nil {
-		return err
-	}
+	read := fmt.Sprintf("SELECT expires_at FROM %s WHERE name = %s", table, d.Placeholder(1))
+	created := false
 	free := func() (bool, error) {
-		now := time.Now().UnixMilli()
-		stmt := fmt.Sprintf("DELETE FROM %s WHERE name = %s AND expires_at < %s", table, d.Placeholder(1), d.Placeholder(2))
-		if _, err := conn.ExecContext(ctx, stmt, r.ledger.table, now); err != nil {
+		var expires int64
+		err := conn.QueryRowContext(ctx, read, r.ledger.table).Scan(&expires)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) && !created {
+			// The table is missing, most likely: runs without a lease
+			// create it only then, so as to pay for it once.
+			created = true
+			if err := r.createLeaseTable(ctx, conn); err != nil {
+				return false, err
+			}
+			err = conn.QueryRowContext(ctx, read, r.ledger.table).Scan(&expires)
+		}
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return true, nil
+		case err != nil:
+			return false, fmt.Errorf("runtime: look for a migration lease: %w", err)
+		case expires >= time.Now().UnixMilli():
+			return false, nil
+		}
+		stmt := fmt.Sprintf("DELETE FROM %s WHERE name = %s AND expires_at = %s", table, d.Placeholder(1), d.Placeholder(2))
+		if _, err := conn.ExecContext(ctx, stmt, r.ledger.table, expires); err != nil {
 			return false, fmt.Errorf("runtime: clear an expired migration lease: %w", err)
 		}
-		var n int
-		stmt = fmt.Sprintf("SELECT count(*) FROM %s WHERE name = %s", table, d.Placeholder(1))
-		if err := conn.QueryRowContext(ctx, stmt, r.ledger.table).Scan(&n); err != nil {
-			return false, fmt.Errorf("runtime: look for a migration lease: %w", err)
-		}
-		return n == 0, nil
+		return false, nil // read again: its holder may have renewed it meanwhile
 	}
 	return r.pollLock(ctx, free, func() string { return r.leaseHolder(ctx, conn) })
 }

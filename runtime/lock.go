@@ -77,8 +77,10 @@ func (r *run) locked(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) 
 			return err
 		}
 	}
-	if err := r.ledger.create(ctx, conn, r.lockOpts); err != nil {
-		return err
+	if !r.ledgerFound {
+		if err := r.ledger.create(ctx, conn, r.lockOpts); err != nil {
+			return err
+		}
 	}
 	return fn(conn)
 }

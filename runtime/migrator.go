@@ -103,6 +103,9 @@ type run struct {
 	// driftWarned is set once the run has logged the drift it was allowed
 	// to run with, which it checks again under the lock.
 	driftWarned bool
+	// ledgerFound is set once the run has read the ledger and its progress
+	// table, which it then need not create.
+	ledgerFound bool
 }
 
 // newRun applies opts and fills in the defaults, detecting the dialect from

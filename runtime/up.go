@@ -65,6 +65,7 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 		if len(st.progress) == 0 && r.upToDate(st.rows, expected()) {
 			return nil, nil
 		}
+		r.ledgerFound = true
 		statuses := r.audit(st.rows)
 		if err := r.checkDrift("up", statuses); err != nil {
 			return nil, err
@@ -165,6 +166,9 @@ func (r *run) nextPending(applied []ledgerRow, target string, from int) int {
 // transaction of its own, or statement by statement when it is marked
 // [Migration.NonTransactional].
 func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, target string, batch *int) (Result, bool, error) {
+	if _, counted := r.dialect.(changeCounter); !counted && r.held != nil && r.nextPending(r.held.rows, target, r.held.next) < 0 {
+		return Result{}, false, nil // nobody else can have changed the ledger
+	}
 	tx, err := r.dialect.Begin(ctx, conn, r.lockOpts)
 	if err != nil {
 		return Result{}, false, fmt.Errorf("runtime: up: %w", err)
