@@ -165,7 +165,9 @@ func (s session) set(ctx context.Context, conn *sql.Conn) error {
 // calls opts.Waiting, with "": SQLite does not tell who holds its lock.
 // Begin needs conn prepared by [Dialect.Lock].
 func (d Dialect) Begin(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (*sql.Tx, error) {
-	takeLock := "UPDATE " + d.QuoteIdent(writeLockTable) + ` SET "id" = "id"`
+	// The statement that takes the lock also sets the busy timeout of the
+	// statements after it, when it succeeds, and not otherwise.
+	takeLock := "UPDATE " + d.QuoteIdent(writeLockTable) + ` SET "id" = "id"; PRAGMA busy_timeout = ` + strconv.FormatInt(busyTimeoutFor(ctx), 10)
 	if err := setBusyTimeout(ctx, conn, min(lockPollInterval.Milliseconds(), busyTimeoutFor(ctx))); err != nil {
 		return nil, err
 	}
@@ -189,10 +191,6 @@ func (d Dialect) Begin(ctx context.Context, conn *sql.Conn, opts dialect.LockOpt
 		}
 		_, err = tx.ExecContext(ctx, takeLock)
 		if err == nil {
-			if err := setBusyTimeout(ctx, tx, busyTimeoutFor(ctx)); err != nil {
-				_ = tx.Rollback()
-				return nil, err
-			}
 			return tx, nil
 		}
 		_ = tx.Rollback()
@@ -258,7 +256,9 @@ func discardConn(conn *sql.Conn) {
 }
 
 // Ledger returns the statement that creates the ledger table named table
-// when it does not exist.
+// when it does not exist: WITHOUT ROWID, so that a migration's ledger row
+// costs one page of the table's only b-tree, not one of the table's and
+// one of its key's index, each copied to the journal at every commit.
 func (d Dialect) Ledger(table string) []string {
 	return []string{"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(table) + ` (
   "id" TEXT NOT NULL PRIMARY KEY,
@@ -266,7 +266,7 @@ func (d Dialect) Ledger(table string) []string {
   "batch" INTEGER NOT NULL,
   "applied_at" TIMESTAMP NOT NULL,
   "duration_ms" BIGINT NOT NULL
-)`}
+) WITHOUT ROWID`}
 }
 
 // LedgerExists reports whether the ledger table named table exists.
