@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/strata-go/strata/internal/dialecttest"
 	"github.com/strata-go/strata/runtime"
 	"github.com/strata-go/strata/runtime/schema"
 )
@@ -204,23 +205,7 @@ func ledgerIDs(t *testing.T, url string) []string {
 		t.Fatalf("Open: %v", err)
 	}
 	defer func() { _ = db.Close() }()
-	rows, err := db.QueryContext(context.Background(), "SELECT id FROM strata_migrations ORDER BY id")
-	if err != nil {
-		t.Fatalf("read the ledger: %v", err)
-	}
-	defer func() { _ = rows.Close() }()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return ids
+	return dialecttest.QueryRows(t, db, "SELECT id FROM strata_migrations ORDER BY id")
 }
 
 // advisoryLockHolders describes the sessions that hold an advisory lock on

@@ -197,3 +197,27 @@ func TestTheSQLOfActionsCustomTypesAndRunSQL(t *testing.T) {
 		t.Errorf("RunSQL.For: sqlite %q, postgres %q", op.For("sqlite"), op.For("postgres"))
 	}
 }
+
+func TestTablesNamedFindsTablesInTheOrderAsked(t *testing.T) {
+	s := base()
+	names := func(tables []*schema.Table) []string {
+		var out []string
+		for _, t := range tables {
+			out = append(out, t.Name)
+		}
+		return out
+	}
+	if got := names(s.TablesNamed([]string{"users", "nowhere", "orgs"})); !cmp.Equal(got, []string{"users", "orgs"}) {
+		t.Errorf("TablesNamed(users, nowhere, orgs) = %v, want users, orgs", got)
+	}
+	if got := names(s.TablesNamed(nil)); !cmp.Equal(got, []string{"orgs", "users"}) {
+		t.Errorf("TablesNamed(nil) = %v, want every table", got)
+	}
+	if got := s.TablesNamed([]string{}); len(got) != 0 {
+		t.Errorf("TablesNamed of no names = %v, want none", names(got))
+	}
+	s.TablesNamed([]string{"users"})[0].Name = "people"
+	if s.Tables[1].Name != "people" {
+		t.Error("TablesNamed returned a copy, want the table itself")
+	}
+}

@@ -179,6 +179,25 @@ func (s *Schema) Table(name string) *Table {
 	return nil
 }
 
+// TablesNamed returns the tables of s named in names, in that order,
+// leaving out the names no table has, or all the tables of s, in its
+// order, when names is nil. The pointers are into s.Tables.
+func (s *Schema) TablesNamed(names []string) []*Table {
+	var tables []*Table
+	if names == nil {
+		for i := range s.Tables {
+			tables = append(tables, &s.Tables[i])
+		}
+		return tables
+	}
+	for _, name := range names {
+		if t := s.Table(name); t != nil {
+			tables = append(tables, t)
+		}
+	}
+	return tables
+}
+
 // Enum returns the enum type named name, or nil.
 func (s *Schema) Enum(name string) *Enum {
 	for i := range s.Enums {

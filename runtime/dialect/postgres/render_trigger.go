@@ -61,7 +61,7 @@ type autoNowFunc struct {
 // its tables.
 func autoNowFuncs(s *schema.Schema, only []string) []autoNowFunc {
 	var funcs []autoNowFunc
-	for _, t := range tablesNamed(s, only) {
+	for _, t := range s.TablesNamed(only) {
 		var columns []string
 		for _, c := range t.Columns {
 			if c.AutoNow {
@@ -123,24 +123,6 @@ func renderWithTriggers(s *schema.Schema, op schema.Operation) ([]dialect.Step, 
 	drop, _ := stepsUnless(nil, drops...)
 	create, _ := stepsUnless(nil, creates...)
 	return append(append(drop, steps...), create...), nil
-}
-
-// tablesNamed returns the tables of s named in only, in that order, or all
-// of them when only is nil.
-func tablesNamed(s *schema.Schema, only []string) []*schema.Table {
-	var tables []*schema.Table
-	if only == nil {
-		for i := range s.Tables {
-			tables = append(tables, &s.Tables[i])
-		}
-		return tables
-	}
-	for _, name := range only {
-		if t := s.Table(name); t != nil {
-			tables = append(tables, t)
-		}
-	}
-	return tables
 }
 
 // triggerTables names the tables whose auto_now trigger functions op may

@@ -72,7 +72,7 @@ type autoNowTrigger struct {
 // nil.
 func autoNowTriggers(s *schema.Schema, only []string) []autoNowTrigger {
 	var triggers []autoNowTrigger
-	for _, t := range tablesNamed(s, only) {
+	for _, t := range s.TablesNamed(only) {
 		var columns []string
 		for _, c := range t.Columns {
 			if c.AutoNow {
@@ -125,24 +125,6 @@ func (r *renderer) renderWithTriggers(i int) (int, []dialect.Step, error) {
 	}
 	drops, creates := autoNowChanges(was, autoNowTriggers(r.state, tables))
 	return n, append(append(sqlSteps(i, drops), steps...), sqlSteps(i, creates)...), nil
-}
-
-// tablesNamed returns the tables of s named in only, in that order, or all
-// of them when only is nil.
-func tablesNamed(s *schema.Schema, only []string) []*schema.Table {
-	var tables []*schema.Table
-	if only == nil {
-		for i := range s.Tables {
-			tables = append(tables, &s.Tables[i])
-		}
-		return tables
-	}
-	for _, name := range only {
-		if t := s.Table(name); t != nil {
-			tables = append(tables, t)
-		}
-	}
-	return tables
 }
 
 // triggerTables names the tables whose auto_now triggers op, or the run
