@@ -297,7 +297,7 @@ func TestAKillDuringCreateIndexConcurrentlySettlesItselfAtTheNextRun(t *testing.
 			}
 			mustExec(t, db, "SELECT txid_current()")
 			cmd := startCrashHelper(t, e, dsn, envCrashIndex+"=1")
-			backend := waitForStatement(t, db, "CREATE INDEX CONCURRENTLY%")
+			backend := waitForOldSnapshots(t, db)
 			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
@@ -325,14 +325,18 @@ func TestAKillDuringCreateIndexConcurrentlySettlesItselfAtTheNextRun(t *testing.
 	}
 }
 
-// waitForStatement waits until a session of db runs a statement LIKE
-// pattern, and returns the process ID of its backend.
-func waitForStatement(t *testing.T, db *sql.DB, pattern string) int {
+// waitForOldSnapshots waits until a CREATE INDEX CONCURRENTLY on db waits
+// for the transactions older than its last snapshot to end, and returns the
+// process ID of its backend. The run tries the statement in a transaction
+// first, which PostgreSQL refuses: pg_stat_activity would show it then
+// too, before the progress row that marks it running is written.
+func waitForOldSnapshots(t *testing.T, db *sql.DB) int {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		var pid int
-		err := db.QueryRow("SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active' AND datname = current_database()", pattern).Scan(&pid)
+		err := db.QueryRow("SELECT pid FROM pg_stat_progress_create_index WHERE datname = current_database()" +
+			" AND command = 'CREATE INDEX CONCURRENTLY' AND phase = 'waiting for old snapshots'").Scan(&pid)
 		if err == nil {
 			return pid
 		}
@@ -341,6 +345,6 @@ func waitForStatement(t *testing.T, db *sql.DB, pattern string) int {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("no session ran %s within 30s", pattern)
+	t.Fatal("no CREATE INDEX CONCURRENTLY waited for old snapshots within 30s")
 	return 0
 }
