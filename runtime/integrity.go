@@ -39,22 +39,26 @@ type checksummer struct {
 	buf     []byte // reused from one checksum to the next
 }
 
+// checksumLength is the length of every checksum in today's form.
+const checksumLength = len(checksumVersion) + 2*sha256.Size
+
 // sum returns the checksum of mig recorded after a row of checksum prev.
 func (c *checksummer) sum(prev string, mig Migration) string {
-	var text [len(checksumVersion) + 2*sha256.Size]byte
-	return string(c.appendSum(text[:0], prev, mig))
+	var text [checksumLength]byte
+	return string(appendSum(c, text[:0], prev, mig))
 }
 
 // matches reports whether recorded is the checksum of mig after a row of
 // checksum prev, without allocating: every start checks every applied
 // migration.
 func (c *checksummer) matches(prev string, mig Migration, recorded string) bool {
-	var text [len(checksumVersion) + 2*sha256.Size]byte
-	return string(c.appendSum(text[:0], prev, mig)) == recorded
+	var text [checksumLength]byte
+	return string(appendSum(c, text[:0], prev, mig)) == recorded
 }
 
-// appendSum appends the checksum of mig after a row of checksum prev to b.
-func (c *checksummer) appendSum(b []byte, prev string, mig Migration) []byte {
+// appendSum appends to b the checksum c makes of mig after a row of
+// checksum prev.
+func appendSum[P string | []byte](c *checksummer, b []byte, prev P, mig Migration) []byte {
 	c.buf = append(append(c.buf[:0], prev...), 0)
 	c.buf = schema.AppendEncoding(c.buf, c.dialect, mig.Up)
 	h := sha256.Sum256(c.buf)
@@ -65,19 +69,20 @@ func (c *checksummer) appendSum(b []byte, prev string, mig Migration) []byte {
 // of the registered migrations in a ledger that records every one of them,
 // in order, each chained to the one before; the function it returns waits
 // for them. A start reads the ledger meanwhile.
-func (r *run) expectedSums() func() []string {
-	done := make(chan []string, 1)
+func (r *run) expectedSums() func() []byte {
+	done := make(chan []byte, 1)
 	go func() {
 		c := checksummer{dialect: r.dialect.Name()}
-		sums := make([]string, len(r.migrations))
-		prev := ""
-		for i, mig := range r.migrations {
-			prev = c.sum(prev, mig)
-			sums[i] = prev
+		// One after the other, checksumLength bytes each.
+		sums := make([]byte, 0, len(r.migrations)*checksumLength)
+		var prev []byte
+		for _, mig := range r.migrations {
+			sums = appendSum(&c, sums, prev, mig)
+			prev = sums[len(sums)-checksumLength:]
 		}
 		done <- sums
 	}()
-	return func() []string { return <-done }
+	return func() []byte { return <-done }
 }
 
 // upToDate reports whether rows, the ledger's, record every registered
@@ -87,12 +92,12 @@ func (r *run) expectedSums() func() []string {
 // [MigrationStatus] for each migration. Each row matching its expected
 // checksum means each matches the checksum of its migration chained to
 // the row before, as [run.audit] checks one by one.
-func (r *run) upToDate(rows []ledgerRow, sums []string) bool {
+func (r *run) upToDate(rows []ledgerRow, sums []byte) bool {
 	if len(rows) != len(r.migrations) {
 		return false
 	}
 	for k, row := range rows {
-		if row.ID != r.migrations[k].ID || row.Checksum != sums[k] {
+		if row.ID != r.migrations[k].ID || row.Checksum != string(sums[k*checksumLength:(k+1)*checksumLength]) {
 			return false
 		}
 	}

@@ -38,6 +38,10 @@ type encoder struct {
 }
 
 func (e *encoder) str(s string) {
+	if len(s) < 0x80 { // the one byte AppendUvarint would write
+		e.b = append(append(e.b, byte(len(s))), s...)
+		return
+	}
 	e.b = binary.AppendUvarint(e.b, uint64(len(s)))
 	e.b = append(e.b, s...)
 }
@@ -59,11 +63,11 @@ func (e *encoder) strs(list []string) {
 	}
 }
 
-func (e *encoder) table(t Table) {
+func (e *encoder) table(t *Table) {
 	e.str(t.Name)
 	e.num(len(t.Columns))
-	for _, c := range t.Columns {
-		e.column(c)
+	for i := range t.Columns {
+		e.column(&t.Columns[i])
 	}
 	e.strs(t.PrimaryKey)
 	e.num(len(t.Indexes))
@@ -84,9 +88,9 @@ func (e *encoder) table(t Table) {
 	}
 }
 
-func (e *encoder) column(c Column) {
+func (e *encoder) column(c *Column) {
 	e.str(c.Name)
-	e.typ(c.Type)
+	e.typ(&c.Type)
 	e.flag(c.Nullable)
 	e.str(c.Default)
 	e.flag(c.Identity)
@@ -94,11 +98,17 @@ func (e *encoder) column(c Column) {
 }
 
 // typ encodes t with the one custom SQL type the dialect uses, if any.
-func (e *encoder) typ(t Type) {
+func (e *encoder) typ(t *Type) {
 	e.str(string(t.Kind))
 	e.num(t.Size)
 	e.str(t.Enum)
-	custom, ok := t.CustomFor(e.dialect)
+	var (
+		custom string
+		ok     bool
+	)
+	if len(t.Custom) > 0 {
+		custom, ok = t.CustomFor(e.dialect)
+	}
 	e.flag(ok)
 	e.str(custom)
 }
@@ -131,7 +141,7 @@ func (e *encoder) check(c Check) {
 
 func (op CreateTable) encode(e *encoder) {
 	e.str("CreateTable")
-	e.table(op.Table)
+	e.table(&op.Table)
 }
 
 func (op DropTable) encode(e *encoder) {
@@ -142,7 +152,7 @@ func (op DropTable) encode(e *encoder) {
 func (op AddColumn) encode(e *encoder) {
 	e.str("AddColumn")
 	e.str(op.Table)
-	e.column(op.Column)
+	e.column(&op.Column)
 }
 
 func (op DropColumn) encode(e *encoder) {
@@ -223,7 +233,7 @@ func (op RenameColumn) encode(e *encoder) {
 func (op AlterColumn) encode(e *encoder) {
 	e.str("AlterColumn")
 	e.str(op.Table)
-	e.column(op.Column)
+	e.column(&op.Column)
 	e.str(op.Using)
 	e.str(op.Backfill)
 }
