@@ -109,8 +109,8 @@ func (r *run) upToDate(rows []ledgerRow, sums []byte) bool {
 // NUL byte. It is the checksum of the first statements of a migration
 // marked [Migration.NonTransactional] that took effect (prev is ""), and
 // the one earlier builds recorded for whole migrations, chained as today's
-// are; [run.verify] still checks such rows, and a run that holds the lock
-// rewrites them in today's form.
+// are; [verifier.matches] still checks such rows, and a run that holds
+// the lock rewrites them in today's form ([run.upgradeChecksums]).
 func statementsChecksum(prev string, steps []dialect.Step) string {
 	h := sha256.New()
 	h.Write([]byte(prev))

@@ -180,8 +180,10 @@ func WithLockTimeout(d time.Duration) Option {
 //
 // A run renews its lease every third of ttl, and inside each migration's
 // transaction; a single migration that runs for longer than ttl may lose it,
-// once committed, to a process waiting for it. Runs stay safe, as each
-// re-reads the ledger, but choose a ttl above the longest migration.
+// once committed, to a process waiting for it. Runs stay safe, as the one
+// that takes the lease over reads the ledger then and the one that lost it
+// stops at its next migration, but choose a ttl above the longest
+// migration.
 //
 // A run waiting for a lease polls for it, every 100 milliseconds at most.
 // Lease times come from the clock of each process: replicas whose clocks
