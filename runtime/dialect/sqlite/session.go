@@ -148,10 +148,11 @@ func (s session) set(ctx context.Context, conn *sql.Conn) error {
 // database/sql cannot say BEGIN IMMEDIATE without an option in the driver's
 // DSN, which strata does not control. So Begin starts a deferred
 // transaction and runs, as its first statement, an UPDATE of the
-// strata_lock table: SQLite starts a write transaction for a first
-// statement that writes, whether or not it changes a row, and, since the
-// connection holds no read transaction yet, waits out other writers through
-// its busy handler. Had the transaction read first, SQLite would fail with
+// strata_lock table that matches no row: SQLite starts a write transaction
+// for a first statement that writes, whether or not it changes a row (and
+// one that changes none adds no page to the transaction's journal), and,
+// since the connection holds no read transaction yet, waits out other
+// writers through its busy handler. Had the transaction read first, SQLite would fail with
 // SQLITE_BUSY at its first write instead of waiting, and a migration could
 // act on a ledger another process has changed since.
 //
@@ -167,7 +168,7 @@ func (s session) set(ctx context.Context, conn *sql.Conn) error {
 func (d Dialect) Begin(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (*sql.Tx, error) {
 	// The statement that takes the lock also sets the busy timeout of the
 	// statements after it, when it succeeds, and not otherwise.
-	takeLock := "UPDATE " + d.QuoteIdent(writeLockTable) + ` SET "id" = "id"; PRAGMA busy_timeout = ` + strconv.FormatInt(busyTimeoutFor(ctx), 10)
+	takeLock := "UPDATE " + d.QuoteIdent(writeLockTable) + ` SET "id" = "id" WHERE 0; PRAGMA busy_timeout = ` + strconv.FormatInt(busyTimeoutFor(ctx), 10)
 	if err := setBusyTimeout(ctx, conn, min(lockPollInterval.Milliseconds(), busyTimeoutFor(ctx))); err != nil {
 		return nil, err
 	}
