@@ -211,6 +211,18 @@ func (op DropEnum) encode(e *encoder) {
 func (op RunSQL) encode(e *encoder) {
 	e.str("RunSQL")
 	e.str(op.For(e.dialect))
+	if len(op.Declares) == 0 {
+		return // as before Declares existed, so that earlier checksums hold
+	}
+	e.str("Declares")
+	e.num(len(op.Declares))
+	for _, d := range op.Declares {
+		if d == nil {
+			e.str("nil")
+			continue
+		}
+		d.encode(e)
+	}
 }
 
 func (op RunGo) encode(e *encoder) {

@@ -111,10 +111,18 @@ type DropEnum struct {
 // is set and SQL otherwise; a step with no text for a dialect does nothing
 // on it. Put the statements that undo it in a RunSQL of the migration's
 // Down.
+//
+// When the SQL changes the schema, Declares lists the operations it stands
+// for, such as the [AddColumn] of a column the SQL adds: strata never runs
+// them, but applies them to its model of the schema wherever it replays
+// migrations (the generator's snapshot, the runtime's replay that plans
+// SQLite's table rebuilds), so that the model stays true. Declares holds
+// schema operations only, not RunSQL or RunGo.
 type RunSQL struct {
 	SQL      string
 	Postgres string
 	SQLite   string
+	Declares []Operation
 }
 
 // For returns the text the step runs on the named dialect ("postgres",
@@ -168,7 +176,16 @@ func (op AddForeignKey) String() string {
 func (op DropForeignKey) String() string { return "drop foreign key " + op.Name + " on " + op.Table }
 func (op CreateEnum) String() string     { return "create enum " + op.Enum.Name }
 func (op DropEnum) String() string       { return "drop enum " + op.Name }
-func (op RunSQL) String() string         { return "run SQL" }
+func (op RunSQL) String() string {
+	if len(op.Declares) == 0 {
+		return "run SQL"
+	}
+	parts := make([]string, len(op.Declares))
+	for i, d := range op.Declares {
+		parts[i] = fmt.Sprint(d)
+	}
+	return "run SQL (declares: " + strings.Join(parts, "; ") + ")"
+}
 func (op RunGo) String() string          { return "run Go" }
 
 // Apply adds the table to s.
@@ -380,8 +397,28 @@ func (op DropEnum) Apply(s *Schema) error {
 	return nil
 }
 
-// Apply does nothing: strata cannot know what hand-written SQL changes.
-func (RunSQL) Apply(*Schema) error { return nil }
+// Apply applies the operations the step declares (see [RunSQL.Declares]);
+// strata cannot know what hand-written SQL changes otherwise.
+// On failure s is left as it was.
+func (op RunSQL) Apply(s *Schema) error {
+	if len(op.Declares) == 0 {
+		return nil
+	}
+	after := s.Fork()
+	for i, d := range op.Declares {
+		switch d.(type) {
+		case nil:
+			return fmt.Errorf("%w: declared operation %d is nil", ErrNotFit, i+1)
+		case RunSQL, RunGo:
+			return fmt.Errorf("%w: declared operation %d is a %T; Declares holds schema operations only", ErrNotFit, i+1, d)
+		}
+		if err := d.Apply(after); err != nil {
+			return fmt.Errorf("declared operation %d (%s): %w", i+1, d, err)
+		}
+	}
+	*s = *after
+	return nil
+}
 
 // Apply does nothing: strata cannot know what hand-written Go changes.
 func (RunGo) Apply(*Schema) error { return nil }

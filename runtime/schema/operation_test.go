@@ -121,6 +121,43 @@ func TestOperationsThatDoNotFitFailAndChangeNothing(t *testing.T) {
 	}
 }
 
+func TestARunSQLAppliesWhatItDeclaresAllOrNothing(t *testing.T) {
+	s := base()
+	op := schema.RunSQL{
+		SQL:      "ALTER TABLE orgs ADD name text; CREATE INDEX orgs_name_idx ON orgs (name)",
+		Declares: []schema.Operation{schema.AddColumn{Table: "orgs", Column: int64Col("name")}, schema.CreateIndex{Table: "orgs", Index: schema.Index{Name: "orgs_name_idx", Columns: []string{"name"}}}},
+	}
+	if err := op.Apply(s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Table("orgs").Column("name") == nil || s.Table("orgs").Index("orgs_name_idx") == nil {
+		t.Errorf("after %s, orgs is %+v", op, *s.Table("orgs"))
+	}
+	if got, want := op.String(), "run SQL (declares: add column orgs.name; create index orgs_name_idx on orgs)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	for _, bad := range []struct {
+		name string
+		ops  []schema.Operation
+		want string
+	}{
+		{"a second operation that does not fit", []schema.Operation{schema.AddColumn{Table: "orgs", Column: int64Col("x")}, schema.DropTable{Name: "posts"}}, "declared operation 2 (drop table posts)"},
+		{"a RunSQL inside Declares", []schema.Operation{schema.RunSQL{SQL: "x"}}, "Declares holds schema operations only"},
+		{"a nil operation", []schema.Operation{nil}, "declared operation 1 is nil"},
+	} {
+		t.Run(bad.name, func(t *testing.T) {
+			s := base()
+			err := schema.RunSQL{SQL: "x", Declares: bad.ops}.Apply(s)
+			if !errors.Is(err, schema.ErrNotFit) || !strings.Contains(err.Error(), bad.want) {
+				t.Fatalf("err %v, want ErrNotFit saying %q", err, bad.want)
+			}
+			if diff := cmp.Diff(base(), s); diff != "" {
+				t.Errorf("the failed RunSQL changed the schema (-before +after):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestApplyAllNamesTheOperationThatFailed(t *testing.T) {
 	s := base()
 	err := s.ApplyAll([]schema.Operation{
