@@ -186,7 +186,7 @@ func (op RunSQL) String() string {
 	}
 	return "run SQL (declares: " + strings.Join(parts, "; ") + ")"
 }
-func (op RunGo) String() string          { return "run Go" }
+func (op RunGo) String() string { return "run Go" }
 
 // Apply adds the table to s.
 func (op CreateTable) Apply(s *Schema) error {
