@@ -115,7 +115,7 @@ func indexRenameCases() []planCase {
 		down: ops(
 			schema.RenameIndex{Table: "users", From: "users_by_org_email", To: "users_org_email"},
 		),
-		planName: "rename_users_org_email_to_users_by_org_e",
+		planName: "rename_users_org_email_to_users_by_org",
 	}, {
 		name: "a unique constraint whose name alone changes is renamed",
 		old:  db(nil, users().unique("users_email_key", "email")),
@@ -126,7 +126,7 @@ func indexRenameCases() []planCase {
 		down: ops(
 			schema.RenameConstraint{Table: "users", From: "users_email_uniq", To: "users_email_key"},
 		),
-		planName: "rename_users_email_key_to_users_email_un",
+		planName: "rename_users_email_key_to_users_email",
 	}, {
 		name: "an index renamed while its definition changes is dropped and created",
 		old:  db(nil, users().index("users_email_idx", "email")),

@@ -12,7 +12,7 @@ const maxNameLen = 40
 // Name suggests a migration name from the plan: "initial" when old was empty,
 // "create_users", "add_users_bio", "drop_posts", "alter_users_age",
 // "rename_users_to_people", "add_users_bio_and_more", ...
-// (lowercase, [a-z0-9_], at most ~40 bytes).
+// (lowercase, [a-z0-9_], at most 40 bytes, cut between words).
 //
 // The name stands for the plan's first change that does not follow from
 // another one: the index or enum type of a new column, the foreign key
@@ -36,11 +36,22 @@ func (p *Plan) Name() string {
 	if len(names) > 1 {
 		suffix = "_and_more"
 	}
-	name := cleanName(names[0])
-	if len(name)+len(suffix) > maxNameLen {
-		name = strings.TrimRight(name[:maxNameLen-len(suffix)], "_")
+	return shorten(cleanName(names[0]), maxNameLen-len(suffix)) + suffix
+}
+
+// shorten cuts name, a clean name, to at most limit bytes, at the end of a
+// word (words are separated by underscores), so that a name reads
+// "rename_reviews_to_product", not "rename_reviews_to_product_revie"; when
+// that would keep less than half of it, as with one very long word, it
+// cuts inside the word.
+func shorten(name string, limit int) string {
+	if len(name) <= limit {
+		return name
 	}
-	return name + suffix
+	if i := strings.LastIndexByte(name[:limit+1], '_'); i >= limit/2 {
+		return strings.TrimRight(name[:i], "_")
+	}
+	return strings.TrimRight(name[:limit], "_")
 }
 
 // fragment names what op does, as a piece of a migration name.

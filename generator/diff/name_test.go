@@ -26,13 +26,21 @@ func TestPlanName(t *testing.T) {
 		plan: &Plan{Up: changes(schema.AddColumn{Table: "users", Column: col("bio", Text)}, dropTable("posts"))},
 		want: "add_users_bio_and_more",
 	}, {
-		name: "a long name is cut to 40 bytes",
+		name: "a long name is cut to 40 bytes at the end of a word",
 		plan: &Plan{Up: changes(schema.AddColumn{Table: long, Column: col("some_column", Text)})},
 		want: "add_a_table_with_a_really_long_name_for",
 	}, {
-		name: "a long name with more is cut to 40 bytes with its suffix",
+		name: "a long name with more is cut to 40 bytes with its suffix, at the end of a word",
 		plan: &Plan{Up: changes(createTable(table(long)), createTable(table("b")))},
-		want: "create_a_table_with_a_really_lo_and_more",
+		want: "create_a_table_with_a_really_and_more",
+	}, {
+		name: "a rename with more keeps whole words",
+		plan: &Plan{Up: changes(schema.RenameTable{From: "reviews", To: "product_reviews"}, dropTable("posts"))},
+		want: "rename_reviews_to_product_and_more",
+	}, {
+		name: "a single word longer than the limit is cut inside it",
+		plan: &Plan{Up: changes(dropTable("averyveryveryveryveryveryveryverylongtablename"))},
+		want: "drop_averyveryveryveryveryveryveryverylo",
 	}, {
 		name: "letters outside a-z become underscores and capitals lowercase",
 		plan: &Plan{Up: changes(schema.AddColumn{Table: "Café Users", Column: col("Bio-Text", Text)})},
