@@ -9,8 +9,10 @@ import (
 
 // alterColumn returns the change that turns column o of table into n in
 // place, with the guard's finding. A type change outside the lossless
-// whitelist (see [losslessType]) is guarded and carries the using= hint of
-// the column; a column that becomes NOT NULL is filled with its backfill=
+// whitelist (see [losslessType]) converts the values with the column's
+// using= hint, and is guarded when it has none: with the hint, the user
+// has said how existing values convert, as a backfill= hint says how NULLs
+// are filled. A column that becomes NOT NULL is filled with its backfill=
 // hint or, without one, its default, and is guarded when it has neither.
 func alterColumn(table string, o, n schema.Column, hints Hints) Change {
 	op := schema.AlterColumn{Table: table, Column: n}
@@ -19,7 +21,9 @@ func alterColumn(table string, o, n schema.Column, hints Hints) Change {
 	var reasons []string
 	if !sameType(o.Type, n.Type) && !losslessType(o.Type, n.Type) {
 		op.Using = hints.Using[key]
-		reasons = append(reasons, typeChangeReason(table, o, n, op.Using))
+		if op.Using == "" {
+			reasons = append(reasons, typeChangeReason(table, o, n))
+		}
 	}
 	if o.Nullable && !n.Nullable {
 		op.Backfill = hints.Backfill[key]

@@ -56,14 +56,11 @@ func qualified(table string, columns []string) string {
 }
 
 // typeChangeReason is the reason to guard changing the type of column o of
-// table to that of n, outside the lossless whitelist, with the using= hint
-// using (or "").
-func typeChangeReason(table string, o, n schema.Column, using string) string {
-	change := "column " + table + "." + n.Name + " changes type from " + typeText(o.Type) + " to " + typeText(n.Type)
-	if using != "" {
-		return change + ", converting its values with using=" + using + ", which may fail on some rows or lose data"
-	}
-	return change + ", to which existing values may not convert: " +
+// table to that of n, outside the lossless whitelist and without a using=
+// hint.
+func typeChangeReason(table string, o, n schema.Column) string {
+	return "column " + table + "." + n.Name + " changes type from " + typeText(o.Type) + " to " + typeText(n.Type) +
+		", to which existing values may not convert: " +
 		`say how to convert them with strata:"using=EXPR" on the field, or use --force to rely on the database's cast`
 }
 

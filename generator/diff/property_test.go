@@ -128,7 +128,9 @@ func checkGuard(a *schema.Schema, plan *Plan, fail func(string, ...any)) {
 			if !becomesNotNull && op.Backfill != "" {
 				fail("%s has a backfill but stays NULL or NOT NULL as it was", op)
 			}
-			want = !widening(o.Type, op.Column.Type) || becomesNotNull && op.Backfill == ""
+			// A using= hint says how values convert, as a backfill says
+			// how NULLs are filled: either lets the change through.
+			want = !widening(o.Type, op.Column.Type) && op.Using == "" || becomesNotNull && op.Backfill == ""
 		case schema.AlterEnum:
 			want = slices.ContainsFunc(s.Enum(op.Name).Values, func(v string) bool { return !slices.Contains(op.Values, v) })
 		case schema.AddColumn, schema.AddForeignKey, schema.DropForeignKey:
