@@ -52,12 +52,13 @@ func TestErrorsAreSortedAndUnwrap(t *testing.T) {
 }
 
 func TestParsePos(t *testing.T) {
-	l := &loader{dirs: []string{"/src/app/db/migrations"}}
+	l := &loader{dirs: []string{"/src/app"}} // the module root
 	tests := map[string]token.Position{
-		"/src/app/db/migrations/x/a.go:3:7": {Filename: "x/a.go", Line: 3, Column: 7},
-		"/src/app/db/models/a.go:3":         {Filename: "../models/a.go", Line: 3},
-		"/src/app/models/b.go:1:2":          {Filename: "../../models/b.go", Line: 1, Column: 2},
+		"/src/app/db/migrations/x/a.go:3:7": {Filename: "db/migrations/x/a.go", Line: 3, Column: 7},
+		"/src/app/db/models/a.go:3":         {Filename: "db/models/a.go", Line: 3},
+		"/src/app/models/b.go:1:2":          {Filename: "models/b.go", Line: 1, Column: 2},
 		"/src/elsewhere/c.go:1":             {Filename: "/src/elsewhere/c.go", Line: 1},
+		"/src/application/c.go:1":           {Filename: "/src/application/c.go", Line: 1},
 		"-":                                 {},
 		"":                                  {},
 	}

@@ -71,6 +71,7 @@ import (
 	"fmt"
 	"go/token"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -132,7 +133,8 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
 //
 // When any problem is found, Models returns a nil Result and [Errors]
 // holding all of them, sorted by position, package load and type errors
-// included. Positions name files relative to dir when they are inside it.
+// included. Positions name files relative to the root of the module that
+// holds dir (where go.mod is) when they are inside it.
 // When the patterns match no package, or the packages declare no model, the
 // error wraps [ErrNoPackages] or [ErrNoModels].
 func Models(ctx context.Context, dir string, patterns ...string) (*Result, error) {
@@ -159,7 +161,7 @@ func Models(ctx context.Context, dir string, patterns ...string) (*Result, error
 // loader holds the state of one run of [Models].
 type loader struct {
 	fset  *token.FileSet
-	dirs  []string // dir, and dir with symlinks resolved
+	dirs  []string // the module root, and the same with symlinks resolved
 	pkgs  []*packages.Package
 	errs  Errors
 	enums map[string]*enumType // by "pkgpath.Name"
@@ -171,11 +173,27 @@ type loader struct {
 }
 
 func newLoader(dir string, fset *token.FileSet, pkgs []*packages.Package) *loader {
-	l := &loader{fset: fset, dirs: []string{dir}, pkgs: pkgs, enums: map[string]*enumType{}}
-	if real, err := filepath.EvalSymlinks(dir); err == nil && real != dir {
+	root := moduleRoot(dir)
+	l := &loader{fset: fset, dirs: []string{root}, pkgs: pkgs, enums: map[string]*enumType{}}
+	if real, err := filepath.EvalSymlinks(root); err == nil && real != root {
 		l.dirs = append(l.dirs, real)
 	}
 	return l
+}
+
+// moduleRoot returns the directory of the go.mod that governs dir, an
+// absolute path, or dir when there is none.
+func moduleRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
 }
 
 // run turns the packages loaded for patterns into a Result, or the errors
@@ -269,18 +287,18 @@ func (l *loader) packageErrors(pkg *packages.Package) {
 }
 
 // position returns the position of p, its file named relative to the
-// loader's dir when it is inside it.
+// module root when it is inside the module.
 func (l *loader) position(p token.Pos) token.Position {
 	pos := l.fset.Position(p)
 	pos.Filename = l.relative(pos.Filename)
 	return pos
 }
 
-// relative returns filename relative to the loader's dir, with slashes,
-// when it is inside it or near it (at most two directories up, as
-// ../models is from a migrations directory), and filename otherwise.
+// relative returns filename relative to the module root, with slashes,
+// when it is inside the module, and filename otherwise: go generate ./...
+// runs at the root, and so do editors and terminals that make
+// models/post.go:19:2 a link.
 func (l *loader) relative(filename string) string {
-	const maxUp = 2
 	if filename == "" || !filepath.IsAbs(filename) {
 		return filename
 	}
@@ -289,12 +307,7 @@ func (l *loader) relative(filename string) string {
 		if err != nil {
 			continue
 		}
-		rel = filepath.ToSlash(rel)
-		up := 0
-		for strings.HasPrefix(rel[up*3:], "../") {
-			up++
-		}
-		if up <= maxUp && rel != ".." {
+		if rel = filepath.ToSlash(rel); rel != ".." && !strings.HasPrefix(rel, "../") {
 			return rel
 		}
 	}
