@@ -42,13 +42,34 @@ type reader struct {
 	path []string
 }
 
+// Error is the error [ParseSchema] and [ParseOperations] return for a
+// literal they cannot read. It reads file:line:col: path: message.
+type Error struct {
+	// Pos is the position of the offending expression.
+	Pos token.Position
+	// Path leads from the literal read to the offending value, such as
+	// Tables[1].Columns[0].Name or [3].Table.Name; it is empty for the
+	// literal itself. A caller that read the literal as a field may put the
+	// field's name in front, making [3].Table.Name Up[3].Table.Name.
+	Path string
+	// Msg says what was expected and what was found.
+	Msg string
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return e.Pos.String() + ": " + e.Msg
+	}
+	return e.Pos.String() + ": " + e.Path + ": " + e.Msg
+}
+
 // errorf returns an error at the position of n, naming the value being read.
 func (p *reader) errorf(n ast.Node, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	if len(p.path) > 0 {
-		msg = strings.Join(p.path, "") + ": " + msg
+	return &Error{
+		Pos:  p.fset.PositionFor(n.Pos(), false),
+		Path: strings.Join(p.path, ""),
+		Msg:  fmt.Sprintf(format, args...),
 	}
-	return fmt.Errorf("%s: %s", p.fset.PositionFor(n.Pos(), false), msg)
 }
 
 // value reads x into v. elided allows x to leave out its type, as the
@@ -66,6 +87,15 @@ func (p *reader) value(x ast.Expr, v reflect.Value, elided bool) error {
 		return p.boolValue(x, v)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return p.intValue(x, v)
+	case reflect.Interface:
+		if v.Type() == operationType {
+			return p.operation(x, v)
+		}
+	case reflect.Func:
+		// A function (RunGo's Func) is code, which a reader of literals
+		// cannot run: any expression is accepted, and read as nil.
+		v.SetZero()
+		return nil
 	}
 	return p.errorf(x, "golit cannot read a value of type %s", v.Type())
 }
