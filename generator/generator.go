@@ -47,6 +47,11 @@ type Config struct {
 	Name string
 	// Force lets destructive changes through the guard.
 	Force bool
+	// Preview computes the migration even when the guard refuses it,
+	// without letting it through: for --dry-run and --check, which write
+	// nothing and must show every pending change. [Result.Refused] then
+	// lists what the guard refuses.
+	Preview bool
 }
 
 // Result is a new migration, rendered and checked but not written yet.
@@ -60,6 +65,11 @@ type Result struct {
 	Files []files.File
 	// SQL holds, per dialect name, the statements the migration's Up runs.
 	SQL map[string][]dialect.Step
+	// Before is the schema the migration starts from: the snapshot's.
+	Before *schema.Schema
+	// Refused, under Config.Preview without Config.Force, holds the
+	// changes the guard refuses: Make would have returned a [*GuardError].
+	Refused *GuardError
 }
 
 // NoChanges reports whether the models match the snapshot, so that there is
@@ -101,10 +111,14 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("makemigrations: %w", err)
 	}
 	if plan.Empty() {
-		return &Result{Plan: plan}, nil
+		return &Result{Plan: plan, Before: old}, nil
 	}
+	var refused *GuardError
 	if guarded := plan.Guarded(); len(guarded) > 0 && !cfg.Force {
-		return nil, &GuardError{Changes: guarded}
+		refused = &GuardError{Changes: guarded, Renames: plan.Warnings}
+		if !cfg.Preview {
+			return nil, refused
+		}
 	}
 	name := cfg.Name
 	if name == "" {
@@ -114,7 +128,12 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return build(dir, id, old, plan, models.Models)
+	res, err := build(dir, id, old, plan, models.Models)
+	if err != nil {
+		return nil, err
+	}
+	res.Refused = refused
+	return res, nil
 }
 
 // build renders and encodes the migration id that carries out plan on old,
@@ -125,7 +144,7 @@ func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, m
 	if err := after.ApplyAll(up); err != nil {
 		return nil, fmt.Errorf("makemigrations: the plan does not apply to the snapshot (a strata bug): %w", err)
 	}
-	res := &Result{ID: id, Plan: plan, SQL: map[string][]dialect.Step{}}
+	res := &Result{ID: id, Plan: plan, Before: old, SQL: map[string][]dialect.Step{}}
 	for _, d := range Dialects {
 		steps, err := d.Render(old, up)
 		if err != nil {
@@ -160,16 +179,32 @@ func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, m
 // GuardError is returned by [Make] when the migration would lose data or
 // could fail on existing rows and Config.Force is not set.
 type GuardError struct {
+	// Changes are the changes the guard refuses, each with its reason.
 	Changes []diff.Change
+	// Renames are the plan's warnings: a dropped and an added column or
+	// table of the same definition, with the renamed_from hint that makes
+	// them a rename. The message puts them first, since adding the hint
+	// is usually the fix, and --force the wrong one.
+	Renames []string
 }
 
 func (e *GuardError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "makemigrations: refusing %d destructive change(s) without --force:", len(e.Changes))
+	fmt.Fprintf(&b, "makemigrations: refusing %d destructive change(s) without --force", len(e.Changes))
+	if len(e.Renames) > 0 {
+		b.WriteString(".\nFirst, if you renamed something, say so, and its data stays:")
+		for _, w := range e.Renames {
+			fmt.Fprintf(&b, "\n  %s", w)
+		}
+		b.WriteString("\nThe destructive change(s):")
+	} else {
+		b.WriteString(":")
+	}
 	for _, c := range e.Changes {
 		fmt.Fprintf(&b, "\n  %s: %s", c.Op, c.Destructive)
 	}
-	b.WriteString("\nIf this is what you mean, run again with --force; the migration will mark these operations.")
+	b.WriteString("\nIf this is what you mean, run again with --force (under go generate, which cannot pass flags: " +
+		"STRATA_FORCE=1 go generate ./...); the migration will mark these operations.")
 	return b.String()
 }
 

@@ -109,10 +109,31 @@ func TestTheUserLoopFromModelsToLiveDatabases(t *testing.T) {
 	if err == nil || !strings.Contains(errOut, "users.visits") || !strings.Contains(errOut, "--force") {
 		t.Fatalf("go generate with a dropped column: err %v, stderr:\n%s\nwant a refusal naming users.visits and --force", err, errOut)
 	}
+	if !strings.Contains(errOut, "STRATA_FORCE=1 go generate ./...") {
+		t.Errorf("the refusal does not say how to force under go generate:\n%s", errOut)
+	}
 	if got := app.migrations(); len(got) != 1 {
 		t.Fatalf("a refused run wrote files: %v", got)
 	}
-	app.runIn("migrations", "go", append(makemigrations, "--force")...)
+	// --check and --dry-run show the destructive change too; --check exits 3.
+	out, errOut, err = app.exec(app.path("migrations"), "go", append(makemigrations, "--check")...)
+	if code := exitCode(err); code != 3 || !strings.Contains(out, "- drop column users.visits (destructive: ") {
+		t.Errorf("makemigrations --check with a destructive change exited %d, printed:\n%s%s\nwant 3 and a line for the dropped column", code, out, errOut)
+	}
+	dry = app.runIn("migrations", "go", append(makemigrations, "--dry-run")...)
+	for _, want := range []string{"- drop column users.visits (destructive: ", "Writing it needs --force", "schema.DropColumn{"} {
+		if !strings.Contains(dry, want) {
+			t.Errorf("makemigrations --dry-run with a destructive change printed no %q:\n%s", want, dry)
+		}
+	}
+	if got := app.migrations(); len(got) != 1 {
+		t.Fatalf("--check and --dry-run wrote files: %v", got)
+	}
+	if out, errOut, err := app.execEnv(app.dir, []string{"STRATA_FORCE=1"}, "go", "generate", "./..."); err != nil {
+		t.Fatalf("STRATA_FORCE=1 go generate ./...: %v\n%s%s", err, out, errOut)
+	} else if !strings.Contains(out, "- drop column users.visits (destructive: ") {
+		t.Errorf("STRATA_FORCE=1 go generate printed no summary line for the dropped column:\n%s", out)
+	}
 	files := app.migrations()
 	if len(files) != 2 || files[0] != "0001_initial.go" || !strings.HasPrefix(files[1], "0002_") {
 		t.Fatalf("after the second run the migrations are %v, want 0001_initial.go and one 0002_*.go", files)

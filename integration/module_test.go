@@ -109,11 +109,17 @@ func (m *appModule) runIn(rel, name string, args ...string) string {
 }
 
 func (m *appModule) exec(dir, name string, args ...string) (stdout, stderr string, err error) {
+	return m.execEnv(dir, nil, name, args...)
+}
+
+// execEnv is exec with env, such as STRATA_FORCE=1, added to the
+// environment.
+func (m *appModule) execEnv(dir string, env []string, name string, args ...string) (stdout, stderr string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd.Env = append(append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off"), env...)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err = cmd.Run()

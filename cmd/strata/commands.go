@@ -73,16 +73,21 @@ func makeMigrationsCommand() *cli.Command {
 			"snapshot to the models (and back, in Down), together with the updated snapshot.\n" +
 			"It writes nothing when they match (\"No changes.\"), and nothing at all when any step fails.\n" +
 			"Changes that can lose data (dropping a table or column, ...) are refused unless --force.\n" +
-			"go generate runs it in the migrations directory; see migrations/generate.go.",
+			"go generate runs it in the migrations directory; see migrations/generate.go. go generate\n" +
+			"cannot pass flags, so --force and --name also come from the environment:\n" +
+			"  STRATA_FORCE=1 go generate ./...      STRATA_NAME=backfill_slugs go generate ./...\n" +
+			"Each change prints as a line: + adds, - drops, ~ alters or renames. Colours show on a\n" +
+			"terminal unless NO_COLOR is set.",
 		ArgsUsage:    " ",
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "models", Usage: "package `PATTERN` of the model structs, relative to --dir (repeatable)"},
 			&cli.StringFlag{Name: "dir", Value: ".", Usage: "the migrations `DIR`ectory"},
-			&cli.StringFlag{Name: "name", Usage: "the new migration's `NAME` (default: derived from its operations)"},
-			&cli.BoolFlag{Name: "force", Usage: "let destructive changes through; the migration marks them"},
-			&cli.BoolFlag{Name: "dry-run", Usage: "print the migration and its SQL for each dialect; write nothing"},
-			&cli.BoolFlag{Name: "check", Usage: fmt.Sprintf("write nothing; exit %d if the models differ from the snapshot", exitPending)},
+			&cli.StringFlag{Name: "name", EnvVars: []string{"STRATA_NAME"}, Usage: "the new migration's `NAME` (default: derived from its operations)"},
+			&cli.BoolFlag{Name: "force", EnvVars: []string{"STRATA_FORCE"}, Usage: "let destructive changes through; the migration marks them"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "print the migration and its SQL for each dialect, destructive changes included; write nothing"},
+			&cli.BoolFlag{Name: "check", Usage: fmt.Sprintf("write nothing; exit %d if the models differ from the snapshot, destructive changes included", exitPending)},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "also print the SQL the new migration runs on each dialect"},
 		},
 		Action: runMakeMigrations,
 	}
@@ -98,53 +103,79 @@ func runMakeMigrations(c *cli.Context) error {
 	if c.Bool("dry-run") && c.Bool("check") {
 		return cli.Exit("--dry-run and --check do not go together", exitUsage)
 	}
+	preview := c.Bool("check") || c.Bool("dry-run")
 	res, err := generator.Make(c.Context, generator.Config{
-		Dir:    c.String("dir"),
-		Models: c.StringSlice("models"),
-		Name:   c.String("name"),
-		Force:  c.Bool("force"),
+		Dir:     c.String("dir"),
+		Models:  c.StringSlice("models"),
+		Name:    c.String("name"),
+		Force:   c.Bool("force"),
+		Preview: preview,
 	})
 	if err != nil {
 		return err
 	}
 	w := c.App.Writer
-	for _, warning := range res.Plan.Warnings {
-		fmt.Fprintln(c.App.ErrWriter, "strata: warning:", warning)
+	if res.Refused == nil { // a refusal below says them first
+		for _, warning := range res.Plan.Warnings {
+			fmt.Fprintln(c.App.ErrWriter, "strata: warning:", warning)
+		}
 	}
+	style := newStyle(w)
 	switch {
 	case res.NoChanges():
 		fmt.Fprintln(w, "No changes.")
 		return nil
 	case c.Bool("check"):
 		fmt.Fprintf(w, "The models differ from the snapshot; run makemigrations to write migration %s:\n", res.ID)
-		printOps(w, res)
+		printSummary(w, style, res)
+		printRefusal(w, res)
 		return cli.Exit("", exitPending)
 	case c.Bool("dry-run"):
-		return printDryRun(w, res)
+		fmt.Fprintf(w, "Migration %s (dry run: nothing written):\n", res.ID)
+		printSummary(w, style, res)
+		printRefusal(w, res)
+		fmt.Fprintf(w, "\n-- %s\n", res.Files[0].Path)
+		if _, err := w.Write(res.Files[0].Content); err != nil {
+			return err
+		}
+		printSQL(w, res)
+		return nil
 	}
 	if err := res.Write(); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "Wrote %s:\n", relPaths(res))
-	printOps(w, res)
+	printSummary(w, style, res)
+	if c.Bool("verbose") {
+		printSQL(w, res)
+	}
 	return nil
 }
 
-func printOps(w io.Writer, res *generator.Result) {
-	for _, ch := range res.Plan.Up {
-		line := "  - " + ch.Op.String()
-		if ch.Destructive != "" {
-			line += " (destructive: " + ch.Destructive + ")"
-		}
-		fmt.Fprintln(w, line)
+// printSummary prints a line per change of the new migration.
+func printSummary(w io.Writer, style style, res *generator.Result) {
+	for _, line := range res.Summary() {
+		fmt.Fprintln(w, "  "+style.line(line))
 	}
 }
 
-func printDryRun(w io.Writer, res *generator.Result) error {
-	fmt.Fprintf(w, "-- %s (dry run: nothing written)\n", res.Files[0].Path)
-	if _, err := w.Write(res.Files[0].Content); err != nil {
-		return err
+// printRefusal says, under --check and --dry-run, that writing the
+// migration needs --force, and why.
+func printRefusal(w io.Writer, res *generator.Result) {
+	if res.Refused == nil {
+		return
 	}
+	fmt.Fprintf(w, "Writing it needs --force (STRATA_FORCE=1 under go generate): %d change(s) above are destructive.\n", len(res.Refused.Changes))
+	if len(res.Refused.Renames) > 0 {
+		fmt.Fprintln(w, "If you renamed something, say so instead, and its data stays:")
+		for _, r := range res.Refused.Renames {
+			fmt.Fprintln(w, "  "+r)
+		}
+	}
+}
+
+// printSQL prints the statements the new migration runs on each dialect.
+func printSQL(w io.Writer, res *generator.Result) {
 	for _, d := range generator.Dialects {
 		fmt.Fprintf(w, "\n-- SQL on %s:\n", d.Name())
 		for _, st := range res.SQL[d.Name()] {
@@ -155,7 +186,6 @@ func printDryRun(w io.Writer, res *generator.Result) error {
 			fmt.Fprintf(w, "%s;\n", st.SQL)
 		}
 	}
-	return nil
 }
 
 // relPaths lists the written files relative to the working directory.

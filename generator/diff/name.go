@@ -49,7 +49,8 @@ func shorten(name string, limit int) string {
 		return name
 	}
 	if i := strings.LastIndexByte(name[:limit+1], '_'); i >= limit/2 {
-		return strings.TrimRight(name[:i], "_")
+		// "rename_a_to_and_more" would promise what the cut took away.
+		return strings.TrimSuffix(strings.TrimRight(name[:i], "_"), "_to")
 	}
 	return strings.TrimRight(name[:limit], "_")
 }

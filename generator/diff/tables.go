@@ -208,3 +208,7 @@ func sameForeignKey(a, b schema.ForeignKey) bool {
 	return slices.Equal(a.Columns, b.Columns) && a.RefTable == b.RefTable &&
 		slices.Equal(a.RefColumns, b.RefColumns) && a.OnDelete == b.OnDelete && a.OnUpdate == b.OnUpdate
 }
+
+// TypeText spells a column type the way strata's messages and summaries
+// show it: text, varchar(320), enum status, int64 (type=numeric(20,0)).
+func TypeText(t schema.Type) string { return typeText(t) }
