@@ -45,10 +45,16 @@ func readDir(path string) (*migrationsDir, error) {
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
+		// A migration file is read up to its package clause: a run with
+		// nothing to do must not cost more as the history grows. The
+		// other files, generate.go among them, are read whole, for the
+		// Migrator.
+		mode := parser.SkipObjectResolution
 		if m := migrationFile.FindStringSubmatch(name); m != nil {
 			d.ids = append(d.ids, strings.TrimSuffix(name, ".go"))
+			mode = parser.PackageClauseOnly
 		}
-		f, err := parser.ParseFile(fset, filepath.Join(path, name), nil, parser.SkipObjectResolution)
+		f, err := parser.ParseFile(fset, filepath.Join(path, name), nil, mode)
 		if err != nil {
 			return nil, fmt.Errorf("makemigrations: %w", err)
 		}
@@ -80,6 +86,20 @@ func declaresMigrator(f *ast.File) bool {
 				}
 			}
 		}
+	}
+	return false
+}
+
+// sharedNumber reports whether two migration files have the same number,
+// as two branches that each added one leave them.
+func (d *migrationsDir) sharedNumber() bool {
+	seen := map[string]bool{}
+	for _, id := range d.ids {
+		n := migrationFile.FindStringSubmatch(id + ".go")[1]
+		if seen[n] {
+			return true
+		}
+		seen[n] = true
 	}
 	return false
 }

@@ -20,11 +20,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/strata-go/strata/generator/diff"
 	"github.com/strata-go/strata/generator/emit"
 	"github.com/strata-go/strata/generator/files"
+	"github.com/strata-go/strata/generator/history"
 	"github.com/strata-go/strata/generator/load"
 	"github.com/strata-go/strata/generator/snapshot"
 	"github.com/strata-go/strata/runtime/dialect"
@@ -87,16 +89,9 @@ var Dialects = []dialect.Dialect{postgres.Dialect{}, sqlite.Dialect{}}
 // migration for every dialect, and encodes the migration file and the new
 // snapshot. It writes nothing.
 func Make(ctx context.Context, cfg Config) (*Result, error) {
-	dir, err := readDir(cfg.Dir)
+	dir, snap, err := openDir(cfg.Dir)
 	if err != nil {
 		return nil, err
-	}
-	snap, err := snapshot.Read(cfg.Dir)
-	if err != nil {
-		return nil, err
-	}
-	if snap.Head != dir.latest() {
-		return nil, headMismatch(snap.Head, dir.latest())
 	}
 	old := snap.Schema
 	if len(cfg.Models) == 0 {
@@ -208,17 +203,83 @@ func (e *GuardError) Error() string {
 	return b.String()
 }
 
-func headMismatch(head, latest string) error {
-	switch {
-	case head == "":
-		return fmt.Errorf("makemigrations: migration %s exists but %s is missing or names no head; restore the snapshot from version control", latest, snapshot.FileName)
-	case latest == "":
-		return fmt.Errorf("makemigrations: %s names head %s, but no migration file %s.go exists; restore it from version control", snapshot.FileName, head, head)
-	default:
-		return fmt.Errorf("makemigrations: %s names head %s, but the latest migration file is %s.go.\n"+
-			"Two branches probably each added a migration. Keep one branch's migration, delete the other's "+
-			"file, restore that branch's snapshot, and run makemigrations again", snapshot.FileName, head, latest)
+// openDir reads the migrations directory path and its snapshot, and checks
+// that they agree: the snapshot's head is the latest migration, and no two
+// migrations share a number.
+func openDir(path string) (*migrationsDir, *snapshot.File, error) {
+	dir, err := readDir(path)
+	if err != nil {
+		return nil, nil, err
 	}
+	if dir.sharedNumber() {
+		return nil, nil, historyProblems(path)
+	}
+	snap, err := snapshot.Read(path)
+	if err != nil {
+		// An unfinished merge breaks the snapshot; say so rather than
+		// where its Go stops parsing.
+		if _, herr := history.Read(path); herr != nil {
+			return nil, nil, fmt.Errorf("makemigrations: %w", herr)
+		}
+		return nil, nil, err
+	}
+	if snap.Head != dir.latest() {
+		return nil, nil, headMismatch(path, snap.Head, dir)
+	}
+	return dir, snap, nil
+}
+
+// historyProblems returns what [history.Read] finds wrong in dir.
+func historyProblems(dir string) error {
+	if _, err := history.Read(dir); err != nil {
+		return fmt.Errorf("makemigrations: %w", err)
+	}
+	return errors.New("makemigrations: two migrations share a number; run strata check")
+}
+
+// headMismatch explains why the snapshot's head is not the latest
+// migration file of dir, and names the command that sets it right.
+func headMismatch(path, head string, dir *migrationsDir) error {
+	latest := dir.latest()
+	switch {
+	case latest == "":
+		return fmt.Errorf("makemigrations: %s names head %s, but no migration file is left; "+
+			"if you deleted migrations that no database applied, run strata adopt to empty the snapshot, "+
+			"otherwise restore %s.go from version control", snapshot.FileName, head, head)
+	case head == "":
+		return fmt.Errorf("makemigrations: migration %s exists but %s is missing or names no head; "+
+			"restore it from version control, or run strata adopt to rebuild it from the migrations", latest, snapshot.FileName)
+	case !slices.Contains(dir.ids, head):
+		return fmt.Errorf("makemigrations: %s names head %s, whose file is gone (the latest migration is %s).\n"+
+			"If you deleted a migration that no database applied, run strata adopt to rebuild the snapshot from the migrations that remain "+
+			"(strata makemigrations --undo removes the latest migration and does both); otherwise restore %s.go from version control",
+			snapshot.FileName, head, latest, head)
+	}
+	h, err := history.Read(path)
+	if err != nil {
+		return fmt.Errorf("makemigrations: %w", err)
+	}
+	var byHand, byStrata []string
+	for _, m := range h.Migrations {
+		if m.ID <= head {
+			continue
+		}
+		if m.Generated {
+			byStrata = append(byStrata, m.ID+".go")
+		} else {
+			byHand = append(byHand, m.ID+".go")
+		}
+	}
+	if len(byStrata) == 0 {
+		return fmt.Errorf("makemigrations: %w: %s, after %s, which %s names.\n"+
+			"Run strata adopt to make the last of them the head: strata replays their operations into the snapshot "+
+			"(a RunSQL that changes the schema lists what it stands for in Declares); then run makemigrations again",
+			errHandWritten, strings.Join(byHand, ", "), head, snapshot.FileName)
+	}
+	return fmt.Errorf("makemigrations: %s names head %s, but %s, written by strata makemigrations, came after it: "+
+		"the snapshot is older than the migrations, as when a merge kept the other branch's %s.\n"+
+		"Run strata adopt to rebuild the snapshot from every migration, then makemigrations again",
+		snapshot.FileName, head, strings.Join(byStrata, ", "), snapshot.FileName)
 }
 
 // hints returns the migration hints of the models: their renamed_from,

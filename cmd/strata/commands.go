@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -88,6 +89,8 @@ func makeMigrationsCommand() *cli.Command {
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the migration and its SQL for each dialect, destructive changes included; write nothing"},
 			&cli.BoolFlag{Name: "check", Usage: fmt.Sprintf("write nothing; exit %d if the models differ from the snapshot, destructive changes included", exitPending)},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "also print the SQL the new migration runs on each dialect"},
+			&cli.BoolFlag{Name: "empty", Usage: "write a migration for steps written by hand (RunSQL, RunGo) and move the snapshot's head to it; --models is not needed"},
+			&cli.BoolFlag{Name: "undo", Usage: "remove the latest migration, if makemigrations wrote it, and rebuild the snapshot without it (revert it first in any database that applied it)"},
 		},
 		Action: runMakeMigrations,
 	}
@@ -97,11 +100,17 @@ func runMakeMigrations(c *cli.Context) error {
 	if c.Args().Present() {
 		return cli.Exit("makemigrations takes no arguments; give the models with --models", exitUsage)
 	}
+	if n := countSet(c, "dry-run", "check", "empty", "undo"); n > 1 {
+		return cli.Exit("--dry-run, --check, --empty and --undo do not go together", exitUsage)
+	}
+	switch {
+	case c.Bool("empty"):
+		return runChange(c, "Wrote", func() (*generator.Change, error) { return generator.Empty(c.String("dir"), c.String("name")) })
+	case c.Bool("undo"):
+		return runChange(c, "Undid the latest migration:", func() (*generator.Change, error) { return generator.Undo(c.String("dir")) })
+	}
 	if len(c.StringSlice("models")) == 0 {
 		return cli.Exit("makemigrations needs --models PATTERN: the package of the model structs, such as ../models", exitUsage)
-	}
-	if c.Bool("dry-run") && c.Bool("check") {
-		return cli.Exit("--dry-run and --check do not go together", exitUsage)
 	}
 	preview := c.Bool("check") || c.Bool("dry-run")
 	res, err := generator.Make(c.Context, generator.Config{
@@ -190,14 +199,126 @@ func printSQL(w io.Writer, res *generator.Result) {
 
 // relPaths lists the written files relative to the working directory.
 func relPaths(res *generator.Result) string {
-	wd, _ := os.Getwd()
 	var names []string
 	for _, f := range res.Files {
-		p := f.Path
-		if rel, err := filepath.Rel(wd, p); err == nil && wd != "" {
-			p = rel
-		}
-		names = append(names, filepath.ToSlash(p))
+		names = append(names, relPath(f.Path))
 	}
 	return strings.Join(names, " and ")
+}
+
+// relPath returns p relative to the working directory, with slashes.
+func relPath(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil {
+			p = rel
+		}
+	}
+	return filepath.ToSlash(p)
+}
+
+// countSet returns how many of the named boolean flags are set.
+func countSet(c *cli.Context, names ...string) int {
+	n := 0
+	for _, name := range names {
+		if c.Bool(name) {
+			n++
+		}
+	}
+	return n
+}
+
+// runChange computes a change to the migrations directory, writes it, and
+// says what it wrote and removed.
+func runChange(c *cli.Context, verb string, compute func() (*generator.Change, error)) error {
+	change, err := compute()
+	if err != nil {
+		return err
+	}
+	if err := change.Write(); err != nil {
+		return err
+	}
+	w := c.App.Writer
+	fmt.Fprintln(w, verb)
+	for _, f := range change.Files {
+		if f.Remove {
+			fmt.Fprintf(w, "  removed %s\n", relPath(f.Path))
+		} else {
+			fmt.Fprintf(w, "  wrote %s\n", relPath(f.Path))
+		}
+	}
+	if change.Head == "" {
+		fmt.Fprintf(w, "The snapshot now names no head: no migration is left.\n")
+	} else {
+		fmt.Fprintf(w, "The snapshot's head is %s.\n", change.Head)
+	}
+	return nil
+}
+
+func adoptCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "adopt",
+		Usage: "rebuild the snapshot from the migration files, the last of them its head",
+		Description: "adopt replays the operations of every migration in --dir, read from their source and never\n" +
+			"run, and writes DIR/schema_snapshot.go with the schema they build and the last migration as\n" +
+			"head. It is the fix makemigrations names when the snapshot and the files disagree: a migration\n" +
+			"written by hand after the head (a RunSQL that changes the schema lists the operations it\n" +
+			"stands for in Declares), a migration deleted, a merge that kept the other branch's snapshot.",
+		ArgsUsage:    " ",
+		OnUsageError: usageError,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "dir", Value: ".", Usage: "the migrations `DIR`ectory"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return cli.Exit("adopt takes no arguments", exitUsage)
+			}
+			return runChange(c, "Rebuilt the snapshot from the migrations:", func() (*generator.Change, error) { return generator.Adopt(c.String("dir")) })
+		},
+	}
+}
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "check",
+		Usage: "verify, without a database, that the models, the migrations and the snapshot agree (for CI)",
+		Description: "check reads every migration of --dir from its source, replays them, and compares the\n" +
+			"result with the snapshot, and the snapshot with the models. It writes nothing. Exit codes:\n" +
+			fmt.Sprintf("  0 all agree; %d the models differ from the snapshot (a migration is missing, destructive\n", exitPending) +
+			fmt.Sprintf("  or not); %d the directory disagrees with itself (two migrations with one number, an\n", exitInconsistent) +
+			"  unfinished merge, a snapshot that names another head or that the migrations do not build);\n" +
+			"  2 usage error; 1 anything else, such as a model that does not load.",
+		ArgsUsage:    " ",
+		OnUsageError: usageError,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "models", Usage: "package `PATTERN` of the model structs, relative to --dir (repeatable)"},
+			&cli.StringFlag{Name: "dir", Value: ".", Usage: "the migrations `DIR`ectory"},
+		},
+		Action: runCheck,
+	}
+}
+
+func runCheck(c *cli.Context) error {
+	if c.Args().Present() {
+		return cli.Exit("check takes no arguments; give the models with --models", exitUsage)
+	}
+	if len(c.StringSlice("models")) == 0 {
+		return cli.Exit("check needs --models PATTERN: the package of the model structs, such as ../models", exitUsage)
+	}
+	res, err := generator.Check(c.Context, generator.Config{Dir: c.String("dir"), Models: c.StringSlice("models")})
+	var inconsistent *generator.InconsistentError
+	switch {
+	case errors.As(err, &inconsistent):
+		return cli.Exit(inconsistent.Error(), exitInconsistent)
+	case err != nil:
+		return err
+	}
+	w := c.App.Writer
+	if res.NoChanges() {
+		fmt.Fprintln(w, "The models, the migrations and the snapshot agree.")
+		return nil
+	}
+	fmt.Fprintf(w, "The models differ from the snapshot; makemigrations would write migration %s:\n", res.ID)
+	printSummary(w, newStyle(w), res)
+	printRefusal(w, res)
+	return cli.Exit("", exitPending)
 }

@@ -3,7 +3,11 @@
 // Usage:
 //
 //	strata init [--migrations DIR] [--models DIR] [--force]
-//	strata makemigrations --models PATTERN [--dir DIR] [--name NAME] [--force] [--dry-run | --check]
+//	strata makemigrations --models PATTERN [--dir DIR] [--name NAME] [--force] [--dry-run | --check] [-v]
+//	strata makemigrations --empty [--name NAME] [--dir DIR]
+//	strata makemigrations --undo [--dir DIR]
+//	strata check --models PATTERN [--dir DIR]
+//	strata adopt [--dir DIR]
 //
 // init scaffolds a module once: migrations/generate.go (the package doc, the
 // //go:generate line and the Migrator variable) and cmd/migrate/main.go (the
@@ -12,10 +16,19 @@
 // makemigrations, usually run by go generate in the migrations directory,
 // compares the model structs with migrations/schema_snapshot.go and writes
 // the difference as a new migration file, plus the updated snapshot. With no
-// difference it writes nothing and says "No changes.".
+// difference it writes nothing and says "No changes.". --empty writes a
+// migration for hand-written steps instead; --undo removes the latest
+// migration it wrote. STRATA_FORCE=1 and STRATA_NAME=NAME stand for --force
+// and --name, which go generate cannot pass.
 //
-// Exit codes: 0 success; 1 failure; 2 usage error; 3 under --check, when
-// the models differ from the snapshot (a migration is missing).
+// check verifies without a database that the models, the migrations and the
+// snapshot agree, for CI. adopt rebuilds the snapshot from the migrations,
+// replayed from their source.
+//
+// Exit codes: 0 success; 1 failure; 2 usage error; 3 under makemigrations
+// --check and check, when the models differ from the snapshot (a migration
+// is missing), destructive changes included; 4 under check, when the
+// migrations directory disagrees with itself.
 //
 // Run strata help COMMAND for every flag of a command.
 package main
@@ -30,9 +43,10 @@ import (
 
 // Exit codes, as the package doc lists them.
 const (
-	exitFailure = 1
-	exitUsage   = 2
-	exitPending = 3
+	exitFailure      = 1
+	exitUsage        = 2
+	exitPending      = 3
+	exitInconsistent = 4
 )
 
 func main() {
@@ -61,7 +75,7 @@ func newApp() *cli.App {
 		Description: "strata reads model structs (marked //strata:table), compares them with the\n" +
 			"snapshot of the last migration, and writes the difference as a Go migration file\n" +
 			"that the app applies with its Migrator or with go run ./cmd/migrate.",
-		Commands:       []*cli.Command{initCommand(), makeMigrationsCommand()},
+		Commands:       []*cli.Command{initCommand(), makeMigrationsCommand(), checkCommand(), adoptCommand()},
 		ExitErrHandler: func(*cli.Context, error) {}, // main prints and exits
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return cli.Exit(err.Error(), exitUsage)

@@ -13,13 +13,15 @@ import (
 	"path/filepath"
 )
 
-// File is one file to write: its path and its whole content.
+// File is one file to write: its path and its whole content, or, when
+// Remove is set, a file to remove.
 type File struct {
 	Path    string
 	Content []byte
+	Remove  bool
 }
 
-// WriteAll writes every file. Each file is written to a temporary file in its
+// WriteAll writes, or removes, every file. Each file is written to a temporary file in its
 // directory and renamed into place, so no file is ever seen half-written. On
 // the first failure WriteAll undoes what it did and returns the error, joined
 // with any error met while undoing.
@@ -54,6 +56,12 @@ func write(f File) (undo, error) {
 		u.existed, u.content, u.mode = true, old, info.Mode().Perm()
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return u, err
+	}
+	if f.Remove {
+		if !u.existed {
+			return u, fmt.Errorf("remove %s: %w", f.Path, os.ErrNotExist)
+		}
+		return u, os.Remove(f.Path)
 	}
 	return u, replace(f.Path, f.Content, u.mode)
 }

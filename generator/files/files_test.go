@@ -76,3 +76,33 @@ func assertEntries(t *testing.T, dir string, want int) {
 		t.Errorf("directory holds %v, want %d entries", names, want)
 	}
 }
+
+func TestWriteAllRemovesFilesAndPutsThemBackWhenALaterWriteFails(t *testing.T) {
+	dir := t.TempDir()
+	gone, snap := filepath.Join(dir, "0002_add.go"), filepath.Join(dir, "schema_snapshot.go")
+	mustWrite(t, gone, "migration")
+	mustWrite(t, snap, "before")
+	if err := files.WriteAll([]files.File{{Path: gone, Remove: true}, {Path: snap, Content: []byte("after")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(gone); !os.IsNotExist(err) {
+		t.Errorf("the removed file is still there: %v", err)
+	}
+	assertContent(t, snap, "after")
+
+	mustWrite(t, gone, "migration")
+	err := files.WriteAll([]files.File{
+		{Path: gone, Remove: true},
+		{Path: snap, Content: []byte("again")},
+		{Path: filepath.Join(dir, "missing", "x.go"), Content: []byte("cannot")},
+	})
+	if err == nil {
+		t.Fatal("WriteAll into a missing directory succeeded; want an error")
+	}
+	assertContent(t, gone, "migration")
+	assertContent(t, snap, "after")
+	if err := files.WriteAll([]files.File{{Path: filepath.Join(dir, "never.go"), Remove: true}}); err == nil {
+		t.Errorf("removing a missing file: err %v, want one", err)
+	}
+	assertEntries(t, dir, 2)
+}

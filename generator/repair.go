@@ -1,0 +1,208 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"strings"
+
+	"github.com/strata-go/strata/generator/diff"
+	"github.com/strata-go/strata/generator/files"
+	"github.com/strata-go/strata/generator/history"
+	"github.com/strata-go/strata/generator/snapshot"
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// Change is a change to the migrations directory that is not a new
+// migration from the models: the snapshot rebuilt, a migration removed, a
+// hand-written migration's skeleton added. It is computed and checked in
+// memory; [Change.Write] applies it, all of it or none.
+type Change struct {
+	// Head is the ID of the migration the snapshot names after the change,
+	// "" when no migration is left.
+	Head string
+	// Files are the files written, and removed, by the change.
+	Files []files.File
+}
+
+// Write writes and removes the change's files, all of them or, on
+// failure, none.
+func (c *Change) Write() error { return files.WriteAll(c.Files) }
+
+// Adopt rebuilds the snapshot of the migrations directory dir from its
+// migration files: it replays the operations of every migration, read
+// from their source and never run, hand-written steps by what their
+// RunSQL declares, and names the last migration the head. It is the way
+// out when the snapshot and the files disagree: a migration written by
+// hand after the head, a migration deleted, a merge that kept the other
+// branch's snapshot. The model struct of each table that remains is kept
+// from the snapshot it replaces.
+func Adopt(dir string) (*Change, error) {
+	d, err := readDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	h, err := history.Read(dir)
+	if err != nil {
+		return nil, fmt.Errorf("adopt: %w", err)
+	}
+	return rebuild(d, h, len(h.Migrations), nil)
+}
+
+// Undo removes the latest migration of dir, which makemigrations must have
+// written (a hand-written one is the user's to delete), and rebuilds the
+// snapshot from the migrations before it, by replay. It cannot tell
+// whether a database applied the migration: revert it there first
+// (migrate down), or the database keeps a migration the code no longer
+// has.
+func Undo(dir string) (*Change, error) {
+	d, err := readDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	h, err := history.Read(dir)
+	if err != nil {
+		return nil, fmt.Errorf("undo: %w", err)
+	}
+	if len(h.Migrations) == 0 {
+		return nil, fmt.Errorf("undo: %s holds no migration to remove", dir)
+	}
+	last := h.Migrations[len(h.Migrations)-1]
+	if !last.Generated {
+		return nil, fmt.Errorf("undo: %s was not written by strata makemigrations; delete it yourself if you mean to, then run strata adopt", last.Path)
+	}
+	snap, err := snapshot.Read(dir)
+	if err != nil {
+		return nil, fmt.Errorf("undo: %w", err)
+	}
+	if snap.Head != last.ID {
+		return nil, fmt.Errorf("undo: %s names head %s, not the latest migration %s; run strata adopt first", snapshot.FileName, snap.Head, last.ID)
+	}
+	return rebuild(d, h, len(h.Migrations)-1, []string{last.Path})
+}
+
+// rebuild returns the change that leaves the first n migrations of h in
+// d, with the snapshot they build, removing the files remove.
+func rebuild(d *migrationsDir, h *history.History, n int, remove []string) (*Change, error) {
+	head := ""
+	s := &schema.Schema{}
+	if n > 0 {
+		head = h.Migrations[n-1].ID
+		replayed, err := h.Replay(head)
+		if err != nil {
+			return nil, fmt.Errorf("the migrations do not replay: %w", err)
+		}
+		s = replayed
+	}
+	content, err := snapshot.Encode(d.pkg, &snapshot.File{Head: head, Schema: s, Models: keptModels(d.path, s)})
+	if err != nil {
+		return nil, err
+	}
+	c := &Change{Head: head}
+	for _, p := range remove {
+		c.Files = append(c.Files, files.File{Path: p, Remove: true})
+	}
+	c.Files = append(c.Files, files.File{Path: filepath.Join(d.path, snapshot.FileName), Content: content})
+	return c, nil
+}
+
+// keptModels returns the model structs the snapshot in dir records for the
+// tables of s, or nil when it records none or cannot be read: the
+// snapshot is being rebuilt because it may be out of step, and the
+// structs only help follow a later table rename.
+func keptModels(dir string, s *schema.Schema) map[string]string {
+	old, err := snapshot.Read(dir)
+	if err != nil || old.Models == nil {
+		return nil
+	}
+	kept := maps.Clone(old.Models)
+	maps.DeleteFunc(kept, func(table, _ string) bool { return s.Table(table) == nil })
+	return kept
+}
+
+// errHandWritten is wrapped by the error that stops makemigrations when
+// migrations written by hand follow the snapshot's head.
+var errHandWritten = errors.New("migrations written by hand follow the snapshot's head")
+
+// Empty adds a migration for steps written by hand to the migrations
+// directory dir: a skeleton with a RunSQL per dialect, its reverse in
+// Down, and a RunGo, for the user to fill in. The snapshot's schema stays
+// as it is and its head moves to the new migration, so makemigrations
+// goes on from there. name names the migration; "" means "hand_written".
+func Empty(dir, name string) (*Change, error) {
+	d, snap, err := openDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if name == "" {
+		name = "hand_written"
+	}
+	id, err := d.nextID(name)
+	if err != nil {
+		return nil, err
+	}
+	migration, err := skeleton(d.pkg, id)
+	if err != nil {
+		return nil, err
+	}
+	content, err := snapshot.Encode(d.pkg, &snapshot.File{Head: id, Schema: snap.Schema, Models: snap.Models})
+	if err != nil {
+		return nil, err
+	}
+	return &Change{Head: id, Files: []files.File{
+		{Path: filepath.Join(d.path, id+".go"), Content: migration},
+		{Path: filepath.Join(d.path, snapshot.FileName), Content: content},
+	}}, nil
+}
+
+// InconsistentError is returned by [Check] when the migrations directory
+// disagrees with itself: migrations that cannot be read or share a number,
+// an unfinished merge, a snapshot that names another head, or migrations
+// that do not replay to the snapshot.
+type InconsistentError struct {
+	Err error
+}
+
+func (e *InconsistentError) Error() string { return "check: " + e.Err.Error() }
+
+func (e *InconsistentError) Unwrap() error { return e.Err }
+
+// Check verifies, without a database, that the models, the migrations and
+// the snapshot agree: every migration reads (from source, never run), no
+// two share a number, the snapshot names the latest as its head, replaying
+// them all gives the snapshot's schema, and the models match the snapshot.
+// Disagreement within the directory is an [*InconsistentError]. When the
+// models differ from the snapshot, the result is the migration
+// makemigrations would write (see [Result.NoChanges]); destructive changes
+// are included, not refused.
+func Check(ctx context.Context, cfg Config) (*Result, error) {
+	h, err := history.Read(cfg.Dir)
+	if err != nil {
+		return nil, &InconsistentError{Err: err}
+	}
+	_, snap, err := openDir(cfg.Dir)
+	if err != nil {
+		return nil, &InconsistentError{Err: err}
+	}
+	replayed, err := h.Replay("")
+	if err != nil {
+		return nil, &InconsistentError{Err: fmt.Errorf("the migrations do not replay: %w", err)}
+	}
+	plan, err := diff.Compare(replayed, snap.Schema, diff.Hints{})
+	if err != nil {
+		return nil, &InconsistentError{Err: fmt.Errorf("replaying the migrations: %w", err)}
+	}
+	if !plan.Empty() {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s does not hold the schema the migrations build; to turn one into the other:", snapshot.FileName)
+		for _, c := range plan.Up {
+			fmt.Fprintf(&b, "\n  %s", c.Op)
+		}
+		b.WriteString("\nRun strata adopt to rebuild the snapshot from the migrations (a RunSQL that changes the schema lists what it stands for in Declares)")
+		return nil, &InconsistentError{Err: errors.New(b.String())}
+	}
+	cfg.Preview = true
+	return Make(ctx, cfg)
+}
