@@ -1,9 +1,11 @@
 package snapshot
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -15,8 +17,11 @@ var positioned = regexp.MustCompile(`^` + regexp.QuoteMeta(FileName) + `:\d+:\d+
 
 // FuzzDecode feeds Decode edited snapshots. Decode must never panic, must
 // give every error a position, and whatever it accepts must encode and
-// decode back to itself. Seeds: the golden file, a small snapshot, and the
-// inputs under testdata/fuzz/FuzzDecode.
+// decode back to itself. The check of Read must hold the same way: every
+// line of its errors has a position, and a snapshot it accepts is the one
+// Decode reads, and stays valid encoded again. Seeds: the golden file, a
+// small snapshot, the snapshot validate_test.go edits, and the inputs
+// under testdata/fuzz/FuzzDecode.
 func FuzzDecode(f *testing.F) {
 	golden, err := os.ReadFile(filepath.Join("testdata", FileName+".golden"))
 	if err != nil {
@@ -33,13 +38,34 @@ func FuzzDecode(f *testing.F) {
 	f.Add(golden)
 	f.Add(withoutModels)
 	f.Add(small)
+	f.Add([]byte(validSnapshot))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		checked, checkErr := decodeValid(FileName, src)
 		first, err := Decode(FileName, src)
+		var invalid *InvalidError
+		switch {
+		case errors.As(checkErr, &invalid):
+			for line := range strings.Lines(checkErr.Error()) {
+				if !positioned.MatchString(line) {
+					t.Errorf("decodeValid() error line %q has no position %s:LINE:COL", line, FileName)
+				}
+			}
+		case checkErr != nil && (err == nil || checkErr.Error() != err.Error()):
+			t.Errorf("decodeValid() error = %v, want that of Decode(), %v, or an *InvalidError", checkErr, err)
+		}
 		if err != nil {
 			if !positioned.MatchString(err.Error()) {
 				t.Errorf("Decode() error %q has no position %s:LINE:COL", err, FileName)
 			}
+			if checkErr == nil {
+				t.Errorf("decodeValid() accepts what Decode() rejects: %v", err)
+			}
 			return
+		}
+		if checkErr == nil {
+			if diff := cmp.Diff(first, checked); diff != "" {
+				t.Errorf("decodeValid() and Decode() read differently (-Decode +decodeValid):\n%s", diff)
+			}
 		}
 		again, err := Encode("migrations", first)
 		if err != nil {
@@ -51,6 +77,11 @@ func FuzzDecode(f *testing.F) {
 		}
 		if diff := cmp.Diff(first, second); diff != "" {
 			t.Errorf("snapshot after a round trip (-first +second):\n%s", diff)
+		}
+		if checkErr == nil {
+			if _, err := decodeValid(FileName, again); err != nil {
+				t.Errorf("decodeValid() of a valid snapshot encoded again: %v\n%s", err, again)
+			}
 		}
 	})
 }

@@ -40,6 +40,7 @@ func (d *decoder) models(x ast.Expr) (map[string]string, error) {
 	}
 	var models map[string]string
 	where := map[string]token.Pos{}
+	d.modelPos = map[string]modelPos{}
 	for _, e := range lit.Elts {
 		kv, ok := e.(*ast.KeyValueExpr)
 		if !ok {
@@ -57,6 +58,7 @@ func (d *decoder) models(x ast.Expr) (map[string]string, error) {
 			return nil, d.errorf(kv.Key, "%s names table %q twice (first at %s)", modelsName, table, d.fset.PositionFor(first, false))
 		}
 		where[table] = kv.Key.Pos()
+		d.modelPos[table] = modelPos{key: kv.Key.Pos(), value: kv.Value.Pos()}
 		if models == nil {
 			models = map[string]string{}
 		}
@@ -64,6 +66,9 @@ func (d *decoder) models(x ast.Expr) (map[string]string, error) {
 	}
 	return models, nil
 }
+
+// modelPos is where an entry of Models names its table and its model.
+type modelPos struct{ key, value token.Pos }
 
 // stringLit returns the value of x, a string literal, or an error saying it
 // should be what.

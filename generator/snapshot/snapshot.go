@@ -102,9 +102,16 @@ func Encode(pkg string, f *File) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Read decodes the snapshot file of the migrations directory dir. A missing
-// file is the empty schema, head "" and no models: there is no migration
-// yet.
+// Read decodes the snapshot file of the migrations directory dir, as
+// [Decode] does, and checks its values. A missing file is the empty
+// schema, head "" and no models: there is no migration yet.
+//
+// Values that decode but that no migration could have written, such as a
+// negative size, a name given twice, an index on a missing column, a
+// foreign key to a missing table, an enum column whose enum type is not
+// declared, or a Head that is not a migration ID, make an
+// [*InvalidError] that lists every such problem of the file at the
+// position of its literal, and tells the user to restore the snapshot.
 func Read(dir string) (*File, error) {
 	name := filepath.Join(dir, FileName)
 	src, err := os.ReadFile(name)
@@ -114,7 +121,7 @@ func Read(dir string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
-	return Decode(name, src)
+	return decodeValid(name, src)
 }
 
 // Decode reads a snapshot file back, without compiling or running it, and
@@ -128,19 +135,46 @@ func Read(dir string) (*File, error) {
 // schema package given by its import. Anything else is an error that
 // begins with the position of the trouble, filename:line:col, and says
 // what was expected there.
+//
+// Decode reads the values as they are written, whatever they are, as
+// Encode writes whatever it is given; [Read] also checks them.
 func Decode(filename string, src []byte) (*File, error) {
-	fset := token.NewFileSet()
-	f, err := parse(fset, filename, src)
-	if err != nil {
-		return nil, err
-	}
-	d := decoder{fset: fset, file: f}
-	file, err := d.decode()
+	_, file, err := decode(filename, src)
 	if err != nil {
 		return nil, err
 	}
 	file.Schema.Normalize()
 	return file, nil
+}
+
+// decodeValid is [Decode] that also checks the values of the file (see
+// [Read]).
+func decodeValid(filename string, src []byte) (*File, error) {
+	d, file, err := decode(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.validate(file); err != nil {
+		return nil, err
+	}
+	file.Schema.Normalize()
+	return file, nil
+}
+
+// decode decodes src and returns the file as written, its schema not
+// normalized, and the decoder that holds its syntax.
+func decode(filename string, src []byte) (*decoder, *File, error) {
+	fset := token.NewFileSet()
+	f, err := parse(fset, filename, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &decoder{fset: fset, file: f}
+	file, err := d.decode()
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, file, nil
 }
 
 // parse parses src. Its errors, a scanner.ErrorList, read
@@ -166,6 +200,11 @@ func parse(fset *token.FileSet, filename string, src []byte) (*ast.File, error) 
 type decoder struct {
 	fset *token.FileSet
 	file *ast.File
+	// headValue and snapshot are the values of Head and Snapshot, once
+	// decode has found them.
+	headValue, snapshot ast.Expr
+	// modelPos holds, by table, where the entries of Models are.
+	modelPos map[string]modelPos
 }
 
 func (d *decoder) errorf(n ast.Node, format string, args ...any) error {
@@ -189,6 +228,7 @@ func (d *decoder) decode() (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.headValue, d.snapshot = headValue, snapValue
 	head, err := d.head(headValue)
 	if err != nil {
 		return nil, err
