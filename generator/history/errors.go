@@ -24,6 +24,6 @@ func (e *BranchError) Error() string {
 		ids[i] = strings.TrimSuffix(filepath.Base(p), ".go")
 	}
 	return fmt.Sprintf("%s: migrations %s have the same number, %d: two branches each added a migration; "+
-		"keep the one merged first and give the other the next free number, in its file name and its ID, then run strata rebase",
+		"keep the one merged first and give the other the next free number, in its file name and its ID, then run strata adopt",
 		strings.Join(e.Paths, ", "), strings.Join(ids, " and "), e.Number)
 }

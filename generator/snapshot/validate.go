@@ -15,7 +15,7 @@ import (
 
 // restoreHint ends every [Problem]: the snapshot is generated, so a value
 // no migration could have written was changed by hand or by a bad merge.
-const restoreHint = "restore the snapshot from version control"
+const restoreHint = "restore the snapshot from version control, or rebuild it from the migrations with strata adopt"
 
 // maxVarchar is the largest size PostgreSQL allows for VARCHAR(n), and so
 // the largest Size the loader gives a column.

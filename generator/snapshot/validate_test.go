@@ -105,7 +105,7 @@ func TestReadAcceptsTheValidSnapshotAsEncodeWritesIt(t *testing.T) {
 }
 
 func TestReadReportsWrongValues(t *testing.T) {
-	const restore = "; restore the snapshot from version control"
+	const restore = "; " + restoreHint
 	tests := []struct {
 		name  string
 		edits []string // pairs of old and new text
