@@ -93,6 +93,12 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return makeFrom(ctx, cfg, dir, snap)
+}
+
+// makeFrom is [Make] on the migrations directory dir, whose snapshot is
+// snap.
+func makeFrom(ctx context.Context, cfg Config, dir *migrationsDir, snap *snapshot.File) (*Result, error) {
 	old := snap.Schema
 	if len(cfg.Models) == 0 {
 		return nil, errors.New("makemigrations: no model packages given (--models)")
@@ -278,7 +284,8 @@ func headMismatch(path, head string, dir *migrationsDir) error {
 	}
 	return fmt.Errorf("makemigrations: %s names head %s, but %s, written by strata makemigrations, came after it: "+
 		"the snapshot is older than the migrations, as when a merge kept the other branch's %s.\n"+
-		"Run strata adopt to rebuild the snapshot from every migration, then makemigrations again",
+		"If you merged another branch, run strata rebase to put this branch's migrations after the other's; "+
+		"otherwise run strata adopt to rebuild the snapshot from every migration. Then run makemigrations again",
 		snapshot.FileName, head, strings.Join(byStrata, ", "), snapshot.FileName)
 }
 

@@ -14,7 +14,7 @@ func conflictMarkers(path string, src []byte) []error {
 	inConflict := false
 	report := func(n int, line string) {
 		marker, _, _ := strings.Cut(line, " ")
-		errs = append(errs, fmt.Errorf("%s:%d: the file holds the git conflict marker %s: finish the merge (for schema_snapshot.go, either side will do), then run strata adopt", path, n, marker))
+		errs = append(errs, fmt.Errorf("%s:%d: the file holds the git conflict marker %s: finish the merge (for schema_snapshot.go, either side will do), then run strata rebase", path, n, marker))
 	}
 	n := 0
 	for line := range bytes.Lines(src) {

@@ -24,6 +24,7 @@ func (e *BranchError) Error() string {
 		ids[i] = strings.TrimSuffix(filepath.Base(p), ".go")
 	}
 	return fmt.Sprintf("%s: migrations %s have the same number, %d: two branches each added a migration; "+
-		"keep the one merged first and give the other the next free number, in its file name and its ID, then run strata adopt",
+		"run strata rebase to put this branch's migrations after the other branch's "+
+		"(or give one of them the next free number, in its file name and its ID, then run strata adopt)",
 		strings.Join(e.Paths, ", "), strings.Join(ids, " and "), e.Number)
 }

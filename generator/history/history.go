@@ -110,8 +110,9 @@ func Names(dir string) ([]string, error) {
 //
 // It reports every problem it finds, each on a line of its own that begins
 // with the file and position of the trouble, joined with [errors.Join] so
-// that [errors.As] finds a [*BranchError] among them; it returns no
-// History then.
+// that [errors.As] finds a [*BranchError] among them. It returns no
+// History then, unless the only problems are shared numbers: strata rebase
+// reads such a directory to renumber it.
 func Read(dir string) (*History, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -152,13 +153,14 @@ func Read(dir string) (*History, error) {
 			h.Migrations = append(h.Migrations, *m)
 		}
 	}
-	if branches := branchErrors(byNumber); len(branches) > 0 {
-		problems = append(branches, problems...)
-	}
-	if len(problems) > 0 {
-		return nil, errors.Join(problems...)
-	}
 	slices.SortFunc(h.Migrations, func(a, b Migration) int { return strings.Compare(a.ID, b.ID) })
+	branches := branchErrors(byNumber)
+	switch {
+	case len(problems) > 0:
+		return nil, errors.Join(append(branches, problems...)...)
+	case len(branches) > 0:
+		return h, errors.Join(branches...)
+	}
 	return h, nil
 }
 
