@@ -8,6 +8,7 @@
 //	strata makemigrations --undo [--dir DIR]
 //	strata check --models PATTERN [--dir DIR]
 //	strata adopt [--dir DIR]
+//	strata rebase --models PATTERN [--dir DIR] [--onto REF]
 //
 // init scaffolds a module once: migrations/generate.go (the package doc, the
 // //go:generate line and the Migrator variable) and cmd/migrate/main.go (the
@@ -23,7 +24,8 @@
 //
 // check verifies without a database that the models, the migrations and the
 // snapshot agree, for CI. adopt rebuilds the snapshot from the migrations,
-// replayed from their source.
+// replayed from their source. rebase, after merging another branch, puts
+// this branch's migrations after the other's.
 //
 // Exit codes: 0 success; 1 failure; 2 usage error; 3 under makemigrations
 // --check and check, when the models differ from the snapshot (a migration
