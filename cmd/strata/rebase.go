@@ -119,7 +119,7 @@ func git(dir string, args ...string) (string, error) {
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("rebase: git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(errOut.String()))
+		return "", fmt.Errorf("rebase: git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(errOut.String()))
 	}
 	return out.String(), nil
 }
