@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -105,16 +104,16 @@ func runMakeMigrations(c *cli.Context) error {
 	}
 	switch {
 	case c.Bool("empty"):
-		return runChange(c, "Wrote", func() (*generator.Change, error) { return generator.Empty(c.String("dir"), c.String("name")) })
+		return runChange(c, "Wrote", func() (*generator.Change, error) { return generator.Empty(migrationsDir(c), c.String("name")) })
 	case c.Bool("undo"):
-		return runChange(c, "Undid the latest migration:", func() (*generator.Change, error) { return generator.Undo(c.String("dir")) })
+		return runChange(c, "Undid the latest migration:", func() (*generator.Change, error) { return generator.Undo(migrationsDir(c)) })
 	}
 	if len(c.StringSlice("models")) == 0 {
 		return cli.Exit("makemigrations needs --models PATTERN: the package of the model structs, such as ../models", exitUsage)
 	}
 	preview := c.Bool("check") || c.Bool("dry-run")
 	res, err := generator.Make(c.Context, generator.Config{
-		Dir:     c.String("dir"),
+		Dir:     migrationsDir(c),
 		Models:  c.StringSlice("models"),
 		Name:    c.String("name"),
 		Force:   c.Bool("force"),
@@ -197,23 +196,13 @@ func printSQL(w io.Writer, res *generator.Result) {
 	}
 }
 
-// relPaths lists the written files relative to the working directory.
+// relPaths lists the written files, relative to the module root.
 func relPaths(res *generator.Result) string {
 	var names []string
 	for _, f := range res.Files {
 		names = append(names, relPath(f.Path))
 	}
 	return strings.Join(names, " and ")
-}
-
-// relPath returns p relative to the working directory, with slashes.
-func relPath(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil {
-			p = rel
-		}
-	}
-	return filepath.ToSlash(p)
 }
 
 // countSet returns how many of the named boolean flags are set.
@@ -272,7 +261,7 @@ func adoptCommand() *cli.Command {
 			if c.Args().Present() {
 				return cli.Exit("adopt takes no arguments", exitUsage)
 			}
-			return runChange(c, "Rebuilt the snapshot from the migrations:", func() (*generator.Change, error) { return generator.Adopt(c.String("dir")) })
+			return runChange(c, "Rebuilt the snapshot from the migrations:", func() (*generator.Change, error) { return generator.Adopt(migrationsDir(c)) })
 		},
 	}
 }
@@ -304,7 +293,7 @@ func runCheck(c *cli.Context) error {
 	if len(c.StringSlice("models")) == 0 {
 		return cli.Exit("check needs --models PATTERN: the package of the model structs, such as ../models", exitUsage)
 	}
-	res, err := generator.Check(c.Context, generator.Config{Dir: c.String("dir"), Models: c.StringSlice("models")})
+	res, err := generator.Check(c.Context, generator.Config{Dir: migrationsDir(c), Models: c.StringSlice("models")})
 	var inconsistent *generator.InconsistentError
 	switch {
 	case errors.As(err, &inconsistent):

@@ -55,7 +55,7 @@ func main() {
 	app := newApp()
 	if err := app.Run(os.Args); err != nil {
 		if msg := err.Error(); msg != "" {
-			fmt.Fprintln(app.ErrWriter, "strata:", msg)
+			fmt.Fprintln(app.ErrWriter, "strata:", shown(msg))
 		}
 		os.Exit(exitCode(err))
 	}

@@ -44,7 +44,7 @@ func runRebase(c *cli.Context) error {
 	if len(c.StringSlice("models")) == 0 {
 		return cli.Exit("rebase needs --models PATTERN: the package of the model structs, such as ../models", exitUsage)
 	}
-	dir := c.String("dir")
+	dir := migrationsDir(c)
 	ref, err := otherBranch(dir, c.String("onto"))
 	if err != nil {
 		return err
