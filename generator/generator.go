@@ -147,24 +147,15 @@ func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, m
 	}
 	res := &Result{ID: id, Plan: plan, Before: old, SQL: map[string][]dialect.Step{}}
 	for _, d := range Dialects {
-		steps, err := d.Render(old, up)
+		steps, err := renderOn(d, id, old, after, up, plan.Down)
 		if err != nil {
-			return nil, fmt.Errorf("makemigrations: migration %s cannot run on %s: %w", id, d.Name(), err)
-		}
-		if _, err := d.Render(after, plan.Down); err != nil {
-			return nil, fmt.Errorf("makemigrations: migration %s cannot be reverted on %s: %w", id, d.Name(), err)
+			return nil, err
 		}
 		res.SQL[d.Name()] = steps
 	}
-	notes := map[int]string{}
-	for i, c := range plan.Up {
-		if c.Destructive != "" {
-			notes[i] = "Destructive: " + c.Destructive + "."
-		}
-	}
-	migration, err := emit.Migration(emit.File{Package: dir.pkg, ID: id, Up: up, Notes: notes, Down: plan.Down})
+	migration, err := emitMigration(dir.pkg, id, plan)
 	if err != nil {
-		return nil, fmt.Errorf("makemigrations: %w", err)
+		return nil, err
 	}
 	snap, err := snapshot.Encode(dir.pkg, &snapshot.File{Head: id, Schema: after, Models: models})
 	if err != nil {
@@ -175,6 +166,36 @@ func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, m
 		{Path: filepath.Join(dir.path, snapshot.FileName), Content: snap},
 	}
 	return res, nil
+}
+
+// renderOn renders migration id on d: its Up, ops, from old, which it
+// returns, and its Down from after, the schema Up leaves, to check that
+// the migration can be reverted.
+func renderOn(d dialect.Dialect, id string, old, after *schema.Schema, up, down []schema.Operation) ([]dialect.Step, error) {
+	steps, err := d.Render(old, up)
+	if err != nil {
+		return nil, fmt.Errorf("makemigrations: migration %s cannot run on %s: %w", id, d.Name(), err)
+	}
+	if _, err := d.Render(after, down); err != nil {
+		return nil, fmt.Errorf("makemigrations: migration %s cannot be reverted on %s: %w", id, d.Name(), err)
+	}
+	return steps, nil
+}
+
+// emitMigration returns the file of migration id, which carries out plan,
+// for package pkg, with a note above each destructive operation.
+func emitMigration(pkg, id string, plan *diff.Plan) ([]byte, error) {
+	notes := map[int]string{}
+	for i, c := range plan.Up {
+		if c.Destructive != "" {
+			notes[i] = "Destructive: " + c.Destructive + "."
+		}
+	}
+	migration, err := emit.Migration(emit.File{Package: pkg, ID: id, Up: plan.Ops(), Notes: notes, Down: plan.Down})
+	if err != nil {
+		return nil, fmt.Errorf("makemigrations: %w", err)
+	}
+	return migration, nil
 }
 
 // GuardError is returned by [Make] when the migration would lose data or
