@@ -10,13 +10,11 @@
 package emit
 
 import (
-	"bytes"
 	"fmt"
 	"go/token"
+	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/dave/jennifer/jen"
 
 	"github.com/strata-go/strata/generator/golit"
 	"github.com/strata-go/strata/runtime/schema"
@@ -71,37 +69,51 @@ func Migration(f File) ([]byte, error) {
 	if err := f.check(); err != nil {
 		return nil, err
 	}
-	up, err := operations("Up", f.Up, f.Notes)
+
+	// The file is written as jennifer would render it, gofmt'd, but
+	// directly: gofmt's pass over the thousands of operations of a first
+	// migration costs many times what writing them does.
+	buf := make([]byte, 0, 1024+256*(len(f.Up)+len(f.Down)))
+	buf = append(buf, "// Migration "+f.ID+", written by strata makemigrations.\n"+
+		"//\n"+
+		"// Review it before you commit it. You may add hand-written steps to Up and Down\n"+
+		"// (schema.RunSQL, schema.RunGo); strata does not rewrite this file.\n\n"...)
+	buf = append(buf, "package "+f.Package+"\n\n"...)
+	buf = append(buf, "import (\n\t\""+runtimePath+"\"\n\t\""+schemaPath+"\"\n)\n\n"...)
+	buf = append(buf, "func init() {\n\tMigrator.Register(runtime.Migration{\n"...)
+	id := strconv.Quote(f.ID)
+	pads := golit.KeyPadding([]string{"ID", "Up", "Down"}, []bool{true, len(f.Up) == 0, len(f.Down) == 0})
+	buf = appendField(buf, "ID", pads[0])
+	buf = append(buf, id...)
+	buf = append(buf, ",\n"...)
+	buf = appendField(buf, "Up", pads[1])
+	buf, err := appendOperations(buf, "Up", f.Up, f.Notes)
 	if err != nil {
 		return nil, fmt.Errorf("emit: migration %s: %w", f.ID, err)
 	}
-	down, err := operations("Down", f.Down, nil)
-	if err != nil {
+	buf = append(buf, ",\n"...)
+	buf = appendField(buf, "Down", pads[2])
+	if buf, err = appendOperations(buf, "Down", f.Down, nil); err != nil {
 		return nil, fmt.Errorf("emit: migration %s: %w", f.ID, err)
 	}
+	buf = append(buf, ",\n\t})\n}\n"...)
+	return buf, nil
+}
 
-	out := jen.NewFile(f.Package)
-	out.ImportName(runtimePath, "runtime")
-	out.ImportName(schemaPath, "schema")
-	out.HeaderComment(fmt.Sprintf("Migration %s, written by strata makemigrations.", f.ID))
-	out.HeaderComment("//")
-	out.HeaderComment("Review it before you commit it. You may add hand-written steps to Up and Down")
-	out.HeaderComment("(schema.RunSQL, schema.RunGo); strata does not rewrite this file.")
-	out.Func().Id("init").Params().Block(
-		jen.Id("Migrator").Dot("Register").Call(
-			jen.Qual(runtimePath, "Migration").Add(golit.Lines(
-				jen.Id("ID").Op(":").Lit(f.ID),
-				jen.Id("Up").Op(":").Add(up),
-				jen.Id("Down").Op(":").Add(down),
-			)),
-		),
-	)
+// fieldDepth is the indentation of the fields of the runtime.Migration
+// literal.
+const fieldDepth = 2
 
-	var buf bytes.Buffer
-	if err := out.Render(&buf); err != nil {
-		return nil, fmt.Errorf("emit: migration %s: %w", f.ID, err)
+// appendField appends the key of a field of the runtime.Migration literal,
+// its colon and pad blanks.
+func appendField(dst []byte, key string, pad int) []byte {
+	dst = golit.AppendIndent(dst, fieldDepth)
+	dst = append(dst, key...)
+	dst = append(dst, ':')
+	for range pad {
+		dst = append(dst, ' ')
 	}
-	return buf.Bytes(), nil
+	return dst
 }
 
 // check reports what in f cannot make a migration file.
@@ -121,33 +133,40 @@ func (f File) check() error {
 	return nil
 }
 
-// operations returns ops, the list called field, as a []schema.Operation
-// literal: one operation after the other, each under its note.
-func operations(field string, ops []schema.Operation, notes map[int]string) (jen.Code, error) {
-	items := make([]jen.Code, len(ops))
+// appendOperations appends ops, the list called field, as a
+// []schema.Operation literal: one operation after the other, each under
+// its note, as line comments. Each line of a note is a comment of its own,
+// written verbatim, with its trailing blanks left out.
+func appendOperations(dst []byte, field string, ops []schema.Operation, notes map[int]string) ([]byte, error) {
+	dst = append(dst, "[]schema.Operation{"...)
+	if len(ops) == 0 {
+		return append(dst, '}'), nil
+	}
+	dst = append(dst, '\n')
 	for i, op := range ops {
-		code, err := golit.Operation(op)
-		if err != nil {
+		for line := range strings.Lines(strings.TrimSpace(notes[i])) {
+			dst = golit.AppendIndent(dst, fieldDepth+1)
+			dst = append(dst, commentLine(line)...)
+			dst = append(dst, '\n')
+		}
+		dst = golit.AppendIndent(dst, fieldDepth+1)
+		var err error
+		if dst, err = golit.AppendOperation(dst, op, fieldDepth+1); err != nil {
 			return nil, fmt.Errorf("%s[%d]: %w", field, i, err)
 		}
-		items[i] = noted(notes[i], code)
+		dst = append(dst, ",\n"...)
 	}
-	return jen.Index().Qual(schemaPath, "Operation").Add(golit.Lines(items...)), nil
+	dst = golit.AppendIndent(dst, fieldDepth)
+	return append(dst, '}'), nil
 }
 
-// noted puts note above code as line comments. Each line is written as a
-// comment of its own: jennifer would turn a comment holding a newline into
-// a /* */ block.
-func noted(note string, code jen.Code) jen.Code {
-	note = strings.TrimSpace(note)
-	if note == "" {
-		return code
+// commentLine returns line as a line comment, as gofmt leaves it: after
+// "// ", without its trailing blanks, and without the carriage returns
+// the Go scanner drops from comments.
+func commentLine(line string) string {
+	c := strings.TrimRightFunc("// "+line, unicode.IsSpace)
+	if strings.Contains(c, "\r") {
+		c = strings.TrimRight(strings.ReplaceAll(c, "\r", ""), " \t")
 	}
-	s := &jen.Statement{}
-	for line := range strings.Lines(note) {
-		// A comment that starts with // is written verbatim, never
-		// reformatted, whatever the line holds.
-		s.Comment(strings.TrimRightFunc("// "+line, unicode.IsSpace)).Line()
-	}
-	return s.Add(code)
+	return c
 }

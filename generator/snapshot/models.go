@@ -7,23 +7,35 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/dave/jennifer/jen"
-
 	"github.com/strata-go/strata/generator/golit"
 )
 
-// encodeModels returns models as a map[string]string literal, one entry a
-// line, sorted by table.
-func encodeModels(models map[string]string) jen.Code {
-	var entries []jen.Code
-	for _, table := range slices.Sorted(maps.Keys(models)) {
-		entries = append(entries, jen.Lit(table).Op(":").Lit(models[table]))
+// appendModels appends models as a map[string]string literal, one entry a
+// line, sorted by table, laid out as gofmt lays it out.
+func appendModels(dst []byte, models map[string]string) []byte {
+	dst = append(dst, "map[string]string{"...)
+	if len(models) == 0 {
+		return append(dst, '}')
 	}
-	lit := jen.Map(jen.String()).String()
-	if len(entries) == 0 {
-		return lit.Values()
+	tables := slices.Sorted(maps.Keys(models))
+	keys := make([]string, len(tables))
+	single := make([]bool, len(tables))
+	for i, table := range tables {
+		keys[i], single[i] = strconv.Quote(table), true
 	}
-	return lit.Add(golit.Lines(entries...))
+	pads := golit.KeyPadding(keys, single)
+	dst = append(dst, '\n')
+	for i, table := range tables {
+		dst = append(dst, '\t')
+		dst = append(dst, keys[i]...)
+		dst = append(dst, ':')
+		for range pads[i] {
+			dst = append(dst, ' ')
+		}
+		dst = strconv.AppendQuote(dst, models[table])
+		dst = append(dst, ",\n"...)
+	}
+	return append(dst, '}')
 }
 
 // models reads x, the value of Models, a map[string]string literal whose
