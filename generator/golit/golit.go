@@ -32,6 +32,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
@@ -416,14 +417,35 @@ func (a *appender) typeName(t reflect.Type) {
 	}
 }
 
+// fieldNameCache caches the names of the fields of the struct types
+// [appender.structBody] writes, by type: reflect.Type.Field allocates.
+var fieldNameCache sync.Map // reflect.Type -> []string
+
+// namesOf returns the names of t's fields, in order. It panics on an
+// unexported one, which a literal of another package cannot set.
+func namesOf(t reflect.Type) []string {
+	if names, ok := fieldNameCache.Load(t); ok {
+		return names.([]string)
+	}
+	names := make([]string, t.NumField())
+	for i := range names {
+		f := t.Field(i)
+		if !f.IsExported() {
+			panic(fmt.Sprintf("golit: cannot write the unexported field %s of %s", f.Name, t))
+		}
+		names[i] = f.Name
+	}
+	fieldNameCache.Store(t, names)
+	return names
+}
+
 // structBody appends the braces of [structBody].
 func (a *appender) structBody(v reflect.Value, multi bool, depth int) {
 	t := v.Type()
-	var fields []int
-	for i := range t.NumField() {
-		if !t.Field(i).IsExported() {
-			panic(fmt.Sprintf("golit: cannot write the unexported field %s of %s", t.Field(i).Name, t))
-		}
+	names := namesOf(t)
+	var set [16]int
+	fields := set[:0]
+	for i := range names {
 		if !v.Field(i).IsZero() {
 			fields = append(fields, i)
 		}
@@ -435,7 +457,7 @@ func (a *appender) structBody(v reflect.Value, multi bool, depth int) {
 				a.buf = append(a.buf, ", "...)
 			}
 			a.oneLine(v.Field(i), t)
-			a.buf = append(a.buf, t.Field(i).Name...)
+			a.buf = append(a.buf, names[i]...)
 			a.buf = append(a.buf, ": "...)
 			a.value(v.Field(i), false, false, depth)
 		}
@@ -445,7 +467,7 @@ func (a *appender) structBody(v reflect.Value, multi bool, depth int) {
 	keys := make([]string, len(fields))
 	single := make([]bool, len(fields))
 	for k, i := range fields {
-		keys[k] = t.Field(i).Name
+		keys[k] = names[i]
 		single[k] = !spansLines(v.Field(i), true)
 	}
 	pads := KeyPadding(keys, single)
@@ -497,19 +519,30 @@ func (a *appender) oneLine(v reflect.Value, in reflect.Type) {
 	}
 }
 
+// constantsByValue holds, for each type of [constants], its constants' names
+// by their values.
+var constantsByValue = func() map[reflect.Type]map[string]string {
+	names := map[reflect.Type]map[string]string{}
+	for t, consts := range constants {
+		names[t] = map[string]string{}
+		for _, c := range consts {
+			names[t][reflect.ValueOf(c.value).String()] = c.name
+		}
+	}
+	return names
+}()
+
 // stringValue appends the text of [stringValue].
 func (a *appender) stringValue(v reflect.Value) {
-	consts, named := constants[v.Type()]
+	consts, named := constantsByValue[v.Type()]
 	if !named {
 		a.buf = AppendString(a.buf, v.String())
 		return
 	}
-	for _, c := range consts {
-		if c.value == v.Interface() {
-			a.buf = append(a.buf, "schema."...)
-			a.buf = append(a.buf, c.name...)
-			return
-		}
+	if name, ok := consts[v.String()]; ok {
+		a.buf = append(a.buf, "schema."...)
+		a.buf = append(a.buf, name...)
+		return
 	}
 	a.typeName(v.Type())
 	a.buf = append(a.buf, '(')
