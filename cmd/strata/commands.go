@@ -60,6 +60,7 @@ func runInit(c *cli.Context) error {
 	fmt.Fprintf(w, "\nNext:\n"+
 		"  go get -tool github.com/strata-go/strata/cmd/strata   (once, so that go generate finds strata)\n"+
 		"  mark model structs with //strata:table NAME, then run go generate ./%s\n"+
+		"  go mod tidy   (once, so that cmd/migrate finds the database drivers it imports)\n"+
 		"\nMakefile targets to add:\n\n%s", filepath.ToSlash(filepath.Clean(c.String("migrations"))), res.Makefile)
 	return nil
 }
@@ -104,7 +105,9 @@ func runMakeMigrations(c *cli.Context) error {
 	}
 	switch {
 	case c.Bool("empty"):
-		return runChange(c, "Wrote", func() (*generator.Change, error) { return generator.Empty(migrationsDir(c), c.String("name")) })
+		return runChange(c, "Added a migration for steps written by hand; fill it in:", func() (*generator.Change, error) {
+			return generator.Empty(migrationsDir(c), c.String("name"))
+		})
 	case c.Bool("undo"):
 		return runChange(c, "Undid the latest migration:", func() (*generator.Change, error) { return generator.Undo(migrationsDir(c)) })
 	}
