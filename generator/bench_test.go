@@ -45,6 +45,7 @@ var benchSizes = []int{10, 100, 1000}
 //
 //	packages           packages.Load alone, as load.Models calls it
 //	load               load.Models: packages.Load and the models read
+//	check              whether the snapshot is that of the models (unchanged)
 //	snapshot           the migrations directory and its snapshot read
 //	diff               diff.Compare
 //	render/DIALECT     the migration's Up and Down rendered on a dialect
@@ -52,7 +53,7 @@ var benchSizes = []int{10, 100, 1000}
 //	encode             the new snapshot
 //	make               Make
 //
-// A run with nothing changed stops after diff, as Make does. Every stage
+// A run with nothing changed stops after check, as Make does. Every stage
 // but packages reports x-load, its time as a multiple of packages.Load's
 // in the same run; make reports strata's own work, Make's time less
 // packages.Load's, as a multiple of packages.Load's: the measure of the
@@ -142,15 +143,22 @@ func benchStages(b *testing.B, m benchModule) {
 		_, err := load.Models(ctx, in.cfg.Dir, in.cfg.Models...)
 		return err
 	})
-	stage("snapshot", func() error {
-		_, _, err := openDir(in.cfg.Dir)
-		return err
-	})
-	stage("diff", func() error {
-		_, err := diff.Compare(in.snap.Schema, in.models.Schema, hints(in.models, in.snap.Models))
+	stage("check", func() error {
+		dir, src, err := readSnapshotSource(in.cfg.Dir)
+		if err == nil && unchanged(dir, src, in.models) != in.plan.Empty() {
+			err = fmt.Errorf("unchanged() = %t for a plan of %d operations", !in.plan.Empty(), len(in.plan.Up))
+		}
 		return err
 	})
 	if !in.plan.Empty() {
+		stage("snapshot", func() error {
+			_, _, err := openDir(in.cfg.Dir)
+			return err
+		})
+		stage("diff", func() error {
+			_, err := diff.Compare(in.snap.Schema, in.models.Schema, hints(in.models, in.snap.Models))
+			return err
+		})
 		for _, d := range Dialects {
 			stage("render/"+d.Name(), func() error {
 				_, err := renderOn(d, in.id, in.snap.Schema, in.after, in.up, in.plan.Down)

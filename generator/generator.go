@@ -15,9 +15,12 @@
 package generator
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -88,7 +91,40 @@ var Dialects = []dialect.Dialect{postgres.Dialect{}, sqlite.Dialect{}}
 // snapshot, compares them, applies the destructive guard, renders the
 // migration for every dialect, and encodes the migration file and the new
 // snapshot. It writes nothing.
+//
+// When the snapshot holds, byte for byte, what Make would write for the
+// models at the latest migration, the models have not changed since: Make
+// returns a Result without changes at once, without decoding the
+// snapshot, which costs many times what encoding it does. Otherwise, and
+// whenever something fails, it goes the whole way, which reports the
+// errors of the directory and its snapshot before those of the models.
 func Make(ctx context.Context, cfg Config) (*Result, error) {
+	if len(cfg.Models) > 0 {
+		dir, src, err := readSnapshotSource(cfg.Dir)
+		if err != nil {
+			return makeAll(ctx, cfg)
+		}
+		models, err := load.Models(ctx, cfg.Dir, cfg.Models...)
+		if err != nil {
+			if _, _, derr := openDir(cfg.Dir); derr != nil {
+				return nil, derr
+			}
+			return nil, err
+		}
+		if unchanged(dir, src, models) {
+			return &Result{Plan: &diff.Plan{}, Before: models.Schema}, nil
+		}
+		dir, snap, err := openDir(cfg.Dir)
+		if err != nil {
+			return nil, err
+		}
+		return makeWith(cfg, dir, snap, models)
+	}
+	return makeAll(ctx, cfg)
+}
+
+// makeAll is [Make] without its shortcut.
+func makeAll(ctx context.Context, cfg Config) (*Result, error) {
 	dir, snap, err := openDir(cfg.Dir)
 	if err != nil {
 		return nil, err
@@ -96,10 +132,37 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 	return makeFrom(ctx, cfg, dir, snap)
 }
 
+// readSnapshotSource reads the migrations directory path and the source
+// of its snapshot, nil when there is none, for [unchanged]. Its errors
+// are [openDir]'s to report.
+func readSnapshotSource(path string) (*migrationsDir, []byte, error) {
+	dir, err := readDir(path)
+	if err != nil || dir.sharedNumber() {
+		return nil, nil, errors.New("makemigrations: the migrations directory needs checking")
+	}
+	src, err := os.ReadFile(filepath.Join(path, snapshot.FileName))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, err
+	}
+	return dir, src, nil
+}
+
+// unchanged reports whether src, the source of the snapshot of dir, is
+// the snapshot of models at dir's latest migration, as [snapshot.Encode]
+// writes it. Since decoding what Encode writes gives back what it was
+// given, the snapshot then decodes to the schema of the models, its head
+// is the latest migration, and there is nothing to migrate.
+func unchanged(dir *migrationsDir, src []byte, models *load.Result) bool {
+	if len(src) == 0 {
+		return false
+	}
+	want, err := snapshot.Encode(dir.pkg, &snapshot.File{Head: dir.latest(), Schema: models.Schema, Models: models.Models})
+	return err == nil && bytes.Equal(src, want)
+}
+
 // makeFrom is [Make] on the migrations directory dir, whose snapshot is
 // snap.
 func makeFrom(ctx context.Context, cfg Config, dir *migrationsDir, snap *snapshot.File) (*Result, error) {
-	old := snap.Schema
 	if len(cfg.Models) == 0 {
 		return nil, errors.New("makemigrations: no model packages given (--models)")
 	}
@@ -107,6 +170,12 @@ func makeFrom(ctx context.Context, cfg Config, dir *migrationsDir, snap *snapsho
 	if err != nil {
 		return nil, err
 	}
+	return makeWith(cfg, dir, snap, models)
+}
+
+// makeWith is [makeFrom] with the models loaded.
+func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.Result) (*Result, error) {
+	old := snap.Schema
 	plan, err := diff.Compare(old, models.Schema, hints(models, snap.Models))
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)

@@ -23,7 +23,7 @@ func (m benchModule) migrations() string { return filepath.Join(m.root, "migrati
 // model structs, every tenth with one column more when changed is set (see
 // [writeBenchModels]), and whose migrations package declares the Migrator
 // and nothing else.
-func newBenchModule(b *testing.B, tables int, changed bool) benchModule {
+func newBenchModule(b testing.TB, tables int, changed bool) benchModule {
 	b.Helper()
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -56,7 +56,7 @@ func newBenchModule(b *testing.B, tables int, changed bool) benchModule {
 // but for the first, a foreign key to an earlier table; every third uses
 // the second enum too. When changed is set, every tenth struct, from the
 // first, has a nullable column more.
-func writeBenchModels(b *testing.B, root string, tables int, changed bool) {
+func writeBenchModels(b testing.TB, root string, tables int, changed bool) {
 	b.Helper()
 	writeBenchFile(b, root, "models/enums.go", `package models
 
@@ -111,7 +111,7 @@ const (
 	}
 }
 
-func writeBenchFile(b *testing.B, root, rel, content string) {
+func writeBenchFile(b testing.TB, root, rel, content string) {
 	b.Helper()
 	path := filepath.Join(root, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

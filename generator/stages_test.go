@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/strata-go/strata/generator/emit"
 	"github.com/strata-go/strata/generator/golit"
+	"github.com/strata-go/strata/generator/load"
 	"github.com/strata-go/strata/generator/snapshot"
 	"github.com/strata-go/strata/runtime/schema"
 )
@@ -337,4 +340,58 @@ func randNote(r *rand.Rand) string {
 		b.WriteString(lines[r.IntN(len(lines))])
 	}
 	return b.String()
+}
+
+func TestMakeTakesItsShortcutOnlyWhenTheSnapshotIsTheModels(t *testing.T) {
+	t.Setenv("GOFLAGS", "-mod=mod")
+	t.Setenv("GOWORK", "off")
+	m := newBenchModule(t, 3, false)
+	cfg := Config{Dir: m.migrations(), Models: []string{"../models"}}
+	res, err := Make(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Write(); err != nil {
+		t.Fatal(err)
+	}
+	models, err := load.Models(t.Context(), cfg.Dir, cfg.Models...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(cfg.Dir, snapshot.FileName)
+	src, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := readDir(cfg.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !unchanged(dir, src, models) {
+		t.Fatal("unchanged() = false for the snapshot Make has just written")
+	}
+	for _, tt := range []struct {
+		name, src string
+	}{
+		{"a comment added", strings.Replace(string(src), "var Models", "// A comment.\nvar Models", 1)},
+		{"another head", strings.Replace(string(src), `const Head = "0001_initial"`, `const Head = "0002_initial"`, 1)},
+	} {
+		if unchanged(dir, []byte(tt.src), models) {
+			t.Errorf("unchanged() = true for the snapshot with %s", tt.name)
+		}
+	}
+
+	// A snapshot that differs from what Make writes in layout only is
+	// decoded, and found to match the models all the same.
+	writeBenchFile(t, m.root, "migrations/"+snapshot.FileName, strings.Replace(string(src), "var Models", "// A comment.\nvar Models", 1))
+	res, err = Make(t.Context(), cfg)
+	if err != nil || !res.NoChanges() {
+		t.Errorf("Make() on a snapshot with a comment added = %v, %v; want no changes", res, err)
+	}
+
+	// One whose head is not the latest migration is refused, as ever.
+	writeBenchFile(t, m.root, "migrations/"+snapshot.FileName, strings.Replace(string(src), `const Head = "0001_initial"`, `const Head = "0009_later"`, 1))
+	if _, err := Make(t.Context(), cfg); err == nil || !strings.Contains(err.Error(), "whose file is gone") {
+		t.Errorf("Make() on a snapshot whose head is gone: error = %v, want one that says its file is gone", err)
+	}
 }
