@@ -201,13 +201,56 @@ func Compare(old, new *schema.Schema, hints Hints) (*Plan, error) {
 }
 
 // canonicalInput returns a normalized copy of s, or an empty schema for nil.
+// The copy of a schema in canonical form already, as the generator's are,
+// is a fork: the plan changes it through Apply only, which copies what it
+// changes, and the copy of every table would cost as much as the rest of
+// the comparison.
 func canonicalInput(s *schema.Schema) *schema.Schema {
 	if s == nil {
 		return &schema.Schema{}
 	}
+	if canonical(s) {
+		return s.Fork()
+	}
 	c := s.Clone()
 	c.Normalize()
 	return c
+}
+
+// canonical reports whether s is in the order [schema.Schema.Normalize]
+// puts it in, with no two enum types or tables, and no two indexes or
+// constraints of a table, of one name.
+func canonical(s *schema.Schema) bool {
+	if !strictlySorted(s.Enums, func(e schema.Enum) string { return e.Name }) ||
+		!strictlySorted(s.Tables, func(t schema.Table) string { return t.Name }) {
+		return false
+	}
+	for i := range s.Tables {
+		t := &s.Tables[i]
+		if !strictlySorted(t.Indexes, func(ix schema.Index) string { return ix.Name }) ||
+			!strictlySorted(t.Uniques, func(u schema.Unique) string { return u.Name }) ||
+			!strictlySorted(t.ForeignKeys, func(fk schema.ForeignKey) string { return fk.Name }) ||
+			!strictlySorted(t.Checks, func(c schema.Check) string { return c.Name }) {
+			return false
+		}
+		for _, c := range t.Columns {
+			if !strictlySorted(c.Type.Custom, func(ct schema.CustomType) string { return ct.Dialect }) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// strictlySorted reports whether the names of list rise strictly: sorted,
+// none twice, so that no sort would move an element.
+func strictlySorted[T any](list []T, name func(T) string) bool {
+	for i := 1; i < len(list); i++ {
+		if name(list[i-1]) >= name(list[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // Empty reports whether the plan changes nothing.

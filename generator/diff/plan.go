@@ -35,6 +35,42 @@ type planner struct {
 
 	problems []string // the changes this version cannot generate
 	warnings []string
+
+	// oldTables and newTables find the tables of old and new by name,
+	// whose lists do not change once the planner is made.
+	oldTables, newTables tableIndex
+}
+
+// oldTable returns the table of the renamed old schema called name, or nil.
+func (p *planner) oldTable(name string) *schema.Table { return p.oldTables.table(name) }
+
+// newTable returns the table of the new schema called name, or nil.
+func (p *planner) newTable(name string) *schema.Table { return p.newTables.table(name) }
+
+// tableIndex finds the tables of a schema by name in constant time, as
+// long as no table of the schema is added, dropped or renamed: a schema of
+// a thousand tables makes a linear search for each of them cost more than
+// the rest of the plan.
+type tableIndex struct {
+	s  *schema.Schema
+	at map[string]int
+}
+
+// indexTables returns the index of the tables of s.
+func indexTables(s *schema.Schema) tableIndex {
+	x := tableIndex{s: s, at: make(map[string]int, len(s.Tables))}
+	for i := len(s.Tables) - 1; i >= 0; i-- { // the first of a name wins, as in Schema.Table
+		x.at[s.Tables[i].Name] = i
+	}
+	return x
+}
+
+// table returns the table called name, or nil.
+func (x tableIndex) table(name string) *schema.Table {
+	if i, ok := x.at[name]; ok {
+		return &x.s.Tables[i]
+	}
+	return nil
 }
 
 // newPlanner returns the planner from old to new. It plans the renames the
@@ -45,17 +81,17 @@ func newPlanner(old, new *schema.Schema, hints Hints) (*planner, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &planner{old: renamed, new: new, hints: hints, renames: renames}
-	old = renamed
-	for _, t := range old.Tables {
-		if new.Table(t.Name) != nil {
+	p := &planner{old: renamed, new: new, hints: hints, renames: renames,
+		oldTables: indexTables(renamed), newTables: indexTables(new)}
+	for _, t := range renamed.Tables {
+		if p.newTable(t.Name) != nil {
 			p.kept = append(p.kept, t.Name)
 		} else {
 			p.dropped = append(p.dropped, t.Name)
 		}
 	}
 	for _, t := range new.Tables {
-		if old.Table(t.Name) == nil {
+		if p.oldTable(t.Name) == nil {
 			p.created = append(p.created, t.Name)
 		}
 	}
@@ -67,7 +103,7 @@ func newPlanner(old, new *schema.Schema, hints Hints) (*planner, error) {
 func (p *planner) plan() ([]step, error) {
 	p.compareEnums()
 	for _, name := range p.kept {
-		p.diffs = append(p.diffs, p.compareTable(p.old.Table(name), p.new.Table(name)))
+		p.diffs = append(p.diffs, p.compareTable(p.oldTable(name), p.newTable(name)))
 	}
 	if len(p.problems) > 0 {
 		return nil, &UnsupportedError{Changes: p.problems}
@@ -121,7 +157,7 @@ func (p *planner) dropEnums() []step {
 func (p *planner) dropConstraints() []step {
 	var fks, indexes, uniques, checks []step
 	for _, name := range p.dropped {
-		for _, fk := range p.old.Table(name).ForeignKeys {
+		for _, fk := range p.oldTable(name).ForeignKeys {
 			if p.losesKey(fk) {
 				fks = append(fks, step{Change: Change{Op: schema.DropForeignKey{Table: name, Name: fk.Name}}, implied: true})
 			}
@@ -256,7 +292,7 @@ func (p *planner) rebuiltForeignKeys(d tableDiff) []schema.ForeignKey {
 // that key (PostgreSQL ties a foreign key to the first matching key it
 // finds) and then refuses to drop it, so fk must go first.
 func (p *planner) losesKey(fk schema.ForeignKey) bool {
-	o, n := p.old.Table(fk.RefTable), p.new.Table(fk.RefTable)
+	o, n := p.oldTable(fk.RefTable), p.newTable(fk.RefTable)
 	if o == nil || n == nil {
 		return false
 	}
@@ -281,7 +317,7 @@ func (p *planner) losesKey(fk schema.ForeignKey) bool {
 func (p *planner) dropTables() []step {
 	var edges, first []edge
 	for _, name := range p.dropped {
-		t := p.old.Table(name)
+		t := p.oldTable(name)
 		for _, fk := range t.ForeignKeys {
 			switch {
 			case fk.RefTable == name:
@@ -320,7 +356,7 @@ func (p *planner) dropTables() []step {
 func (p *planner) createTables() (steps []step, late []schema.AddForeignKey) {
 	var edges, after []edge
 	for _, name := range p.created {
-		t := p.new.Table(name)
+		t := p.newTable(name)
 		for _, fk := range t.ForeignKeys {
 			switch {
 			case fk.RefTable == name:
@@ -345,14 +381,14 @@ func (p *planner) createTables() (steps []step, late []schema.AddForeignKey) {
 		leftOut[[2]string{op.Table, op.ForeignKey.Name}] = true
 	}
 	for _, name := range order {
-		t := p.new.Table(name).Clone()
+		t := p.newTable(name).Clone()
 		t.ForeignKeys = slices.DeleteFunc(t.ForeignKeys, func(fk schema.ForeignKey) bool {
 			return leftOut[[2]string{name, fk.Name}]
 		})
 		steps = append(steps, step{Change: Change{Op: schema.CreateTable{Table: t}}})
 	}
 	for _, e := range after {
-		fk := *p.new.Table(e.table).ForeignKey(e.fk)
+		fk := *p.newTable(e.table).ForeignKey(e.fk)
 		steps = append(steps, step{Change: Change{Op: schema.AddForeignKey{Table: e.table, ForeignKey: fk}}, implied: true})
 	}
 	return steps, late
@@ -436,7 +472,7 @@ func (p *planner) addConstraints(late []schema.AddForeignKey) []step {
 // are its primary key or a unique constraint or full unique index that the
 // plan keeps.
 func (p *planner) keyBeforeColumnChanges(table string, columns []string) bool {
-	o, n := p.old.Table(table), p.new.Table(table)
+	o, n := p.oldTable(table), p.newTable(table)
 	if o == nil || n == nil {
 		return true
 	}
@@ -464,8 +500,8 @@ func (p *planner) keyBeforeColumnChanges(table string, columns []string) bool {
 // usesDropped reports whether columns include one that the kept table
 // loses.
 func (p *planner) usesDropped(table string, columns []string) bool {
-	n := p.new.Table(table)
-	if n == nil || p.old.Table(table) == nil {
+	n := p.newTable(table)
+	if n == nil || p.oldTable(table) == nil {
 		return false
 	}
 	return slices.ContainsFunc(columns, func(c string) bool { return n.Column(c) == nil })
@@ -473,7 +509,7 @@ func (p *planner) usesDropped(table string, columns []string) bool {
 
 // usesAdded reports whether columns include one that the kept table gains.
 func (p *planner) usesAdded(table string, columns []string) bool {
-	o := p.old.Table(table)
+	o := p.oldTable(table)
 	if o == nil {
 		return false
 	}

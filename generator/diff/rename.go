@@ -15,7 +15,7 @@ import (
 // applied. It skips stale hints (see [Hints]); it fails only when a rename
 // it planned does not apply, which is a bug.
 func planRenames(old, new *schema.Schema, hints []Rename) ([]step, *schema.Schema, error) {
-	s := old.Clone()
+	s := old.Fork() // the renames go through Apply, which copies what it changes
 	hints = slices.Clone(hints)
 	slices.SortFunc(hints, func(a, b Rename) int {
 		return cmp.Or(cmpBool(a.Column != "", b.Column != ""), strings.Compare(a.Table, b.Table),
@@ -47,11 +47,14 @@ func planRenames(old, new *schema.Schema, hints []Rename) ([]step, *schema.Schem
 			}
 		}
 	}
+	// From here on, only indexes and constraints are renamed: the tables
+	// stay where they are.
+	olds, news := indexTables(s), indexTables(new)
 	for _, t := range slices.Clone(s.Tables) {
-		if touched[t.Name] || new.Table(t.Name) == nil {
+		if touched[t.Name] || news.table(t.Name) == nil {
 			continue
 		}
-		for _, op := range unambiguousRenames(s, new, t.Name) {
+		for _, op := range unambiguousRenames(olds, news, t.Name) {
 			if err := apply(op, false); err != nil {
 				return nil, nil, err
 			}
@@ -145,8 +148,13 @@ func matchRenamed[T any](olds, news []T, name func(T) string, same func(a, b T) 
 // new lacks, matched with the only one of that definition that new has and
 // s lacks, when its new name is free. Anything less certain is left to be
 // dropped and created.
-func unambiguousRenames(s, new *schema.Schema, table string) []schema.Operation {
-	o, n := s.Table(table), new.Table(table)
+func unambiguousRenames(olds, news tableIndex, table string) []schema.Operation {
+	o, n := olds.table(table), news.table(table)
+	if sameNames(o.Indexes, n.Indexes, func(ix schema.Index) string { return ix.Name }) &&
+		sameNames(o.Uniques, n.Uniques, func(u schema.Unique) string { return u.Name }) {
+		return nil // as for most tables: no name changes
+	}
+	s := olds.s
 	indexFree := func(name string) bool { return !indexNameTaken(s, name) }
 	uniqueFree := func(name string) bool {
 		return indexFree(name) && o.ForeignKey(name) == nil && o.Check(name) == nil
@@ -160,6 +168,12 @@ func unambiguousRenames(s, new *schema.Schema, table string) []schema.Operation 
 		ops = append(ops, schema.RenameConstraint{Table: table, From: p[0], To: p[1]})
 	}
 	return ops
+}
+
+// sameNames reports whether olds and news hold elements of the same
+// names, in the same order.
+func sameNames[T any](olds, news []T, name func(T) string) bool {
+	return slices.EqualFunc(olds, news, func(a, b T) bool { return name(a) == name(b) })
 }
 
 // matchUnambiguous pairs, in order, each element of olds whose name news

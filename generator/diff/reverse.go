@@ -14,7 +14,10 @@ import (
 // inverse comes from the schema just before its operation: the inverse of
 // DropTable creates the table as it was at that point.
 func reverse(old *schema.Schema, ops []schema.Operation) (down []schema.Operation, after *schema.Schema, err error) {
-	s := old.Clone()
+	// A fork: the operations go through Apply, which copies what it
+	// changes, and the tables they leave as they were stay old's own,
+	// which sameSchema finds the same at once.
+	s := old.Fork()
 	for i, op := range ops {
 		inv, err := inverse(s, op)
 		if err != nil {
@@ -155,9 +158,34 @@ func inverse(s *schema.Schema, op schema.Operation) (schema.Operation, error) {
 
 // sameSchema reports whether a and b are the same schema up to the order
 // of columns, of the lists that canonical form sorts, and nil against empty
-// slices.
+// slices: whether their comparable forms are equal. It compares them table
+// by table, and copies a table only when it differs from its counterpart
+// as it is: most are the same, and tables that an operation and its
+// inverse leave alone are shared with the schema they came from.
 func sameSchema(a, b *schema.Schema) bool {
-	return reflect.DeepEqual(comparableForm(a), comparableForm(b))
+	if len(a.Tables) != len(b.Tables) || !reflect.DeepEqual(comparableEnums(a.Enums), comparableEnums(b.Enums)) {
+		return false
+	}
+	ta, tb := tablesByName(a), tablesByName(b)
+	for i := range ta {
+		if ta[i].Name != tb[i].Name {
+			return false
+		}
+		if !reflect.DeepEqual(ta[i], tb[i]) && !reflect.DeepEqual(comparableTable(*ta[i]), comparableTable(*tb[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// tablesByName returns the tables of s sorted by name.
+func tablesByName(s *schema.Schema) []*schema.Table {
+	tables := make([]*schema.Table, len(s.Tables))
+	for i := range s.Tables {
+		tables[i] = &s.Tables[i]
+	}
+	slices.SortStableFunc(tables, func(a, b *schema.Table) int { return strings.Compare(a.Name, b.Name) })
+	return tables
 }
 
 // comparableForm returns a copy of s in which those differences sameSchema
@@ -165,35 +193,52 @@ func sameSchema(a, b *schema.Schema) bool {
 func comparableForm(s *schema.Schema) *schema.Schema {
 	c := s.Clone()
 	c.Normalize()
-	c.Enums = orNil(c.Enums)
+	c.Enums = comparableEnums(c.Enums)
+	c.Tables = orNil(c.Tables)
+	for i := range c.Tables {
+		c.Tables[i] = comparableTable(c.Tables[i])
+	}
+	return c
+}
+
+// comparableEnums returns a copy of enums in the form [comparableForm]
+// gives them.
+func comparableEnums(enums []schema.Enum) []schema.Enum {
+	c := (&schema.Schema{Enums: enums}).Clone()
+	c.Normalize()
 	for i := range c.Enums {
 		c.Enums[i].Values = orNil(c.Enums[i].Values)
 	}
-	c.Tables = orNil(c.Tables)
-	for i := range c.Tables {
-		t := &c.Tables[i]
-		slices.SortFunc(t.Columns, func(a, b schema.Column) int { return strings.Compare(a.Name, b.Name) })
-		t.Columns = orNil(t.Columns)
-		for j := range t.Columns {
-			t.Columns[j].Type.Custom = orNil(t.Columns[j].Type.Custom)
-		}
-		t.PrimaryKey = orNil(t.PrimaryKey)
-		t.Indexes = orNil(t.Indexes)
-		for j := range t.Indexes {
-			t.Indexes[j].Columns = orNil(t.Indexes[j].Columns)
-		}
-		t.Uniques = orNil(t.Uniques)
-		for j := range t.Uniques {
-			t.Uniques[j].Columns = orNil(t.Uniques[j].Columns)
-		}
-		t.ForeignKeys = orNil(t.ForeignKeys)
-		for j := range t.ForeignKeys {
-			fk := &t.ForeignKeys[j]
-			fk.Columns, fk.RefColumns = orNil(fk.Columns), orNil(fk.RefColumns)
-		}
-		t.Checks = orNil(t.Checks)
+	return orNil(c.Enums)
+}
+
+// comparableTable returns a copy of t in the form [comparableForm] gives
+// the tables.
+func comparableTable(t schema.Table) schema.Table {
+	c := &schema.Schema{Tables: []schema.Table{t.Clone()}}
+	c.Normalize()
+	u := c.Tables[0]
+	slices.SortFunc(u.Columns, func(a, b schema.Column) int { return strings.Compare(a.Name, b.Name) })
+	u.Columns = orNil(u.Columns)
+	for j := range u.Columns {
+		u.Columns[j].Type.Custom = orNil(u.Columns[j].Type.Custom)
 	}
-	return c
+	u.PrimaryKey = orNil(u.PrimaryKey)
+	u.Indexes = orNil(u.Indexes)
+	for j := range u.Indexes {
+		u.Indexes[j].Columns = orNil(u.Indexes[j].Columns)
+	}
+	u.Uniques = orNil(u.Uniques)
+	for j := range u.Uniques {
+		u.Uniques[j].Columns = orNil(u.Uniques[j].Columns)
+	}
+	u.ForeignKeys = orNil(u.ForeignKeys)
+	for j := range u.ForeignKeys {
+		fk := &u.ForeignKeys[j]
+		fk.Columns, fk.RefColumns = orNil(fk.Columns), orNil(fk.RefColumns)
+	}
+	u.Checks = orNil(u.Checks)
+	return u
 }
 
 func orNil[T any](s []T) []T {

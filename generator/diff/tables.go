@@ -122,7 +122,7 @@ func (p *planner) warnRenamedColumns(d tableDiff) {
 func (p *planner) warnRenamedTables() {
 	for _, dn := range p.dropped {
 		for _, cn := range p.created {
-			if !sameColumnSet(p.old.Table(dn).Columns, p.new.Table(cn).Columns) {
+			if !sameColumnSet(p.oldTable(dn).Columns, p.newTable(cn).Columns) {
 				continue
 			}
 			p.warnings = append(p.warnings, fmt.Sprintf(
