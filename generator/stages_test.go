@@ -301,23 +301,39 @@ func randOperations(r *rand.Rand) []schema.Operation {
 		func() schema.Operation {
 			return schema.AlterColumn{Table: randName(r), Column: randColumn(r), Using: randString(r), Backfill: randString(r)}
 		},
-		func() schema.Operation { return schema.CreateIndex{Table: randName(r), Index: schema.Index{Name: randName(r)}} },
+		func() schema.Operation {
+			return schema.CreateIndex{Table: randName(r), Index: schema.Index{Name: randName(r)}}
+		},
 		func() schema.Operation { return schema.DropIndex{Table: randName(r), Name: randName(r)} },
-		func() schema.Operation { return schema.AddUnique{Table: randName(r), Unique: schema.Unique{Name: randName(r)}} },
+		func() schema.Operation {
+			return schema.AddUnique{Table: randName(r), Unique: schema.Unique{Name: randName(r)}}
+		},
 		func() schema.Operation { return schema.DropUnique{Table: randName(r), Name: randName(r)} },
 		func() schema.Operation {
 			return schema.AddForeignKey{Table: randName(r), ForeignKey: schema.ForeignKey{Name: randName(r), OnDelete: schema.Cascade}}
 		},
 		func() schema.Operation { return schema.DropForeignKey{Table: randName(r), Name: randName(r)} },
-		func() schema.Operation { return schema.CreateEnum{Enum: schema.Enum{Name: randName(r), Values: randStrings(r)}} },
+		func() schema.Operation {
+			return schema.CreateEnum{Enum: schema.Enum{Name: randName(r), Values: randStrings(r)}}
+		},
 		func() schema.Operation { return schema.DropEnum{Name: randName(r)} },
 		func() schema.Operation { return schema.AlterEnum{Name: randName(r), Values: randStrings(r)} },
-		func() schema.Operation { return schema.RenameEnumValue{Enum: randName(r), From: randName(r), To: randName(r)} },
+		func() schema.Operation {
+			return schema.RenameEnumValue{Enum: randName(r), From: randName(r), To: randName(r)}
+		},
 		func() schema.Operation { return schema.RenameTable{From: randName(r), To: randName(r)} },
-		func() schema.Operation { return schema.RenameColumn{Table: randName(r), From: randName(r), To: randName(r)} },
-		func() schema.Operation { return schema.RenameIndex{Table: randName(r), From: randName(r), To: randName(r)} },
-		func() schema.Operation { return schema.RenameConstraint{Table: randName(r), From: randName(r), To: randName(r)} },
-		func() schema.Operation { return schema.AddCheck{Table: randName(r), Check: schema.Check{Name: randName(r), Expr: randString(r)}} },
+		func() schema.Operation {
+			return schema.RenameColumn{Table: randName(r), From: randName(r), To: randName(r)}
+		},
+		func() schema.Operation {
+			return schema.RenameIndex{Table: randName(r), From: randName(r), To: randName(r)}
+		},
+		func() schema.Operation {
+			return schema.RenameConstraint{Table: randName(r), From: randName(r), To: randName(r)}
+		},
+		func() schema.Operation {
+			return schema.AddCheck{Table: randName(r), Check: schema.Check{Name: randName(r), Expr: randString(r)}}
+		},
 		func() schema.Operation { return schema.DropCheck{Table: randName(r), Name: randName(r)} },
 		func() schema.Operation { return schema.DropTable{} },
 	}
