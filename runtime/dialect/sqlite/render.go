@@ -139,6 +139,12 @@ type renderer struct {
 	checked map[string]bool
 	// handWritten is set once the migration has a RunSQL or RunGo step.
 	handWritten bool
+	// tried is the schema after ops[triedAt], made by planRebuild on a
+	// fork of state to try a rebuild that is not needed: render takes it
+	// rather than fork state and apply the operation again, since a fork
+	// copies the list of all tables.
+	tried   *schema.Schema
+	triedAt int
 }
 
 // newRenderer returns the renderer of ops against s, which it changes.
@@ -249,12 +255,18 @@ func (r *renderer) renderRun(i int) (int, []dialect.Step, error) {
 // render renders ops[i] in place against r.state and then moves r.state
 // past it.
 func (r *renderer) render(i int, op schema.Operation) ([]dialect.Step, error) {
-	next := r.state
-	if needsBefore(op) {
+	next, tried := r.state, r.tried
+	r.tried = nil
+	switch {
+	case tried != nil && r.triedAt == i:
+		next = tried // op applied to a fork of state already
+	case needsBefore(op):
 		next = r.state.Fork()
-	}
-	if err := op.Apply(next); err != nil {
-		return nil, err
+		fallthrough
+	default:
+		if err := op.Apply(next); err != nil {
+			return nil, err
+		}
 	}
 	if run, ok := op.(schema.RunGo); ok {
 		if run.Func == nil {

@@ -79,6 +79,7 @@ func (r *renderer) planRebuild(i int) (*rebuildPlan, error) {
 	}
 	plan := &rebuildPlan{table: table}
 	var pending []schema.ForeignKey // foreign keys dropped in the run that the database still has
+	var first *schema.Schema        // the schema after ops[i]
 	needed := false
 	for j, sim := i, r.state; j < len(r.ops); j++ {
 		op := r.ops[j]
@@ -104,9 +105,14 @@ func (r *renderer) planRebuild(i int) (*rebuildPlan, error) {
 		if drop, ok := op.(schema.DropForeignKey); ok && r.deferred[j] {
 			pending = append(pending, *sim.Table(table).ForeignKey(drop.Name))
 		}
+		if j == i {
+			first = next
+		}
 		sim, plan.after, plan.n = next, next, j-i+1
 	}
 	if !needed {
+		// ops[i] is rendered in place, against the schema tried here.
+		r.tried, r.triedAt = first, i
 		return nil, nil
 	}
 	return plan, nil
