@@ -224,7 +224,7 @@ func prepareBench(b *testing.B, m benchModule) *benchInput {
 		b.Fatal(err)
 	}
 	in.up = in.plan.Ops()
-	in.after = in.snap.Schema.Clone()
+	in.after = in.snap.Schema.Fork()
 	if err := in.after.ApplyAll(in.up); err != nil {
 		b.Fatal(err)
 	}

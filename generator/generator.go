@@ -210,7 +210,7 @@ func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.
 // and the snapshot after it, which records the tables' model structs.
 func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, models map[string]string) (*Result, error) {
 	up := plan.Ops()
-	after := old.Clone()
+	after := old.Fork() // Apply copies what it changes: old stays as it is
 	if err := after.ApplyAll(up); err != nil {
 		return nil, fmt.Errorf("makemigrations: the plan does not apply to the snapshot (a strata bug): %w", err)
 	}
