@@ -139,7 +139,7 @@ func (l *loader) columnType(m *model, c *column) (schema.Type, bool) {
 		return typ, false
 	case c.opts.has("json"):
 		if !g.composite && g.kind != schema.Bytes && g.kind != schema.JSON {
-			l.errorf(c.pos, m.goName, c.path, "json stores a map, struct, slice or array as JSON, and %s is none of them: remove json", g.display)
+			l.errorf(c.pos, m.goName, c.path, "json stores a map, struct, slice or array as JSON, and %s is none of them: remove json", g.display())
 			return typ, false
 		}
 		typ.Kind = schema.JSON
@@ -158,7 +158,7 @@ func (l *loader) columnType(m *model, c *column) (schema.Type, bool) {
 		n, err := strconv.Atoi(v)
 		switch {
 		case !g.isString() || typ.Kind != schema.Text:
-			l.errorf(c.pos, m.goName, c.path, "size is for string columns, and %s is not one: remove size", g.display)
+			l.errorf(c.pos, m.goName, c.path, "size is for string columns, and %s is not one: remove size", g.display())
 		case err != nil || n <= 0:
 			l.errorf(c.pos, m.goName, c.path, "size=%s is not a positive whole number: write the most characters the column holds, such as size=320", v)
 		case n > maxVarchar:
@@ -183,7 +183,7 @@ func (l *loader) columnDefault(m *model, c *column, col *schema.Column) {
 	}
 	if c.opts.has("auto_now") {
 		if col.Type.Kind != schema.Timestamp {
-			l.errorf(c.pos, m.goName, c.path, "auto_now is for time.Time fields, and %s is not one: remove auto_now", c.g.display)
+			l.errorf(c.pos, m.goName, c.path, "auto_now is for time.Time fields, and %s is not one: remove auto_now", c.g.display())
 			return
 		}
 		col.AutoNow = true
@@ -202,7 +202,7 @@ func (l *loader) columnHints(m *model, c *column, col schema.Column) {
 		sql, problem := defaultSQL("backfill", v, col.Type, known, c.g.enum)
 		switch {
 		case col.Nullable:
-			l.errorf(c.pos, m.goName, c.path, "backfill fills the NULLs of a column that becomes NOT NULL, and %s is nullable: remove backfill", c.g.display)
+			l.errorf(c.pos, m.goName, c.path, "backfill fills the NULLs of a column that becomes NOT NULL, and %s is nullable: remove backfill", c.g.display())
 		case problem != "":
 			l.errorf(c.pos, m.goName, c.path, "backfill=%s: %s", v, problem)
 		default:
@@ -226,7 +226,7 @@ func (l *loader) columnKeys(m *model, c *column, col *schema.Column) {
 	if pk {
 		switch {
 		case col.Nullable:
-			l.errorf(c.pos, m.goName, c.path, "a primary key column cannot be NULL, and %s is nullable: use a non-pointer type", c.g.display)
+			l.errorf(c.pos, m.goName, c.path, "a primary key column cannot be NULL, and %s is nullable: use a non-pointer type", c.g.display())
 		case m.pkField != nil:
 			l.errorf(c.pos, m.goName, c.path, "pk is on field %s already: for a composite key, write //strata:pk (%s, %s) on the struct",
 				m.pkField.path, m.pkField.column, c.column)
@@ -239,7 +239,7 @@ func (l *loader) columnKeys(m *model, c *column, col *schema.Column) {
 	if c.opts.has("identity") {
 		switch {
 		case !c.g.isInteger():
-			l.errorf(c.pos, m.goName, c.path, "identity is for integer primary keys, and %s is not an integer: remove identity", c.g.display)
+			l.errorf(c.pos, m.goName, c.path, "identity is for integer primary keys, and %s is not an integer: remove identity", c.g.display())
 		case c.opts.has("default"):
 			l.errorf(c.pos, m.goName, c.path, "identity and default conflict: the database generates an identity column's value; remove default")
 		default:
@@ -304,7 +304,7 @@ func (l *loader) columnRefs(m *model, c *column, col *schema.Column) {
 		case !c.opts.has("fk"):
 			l.errorf(c.pos, m.goName, c.path, "%s needs a foreign key: add fk=table.column, or remove %s", key, key)
 		case action == schema.SetNull && !col.Nullable:
-			l.errorf(c.pos, m.goName, c.path, "%s=set_null needs a nullable column, and %s is not: use a pointer type", key, c.g.display)
+			l.errorf(c.pos, m.goName, c.path, "%s=set_null needs a nullable column, and %s is not: use a pointer type", key, c.g.display())
 		case action == schema.SetDefault && col.Default == "":
 			l.errorf(c.pos, m.goName, c.path, "%s=set_default needs a default: add default=...", key)
 		case key == "on_delete":

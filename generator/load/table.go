@@ -46,7 +46,7 @@ func (l *loader) pkDirective(m *model, d directive) {
 	for _, name := range cols {
 		if c := m.known[name]; c.g.nullable {
 			l.errorf(c.pos, m.goName, c.path, "column %s is in the primary key (//strata:pk), which cannot be NULL, and %s is nullable: use a non-pointer type",
-				name, c.g.display)
+				name, c.g.display())
 			ok = false
 		}
 	}

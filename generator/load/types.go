@@ -9,7 +9,7 @@ import (
 
 // goType is what a field's Go type says about its column.
 type goType struct {
-	display  string      // the Go type, for messages
+	typ      types.Type  // the Go type, for messages (see display)
 	kind     schema.Kind // "" when the Go type has no column kind of its own
 	nullable bool        // a pointer or a database/sql Null type
 	enum     *enumType   // for EnumKind
@@ -21,6 +21,10 @@ type goType struct {
 	invalid   bool   // type checking failed, and said so already
 }
 
+// display returns the Go type as messages show it. It is worked out only
+// for a message: most fields never need it.
+func (g goType) display() string { return typeString(g.typ) }
+
 // isInteger reports whether the Go type is an integer column.
 func (g goType) isInteger() bool {
 	return g.kind == schema.Int16 || g.kind == schema.Int32 || g.kind == schema.Int64
@@ -31,19 +35,19 @@ func (g goType) isString() bool { return g.kind == schema.Text }
 
 // describeType works out the column kind of a field of type t.
 func (l *loader) describeType(t types.Type) goType {
-	g := goType{display: typeString(t)}
+	g := goType{typ: t}
 	t = types.Unalias(t)
 	if p, ok := t.(*types.Pointer); ok {
 		g.nullable = true
 		t = types.Unalias(p.Elem())
 		if _, ok := t.(*types.Pointer); ok {
-			g.fatal, g.problem = true, fmt.Sprintf("%s is a pointer to a pointer: use a single pointer for a nullable column", g.display)
+			g.fatal, g.problem = true, fmt.Sprintf("%s is a pointer to a pointer: use a single pointer for a nullable column", g.display())
 			return g
 		}
 	}
 	if named, ok := t.(*types.Named); ok && isSQLNull(named) {
 		if g.nullable {
-			g.fatal, g.problem = true, fmt.Sprintf("%s points to a nullable type: drop the pointer, the Null type allows NULL already", g.display)
+			g.fatal, g.problem = true, fmt.Sprintf("%s points to a nullable type: drop the pointer, the Null type allows NULL already", g.display())
 			return g
 		}
 		g.nullable = true
@@ -53,7 +57,7 @@ func (l *loader) describeType(t types.Type) goType {
 		}
 		t = types.Unalias(named.TypeArgs().At(0)) // sql.Null[T]
 		if _, ok := t.(*types.Pointer); ok {
-			g.fatal, g.problem = true, fmt.Sprintf("%s holds a pointer: write sql.Null[%s]", g.display, typeString(t.(*types.Pointer).Elem()))
+			g.fatal, g.problem = true, fmt.Sprintf("%s holds a pointer: write sql.Null[%s]", g.display(), typeString(t.(*types.Pointer).Elem()))
 			return g
 		}
 	}
@@ -85,13 +89,13 @@ func (l *loader) kindOf(t types.Type, g *goType) {
 			g.kind = schema.Bytes
 			return
 		}
-		g.composite, g.problem = true, fmt.Sprintf(`%s is not a column type: add strata:"json" to store it as JSON, or give its SQL type with type=`, g.display)
+		g.composite, g.problem = true, fmt.Sprintf(`%s is not a column type: add strata:"json" to store it as JSON, or give its SQL type with type=`, g.display())
 	case *types.Map, *types.Struct, *types.Array:
-		g.composite, g.problem = true, fmt.Sprintf(`%s is not a column type: add strata:"json" to store it as JSON, or give its SQL type with type=`, g.display)
+		g.composite, g.problem = true, fmt.Sprintf(`%s is not a column type: add strata:"json" to store it as JSON, or give its SQL type with type=`, g.display())
 	case *types.Interface:
-		g.problem = fmt.Sprintf("%s is not a column type: give the field a concrete type, or its SQL type with type=", g.display)
+		g.problem = fmt.Sprintf("%s is not a column type: give the field a concrete type, or its SQL type with type=", g.display())
 	default:
-		g.fatal, g.problem = true, fmt.Sprintf(`%s cannot be a column: leave the field out with db:"-"`, g.display)
+		g.fatal, g.problem = true, fmt.Sprintf(`%s cannot be a column: leave the field out with db:"-"`, g.display())
 	}
 }
 
@@ -109,7 +113,7 @@ func basicKind(b *types.Basic, g *goType) {
 	case types.Int, types.Int64, types.Uint32:
 		g.kind = schema.Int64
 	case types.Uint, types.Uint64, types.Uintptr:
-		g.problem = fmt.Sprintf("%s does not fit a signed 64-bit column: use int64, or keep %s with type=numeric(20)", g.display, g.display)
+		g.problem = fmt.Sprintf("%s does not fit a signed 64-bit column: use int64, or keep %s with type=numeric(20)", g.display(), g.display())
 	case types.Float32:
 		g.kind = schema.Float32
 	case types.Float64:
@@ -117,7 +121,7 @@ func basicKind(b *types.Basic, g *goType) {
 	case types.String:
 		g.kind = schema.Text
 	default:
-		g.fatal, g.problem = true, fmt.Sprintf(`%s cannot be a column: leave the field out with db:"-"`, g.display)
+		g.fatal, g.problem = true, fmt.Sprintf(`%s cannot be a column: leave the field out with db:"-"`, g.display())
 	}
 }
 
