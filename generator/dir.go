@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/strata-go/strata/generator/snapshot"
 )
 
 // migrationsDir is what makemigrations needs to know of the migrations
@@ -45,14 +47,16 @@ func readDir(path string) (*migrationsDir, error) {
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		// A migration file is read up to its package clause: a run with
-		// nothing to do must not cost more as the history grows. The
-		// other files, generate.go among them, are read whole, for the
-		// Migrator.
+		// Migration files and the snapshot are read up to their package
+		// clause: a run with nothing to do must not cost more as the
+		// history grows. The other files, generate.go among them, are
+		// read whole, for the Migrator.
 		mode := parser.SkipObjectResolution
 		if m := migrationFile.FindStringSubmatch(name); m != nil {
 			d.ids = append(d.ids, strings.TrimSuffix(name, ".go"))
 			mode = parser.PackageClauseOnly
+		} else if name == snapshot.FileName {
+			mode = parser.PackageClauseOnly // generated: it declares no Migrator
 		}
 		f, err := parser.ParseFile(fset, filepath.Join(path, name), nil, mode)
 		if err != nil {
