@@ -25,8 +25,10 @@ check-generated:
 	git diff --exit-code -- $(EXAMPLE)
 	test -z "$$(git status --porcelain -- $(EXAMPLE))"
 
-# Benchmarks of the generator and the runtime.
+# Benchmarks of the generator and the runtime (about two minutes); narrow
+# them with BENCH, e.g. make bench BENCH=Start.
+BENCH ?= .
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...
 
 .PHONY: demo test check-generated bench
