@@ -8,11 +8,10 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/strata-go/strata/generator/history"
 	"github.com/strata-go/strata/generator/snapshot"
 )
 
@@ -23,10 +22,6 @@ type migrationsDir struct {
 	pkg  string   // the package clause of its Go files
 	ids  []string // ids of the migration files, sorted
 }
-
-// migrationFile matches the name of a migration file: a sequence number of
-// at least four digits, then a name.
-var migrationFile = regexp.MustCompile(`^([0-9]{4,})_([a-z0-9_]+)\.go$`)
 
 // readDir reads the migrations directory: its package name, its migration
 // files, and whether it declares the Migrator the migration files register
@@ -52,8 +47,8 @@ func readDir(path string) (*migrationsDir, error) {
 		// history grows. The other files, generate.go among them, are
 		// read whole, for the Migrator.
 		mode := parser.SkipObjectResolution
-		if m := migrationFile.FindStringSubmatch(name); m != nil {
-			d.ids = append(d.ids, strings.TrimSuffix(name, ".go"))
+		if id, ok := history.MigrationID(name); ok {
+			d.ids = append(d.ids, id)
 			mode = parser.PackageClauseOnly
 		} else if name == snapshot.FileName {
 			mode = parser.PackageClauseOnly // generated: it declares no Migrator
@@ -97,11 +92,11 @@ func declaresMigrator(f *ast.File) bool {
 // sharedNumber reports whether two migration files have the same number,
 // as two branches that each added one leave them.
 func (d *migrationsDir) sharedNumber() bool {
-	seen := map[string]bool{}
+	seen := map[int]bool{}
 	for _, id := range d.ids {
-		n := migrationFile.FindStringSubmatch(id + ".go")[1]
-		if seen[n] {
-			return true
+		n, err := history.Number(id)
+		if err != nil || seen[n] {
+			return true // history.Read says which, and why
 		}
 		seen[n] = true
 	}
@@ -125,9 +120,9 @@ func (d *migrationsDir) nextID(name string) (string, error) {
 	}
 	next := 1
 	if last := d.latest(); last != "" {
-		n, err := strconv.Atoi(migrationFile.FindStringSubmatch(last + ".go")[1])
+		n, err := history.Number(last)
 		if err != nil {
-			return "", fmt.Errorf("makemigrations: migration %s: %w", last, err)
+			return "", fmt.Errorf("makemigrations: %w", err)
 		}
 		next = n + 1
 	}

@@ -82,8 +82,8 @@ func makeMigrationsCommand() *cli.Command {
 		ArgsUsage:    " ",
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "models", Usage: "package `PATTERN` of the model structs, relative to --dir (repeatable)"},
-			&cli.StringFlag{Name: "dir", Value: ".", Usage: "the migrations `DIR`ectory"},
+			modelsFlag(),
+			dirFlag(),
 			&cli.StringFlag{Name: "name", EnvVars: []string{"STRATA_NAME"}, Usage: "the new migration's `NAME` (default: derived from its operations)"},
 			&cli.BoolFlag{Name: "force", EnvVars: []string{"STRATA_FORCE"}, Usage: "let destructive changes through; the migration marks them"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the migration and its SQL for each dialect, destructive changes included; write nothing"},
@@ -258,7 +258,7 @@ func adoptCommand() *cli.Command {
 		ArgsUsage:    " ",
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "dir", Value: ".", Usage: "the migrations `DIR`ectory"},
+			dirFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
@@ -282,8 +282,8 @@ func checkCommand() *cli.Command {
 		ArgsUsage:    " ",
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "models", Usage: "package `PATTERN` of the model structs, relative to --dir (repeatable)"},
-			&cli.StringFlag{Name: "dir", Value: ".", Usage: "the migrations `DIR`ectory"},
+			modelsFlag(),
+			dirFlag(),
 		},
 		Action: runCheck,
 	}

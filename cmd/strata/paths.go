@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/strata-go/strata/generator/load"
 )
 
 // Paths in what strata prints are relative to the module root, where
@@ -13,6 +15,17 @@ import (
 // migrations/0002_add_users_bio.go:12:3, even though go generate runs
 // strata in the migrations directory. Outside a module they are relative
 // to the working directory.
+
+// dirFlag is the --dir flag of the commands that work on a migrations
+// directory.
+func dirFlag() cli.Flag {
+	return &cli.StringFlag{Name: "dir", Value: ".", Usage: "the migrations `DIR`ectory"}
+}
+
+// modelsFlag is the --models flag of the commands that load the models.
+func modelsFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "models", Usage: "package `PATTERN` of the model structs, relative to --dir (repeatable)"}
+}
 
 // migrationsDir returns the --dir flag as an absolute path, so that every
 // path the generator puts in a message can be made relative to the module
@@ -32,16 +45,7 @@ func base() string {
 	if err != nil {
 		return ""
 	}
-	for d := wd; ; {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return wd
-		}
-		d = parent
-	}
+	return load.ModuleRoot(wd)
 }
 
 // relPath returns p relative to [base], with slashes.

@@ -27,8 +27,8 @@ func rebaseCommand() *cli.Command {
 		ArgsUsage:    " ",
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "models", Usage: "package `PATTERN` of the model structs, relative to --dir (repeatable)"},
-			&cli.StringFlag{Name: "dir", Value: ".", Usage: "the migrations `DIR`ectory"},
+			modelsFlag(),
+			dirFlag(),
 			&cli.StringFlag{Name: "onto", Usage: "the git `REF` of the other branch (default: MERGE_HEAD, or HEAD^2 after a merge commit)"},
 			&cli.StringFlag{Name: "name", EnvVars: []string{"STRATA_NAME"}, Usage: "the `NAME` of a migration generated again (default: derived from its operations)"},
 			&cli.BoolFlag{Name: "force", EnvVars: []string{"STRATA_FORCE"}, Usage: "let destructive changes through in a migration generated again"},

@@ -70,14 +70,29 @@ type History struct {
 // names the files it writes by.
 var fileName = regexp.MustCompile(`^([0-9]{4,})_([a-z0-9_]+)\.go$`)
 
-// migrationName returns the ID of the migration file called name, or false
+// MigrationID returns the ID of the migration file called name, or false
 // when name is not one: other Go files, such as schema_snapshot.go, and
 // test files share the directory.
-func migrationName(name string) (string, bool) {
+func MigrationID(name string) (string, bool) {
 	if strings.HasSuffix(name, "_test.go") || !fileName.MatchString(name) {
 		return "", false
 	}
 	return strings.TrimSuffix(name, ".go"), true
+}
+
+// Number returns the sequence number migration id begins with, 2 for
+// "0002_add_users_bio", or an error when id is not the ID of a migration
+// file or its number is too large.
+func Number(id string) (int, error) {
+	m := fileName.FindStringSubmatch(id + ".go")
+	if m == nil {
+		return 0, fmt.Errorf("history: %q is not the ID of a migration file", id)
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil {
+		return 0, fmt.Errorf("history: the number of migration %s is too large", id)
+	}
+	return n, nil
 }
 
 // Names returns the IDs of the migrations in dir, sorted, from the names of
@@ -90,7 +105,7 @@ func Names(dir string) ([]string, error) {
 	}
 	var ids []string
 	for _, e := range entries {
-		if id, ok := migrationName(e.Name()); ok && !e.IsDir() {
+		if id, ok := MigrationID(e.Name()); ok && !e.IsDir() {
 			ids = append(ids, id)
 		}
 	}
@@ -134,11 +149,11 @@ func Read(dir string) (*History, error) {
 		}
 		conflicts := conflictMarkers(path, src)
 		problems = append(problems, conflicts...)
-		id, ok := migrationName(name)
+		id, ok := MigrationID(name)
 		if !ok {
 			continue
 		}
-		number, err := strconv.Atoi(fileName.FindStringSubmatch(name)[1])
+		number, err := Number(id)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%s: the number of the migration is too large", path))
 			continue

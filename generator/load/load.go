@@ -173,7 +173,7 @@ type loader struct {
 }
 
 func newLoader(dir string, fset *token.FileSet, pkgs []*packages.Package) *loader {
-	root := moduleRoot(dir)
+	root := ModuleRoot(dir)
 	l := &loader{fset: fset, dirs: []string{root}, pkgs: pkgs, enums: map[string]*enumType{}}
 	if real, err := filepath.EvalSymlinks(root); err == nil && real != root {
 		l.dirs = append(l.dirs, real)
@@ -181,9 +181,10 @@ func newLoader(dir string, fset *token.FileSet, pkgs []*packages.Package) *loade
 	return l
 }
 
-// moduleRoot returns the directory of the go.mod that governs dir, an
-// absolute path, or dir when there is none.
-func moduleRoot(dir string) string {
+// ModuleRoot returns the directory of the go.mod that governs dir, an
+// absolute path, or dir when there is none: the directory positions in
+// strata's messages are relative to.
+func ModuleRoot(dir string) string {
 	for d := dir; ; {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
 			return d
