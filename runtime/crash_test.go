@@ -160,6 +160,32 @@ func runAndKill(t *testing.T, e engine, dsn string, delay time.Duration) (exited
 	return !killed
 }
 
+// waitForKilledSession waits until no session of db's database but the
+// test's own is running a statement or holds a transaction open. A killed
+// client's server session lives on until it notices: one killed during
+// COMMIT commits, and the state read before that would show the progress
+// row without the statement it records, or the reverse, from two reads.
+func waitForKilledSession(t *testing.T, db *sql.DB) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var busy int
+		err := db.QueryRow(`SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid()
+			AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')`).Scan(&busy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if busy == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sessions of the killed process still run after 30s", busy)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // startCrashHelper starts a helper process applying the crash migrations
 // (or indexConcurrently, given env) to dsn, and returns once it has
 // connected.
@@ -195,6 +221,9 @@ func startCrashHelper(t *testing.T, e engine, dsn string, env ...string) *exec.C
 // 0002_numbers did.
 func checkCrashState(t *testing.T, db *sql.DB, e engine) int {
 	t.Helper()
+	if e.name == "postgres" {
+		waitForKilledSession(t, db)
+	}
 	if !tableExists(t, db, e, "strata_migrations") {
 		if tableExists(t, db, e, "numbers") {
 			t.Fatal("numbers exists, but the ledger does not")
