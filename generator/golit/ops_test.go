@@ -194,35 +194,7 @@ func TestParseOperationsErrors(t *testing.T) {
 // schema.Operation, and checks that ParseOperations reads a literal of each
 // as a value of that type, so that an operation added there is read here.
 func TestParseOperationsKnowsEveryOperationOfTheSchemaPackage(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "runtime", "schema", "*.go"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no source of the schema package: %v", err)
-	}
-	fset := token.NewFileSet()
-	var inSource []string
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, decl := range f.Decls {
-			fn, ok := decl.(*ast.FuncDecl)
-			if !ok || fn.Recv == nil || fn.Name.Name != "operation" {
-				continue
-			}
-			id, ok := fn.Recv.List[0].Type.(*ast.Ident)
-			if !ok {
-				t.Fatalf("%s: the receiver of operation is not a type name; teach this test to read it", fset.Position(fn.Pos()))
-			}
-			inSource = append(inSource, id.Name)
-		}
-	}
-	if len(inSource) < 24 {
-		t.Fatalf("found only %d operation types in the schema package: %v", len(inSource), inSource)
-	}
+	inSource := golit.SchemaOperationTypes(t)
 	for _, name := range inSource {
 		ops, err := parseOps(t, "[]schema.Operation{schema."+name+"{}}", "schema")
 		if err != nil {
