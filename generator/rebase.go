@@ -21,9 +21,6 @@ import (
 type Rebased struct {
 	// Local are the IDs of the migrations that only this branch has.
 	Local []string
-	// Renamed maps the old ID of each local migration that was given a
-	// new number to its new ID.
-	Renamed map[string]string
 	// Regenerated is the migration written from the models in place of the
 	// local migrations, when they were all generated and held no step
 	// written by hand; nil otherwise.
@@ -76,7 +73,7 @@ func Rebase(ctx context.Context, cfg Config, other []string) (*Rebased, error) {
 	if len(local) == 0 {
 		return nil, errors.New("rebase: every migration is the other branch's too: nothing to rebase")
 	}
-	r := &Rebased{Renamed: map[string]string{}}
+	r := &Rebased{}
 	for _, m := range local {
 		r.Local = append(r.Local, m.ID)
 	}
@@ -162,7 +159,6 @@ func (r *Rebased) renumber(d *migrationsDir, h *history.History, kept, local []h
 		}
 		path := filepath.Join(d.path, id+".go")
 		if id != m.ID {
-			r.Renamed[m.ID] = id
 			r.Files = append(r.Files, files.File{Path: m.Path, Remove: true})
 		}
 		r.Files = append(r.Files, files.File{Path: path, Content: src})
