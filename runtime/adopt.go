@@ -130,7 +130,7 @@ func (r *run) fakeInitial(ctx context.Context, conn *sql.Conn, batch *int) ([]Re
 		if err != nil {
 			return results, fmt.Errorf("runtime: up: %w", err)
 		}
-		done, res, err := r.fakeNext(ctx, tx, existing, batch)
+		done, res, err := r.fakeNext(ctx, conn, tx, existing, batch)
 		if err != nil || done {
 			_ = tx.Rollback()
 			return results, err
@@ -144,11 +144,11 @@ func (r *run) fakeInitial(ctx context.Context, conn *sql.Conn, batch *int) ([]Re
 	}
 }
 
-// fakeNext records the next pending migration in tx without running it,
-// when every table it creates is among existing, and reports whether
-// faking is done instead.
-func (r *run) fakeNext(ctx context.Context, tx *sql.Tx, existing []string, batch *int) (done bool, res Result, err error) {
-	held, err := r.current(ctx, tx)
+// fakeNext records the next pending migration in tx on conn without
+// running it, when every table it creates is among existing, and reports
+// whether faking is done instead.
+func (r *run) fakeNext(ctx context.Context, conn *sql.Conn, tx *sql.Tx, existing []string, batch *int) (done bool, res Result, err error) {
+	held, err := r.current(ctx, conn, tx)
 	if err != nil {
 		return false, Result{}, err
 	}

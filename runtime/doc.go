@@ -32,13 +32,15 @@
 // Each migration is applied once, whatever happens: a run holds the
 // dialect's migration lock (a session advisory lock on PostgreSQL, or a
 // lease row with [WithLease] behind PgBouncer; runs of either kind exclude
-// each other) and reads the ledger under it, again on SQLite only when
-// another process wrote to the database since (its lock is each
-// migration's write transaction), so that many replicas of an app starting
-// together apply each migration exactly once. A run waiting for the lock
-// holds no snapshot, says who holds the lock after a second, and stops
-// once nothing is left to apply; [WithLockTimeout] bounds the wait. A
-// failing migration is rolled back alone; the ones before it stay applied.
+// each other) and reads the ledger under it, so that many replicas of an app
+// starting together apply each migration exactly once. On SQLite the lock is
+// the write lock, which each migration's transaction takes anew, reading
+// the ledger again when another process wrote since; on a database that
+// holds no migration yet, in rollback-journal mode, the run keeps it from
+// its first migration to its end instead. A run waiting for the lock holds
+// no snapshot, says who holds the lock after a second, and stops once
+// nothing is left to apply; [WithLockTimeout] bounds the wait. A failing
+// migration is rolled back alone; the ones before it stay applied.
 // Migrations that a later build applied are [StateFuture], not drift: a
 // replica of the previous build starts cleanly during a rolling deploy.
 // A migration marked [Migration.NonTransactional] commits statement by

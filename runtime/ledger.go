@@ -189,15 +189,17 @@ func isApplied(rows []ledgerRow, id string) bool {
 	return found
 }
 
-// changeCounter is implemented by dialects whose migration lock lasts one
-// transaction only, as SQLite's does: between two migrations of a run,
-// another process may take the lock and change the ledger.
+// changeCounter is implemented by dialects whose migration lock may last
+// one transaction only, as SQLite's does in WAL mode: between two
+// migrations of a run, another process may take the lock and change the
+// ledger.
 type changeCounter interface {
-	// DataVersion returns, in tx, a number that differs from the one it
-	// returned in an earlier transaction of the same connection exactly
-	// when another connection has committed a change to the database
-	// since (SQLite's PRAGMA data_version).
-	DataVersion(ctx context.Context, tx *sql.Tx) (int64, error)
+	// DataVersion returns, in tx on conn, a number that differs from the
+	// one it returned in an earlier transaction on conn exactly when
+	// another connection has committed a change to the database since
+	// (SQLite's PRAGMA data_version). While conn holds the lock from one
+	// transaction to the next, it may answer without asking the database.
+	DataVersion(ctx context.Context, conn *sql.Conn, tx *sql.Tx) (int64, error)
 }
 
 // heldLedger is what a run that holds the migration lock knows of the
@@ -219,14 +221,14 @@ type heldLedger struct {
 	next int
 }
 
-// current returns the rows of the ledger as they are in tx, which holds
-// the migration lock: those r holds when nobody can have changed them
-// since, and those it reads otherwise.
-func (r *run) current(ctx context.Context, tx *sql.Tx) (*heldLedger, error) {
+// current returns the rows of the ledger as they are in tx on conn, which
+// holds the migration lock: those r holds when nobody can have changed
+// them since, and those it reads otherwise.
+func (r *run) current(ctx context.Context, conn *sql.Conn, tx *sql.Tx) (*heldLedger, error) {
 	counter, counted := r.dialect.(changeCounter)
 	var version int64
 	if counted {
-		v, err := counter.DataVersion(ctx, tx)
+		v, err := counter.DataVersion(ctx, conn, tx)
 		if err != nil {
 			return nil, fmt.Errorf("runtime: read ledger %s: %w", r.ledger.table, err)
 		}

@@ -96,7 +96,7 @@ func (r *run) waiting(holder string) {
 }
 
 // leased reports whether r serialises with a lease ([WithLease]). SQLite
-// ignores the option: its lock is each migration's write transaction,
+// ignores the option: its lock is the write lock of the database file,
 // which no connection pooler stands in front of.
 func (r *run) leased() bool {
 	return r.cfg.lease > 0 && r.dialect.Name() != "sqlite"

@@ -150,8 +150,8 @@ func WithAllowDrift() Option {
 // WithLockTimeout bounds how long a call waits for the migration lock that
 // another process holds; past d it returns an error wrapping
 // [ErrLockTimeout], having changed nothing. By default it waits until its
-// context ends. On SQLite, whose lock is each migration's write
-// transaction, d bounds the wait before each migration.
+// context ends. On SQLite, where each migration's transaction takes the
+// write lock anew, d bounds the wait before each migration.
 func WithLockTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) error {
 		switch {
@@ -175,8 +175,8 @@ func WithLockTimeout(d time.Duration) Option {
 // it (it stalled for longer than ttl and another took over) stops before
 // applying anything more, with an error wrapping [ErrLeaseLost].
 //
-// SQLite ignores the option: its lock is each migration's write
-// transaction, which no pooler stands in front of.
+// SQLite ignores the option: its lock is the write lock of the database
+// file, which no pooler stands in front of.
 //
 // A run renews its lease every third of ttl, and inside each migration's
 // transaction; a single migration that runs for longer than ttl may lose it,

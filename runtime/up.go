@@ -107,6 +107,10 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 		}
 		r.warnFuture(ctx, statuses)
 		r.hold(st.rows)
+		// A database that holds no migration yet, and no tables to adopt,
+		// has nobody reading what the run writes: the dialect may keep its
+		// lock from one migration to the next.
+		r.lockOpts.KeepLock = len(st.rows) == 0 && len(st.progress) == 0 && !r.cfg.fakeInitial
 		rp := replayer{migrations: r.migrations}
 		batch := 0 // set from the ledger when the first migration is applied
 		if r.cfg.fakeInitial {
@@ -174,7 +178,7 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 		return Result{}, false, fmt.Errorf("runtime: up: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	held, err := r.current(ctx, tx)
+	held, err := r.current(ctx, conn, tx)
 	if err != nil {
 		return Result{}, false, err
 	}

@@ -106,6 +106,12 @@ type LockOptions struct {
 	// the server session conn leaves behind, and with it that statement,
 	// its transaction and the lock. Nil leaves that session to the server.
 	Pool *sql.DB
+	// KeepLock tells Begin that the run applies migrations to a database
+	// that holds none yet, where nothing reads what the run writes: an
+	// engine whose lock lasts one transaction (SQLite) may then keep it,
+	// and others out, from Begin's transaction until the run's unlock,
+	// and spare each later migration the taking of it.
+	KeepLock bool
 }
 
 // WaitNotice is how long taking the migration lock waits before it calls

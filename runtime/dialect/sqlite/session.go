@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/strata-go/strata/runtime/dialect"
@@ -44,10 +45,11 @@ const (
 // enforcement off (PRAGMA foreign_keys = OFF) and PRAGMA legacy_alter_table
 // off, and creates the strata_lock table that [Dialect.Begin] writes to, if
 // it is missing. It takes no lock itself: each migration's transaction is
-// the lock. The function it returns puts conn's previous busy timeout,
-// foreign_keys and legacy_alter_table back; should that fail, it closes
-// conn's connection rather than return it to the app's pool with the
-// run's settings.
+// the lock, unless Begin keeps it (see runState). The function it returns
+// releases a lock the run kept and puts conn's previous busy timeout,
+// foreign_keys, legacy_alter_table and locking_mode back; should that
+// fail, it closes conn's connection rather than return it to the app's
+// pool with the run's settings or its lock.
 //
 // Enforcement is off for the whole run because a table rebuild (see
 // [Dialect.Render]) drops the old table, which, enforced, would delete the
@@ -64,9 +66,21 @@ func (d Dialect) Lock(ctx context.Context, conn *sql.Conn, _ dialect.LockOptions
 	if err != nil {
 		return nil, err
 	}
+	var mode string
+	if err := conn.QueryRowContext(ctx, "PRAGMA locking_mode").Scan(&mode); err != nil {
+		return nil, fmt.Errorf("sqlite: read PRAGMA locking_mode: %w", err)
+	}
+	st := &runState{appExclusive: strings.EqualFold(mode, "exclusive")}
+	runs.Store(conn, st)
 	restore := func(ctx context.Context) error {
-		if err := previous.set(ctx, conn); err != nil {
-			// Not back in the pool with settings the app did not make.
+		runs.Delete(conn)
+		err := st.release(ctx, conn)
+		if err == nil {
+			err = previous.set(ctx, conn)
+		}
+		if err != nil {
+			// Not back in the pool with settings the app did not make, or
+			// holding the database's lock.
 			discardConn(conn)
 			return err
 		}
@@ -85,6 +99,60 @@ func (d Dialect) Lock(ctx context.Context, conn *sql.Conn, _ dialect.LockOptions
 		return nil, errors.Join(err, restore(context.WithoutCancel(ctx)))
 	}
 	return restore, nil
+}
+
+// runs holds the state of each connection that [Dialect.Lock] prepared
+// for a run, until its unlock: a *sql.Conn's *runState.
+var runs sync.Map
+
+// runState is what Begin and DataVersion know of a run's connection.
+//
+// A run's lock is the write lock that each of its transactions takes, so
+// that readers, and other processes, get in between two migrations. On a
+// database that holds no migration yet ([dialect.LockOptions.KeepLock]),
+// nothing reads what the run writes, and in rollback-journal mode
+// (SQLite's default) Begin switches the connection to PRAGMA locking_mode
+// = EXCLUSIVE inside the transaction that takes the lock: from then on the
+// connection keeps its locks, up to the exclusive lock of its first
+// commit, from one transaction to the next, until the run's unlock, as a
+// run on PostgreSQL keeps its session lock. Later Begins need not take the
+// lock again, and nobody else can commit meanwhile, so the ledger cannot
+// change behind the run: each migration saves the locking, and the check
+// for other writers' changes, that it would pay otherwise. Others wait,
+// readers included, as they wait at each commit of any writer in this mode.
+//
+// In WAL mode readers never wait for writers, and an exclusive lock would
+// keep them out; there each Begin takes the write lock anew.
+type runState struct {
+	appExclusive bool // the app's connection was in locking_mode EXCLUSIVE already
+	held         bool // the connection keeps the lock between transactions
+	switched     bool // the run switched the connection to locking_mode EXCLUSIVE
+}
+
+// release gives up the lock that conn keeps between transactions, when
+// the run switched it to locking_mode EXCLUSIVE: back in NORMAL mode,
+// SQLite lets it go at the next access to the database file.
+func (st *runState) release(ctx context.Context, conn *sql.Conn) error {
+	if !st.switched {
+		return nil
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA locking_mode = NORMAL"); err != nil {
+		return fmt.Errorf("sqlite: PRAGMA locking_mode = NORMAL: %w", err)
+	}
+	var version int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA schema_version").Scan(&version); err != nil {
+		return fmt.Errorf("sqlite: release the write lock: %w", err)
+	}
+	return nil
+}
+
+// stateOf returns the state of conn's run, or nil when [Dialect.Lock] did
+// not prepare it.
+func stateOf(conn *sql.Conn) *runState {
+	if st, ok := runs.Load(conn); ok {
+		return st.(*runState)
+	}
+	return nil
 }
 
 // session holds the settings of a connection that [Dialect.Lock] changes
@@ -143,7 +211,9 @@ func (s session) set(ctx context.Context, conn *sql.Conn) error {
 // write lock (RESERVED, or the WAL write lock) before anything else, as
 // BEGIN IMMEDIATE would: SQLite has no lock a session can hold apart from a
 // transaction, so on SQLite each migration's transaction is the migration
-// lock.
+// lock. With opts.KeepLock, in rollback-journal mode, the connection keeps
+// the lock from then on until the run's unlock, and later Begins start a
+// plain transaction (see runState).
 //
 // database/sql cannot say BEGIN IMMEDIATE without an option in the driver's
 // DSN, which strata does not control. So Begin starts a deferred
@@ -152,9 +222,9 @@ func (s session) set(ctx context.Context, conn *sql.Conn) error {
 // for a first statement that writes, whether or not it changes a row (and
 // one that changes none adds no page to the transaction's journal), and,
 // since the connection holds no read transaction yet, waits out other
-// writers through its busy handler. Had the transaction read first, SQLite would fail with
-// SQLITE_BUSY at its first write instead of waiting, and a migration could
-// act on a ledger another process has changed since.
+// writers through its busy handler. Had the transaction read first, SQLite
+// would fail with SQLITE_BUSY at its first write instead of waiting, and a
+// migration could act on a ledger another process has changed since.
 //
 // SQLite's busy wait cannot be interrupted, so Begin waits in slices of
 // 100 milliseconds (less when ctx's deadline is nearer), trying again after
@@ -166,6 +236,49 @@ func (s session) set(ctx context.Context, conn *sql.Conn) error {
 // calls opts.Waiting, with "": SQLite does not tell who holds its lock.
 // Begin needs conn prepared by [Dialect.Lock].
 func (d Dialect) Begin(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (*sql.Tx, error) {
+	st := stateOf(conn)
+	if st != nil && st.held {
+		tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: begin: %w", err)
+		}
+		return tx, nil
+	}
+	tx, err := d.takeLock(ctx, conn, opts)
+	if err != nil || st == nil || !opts.KeepLock {
+		return tx, err
+	}
+	if err := st.keepLock(ctx, tx); err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
+}
+
+// keepLock makes the connection of tx, which holds SQLite's write lock,
+// keep its locks from this transaction to the next in rollback-journal
+// mode, and records whether it does.
+func (st *runState) keepLock(ctx context.Context, tx *sql.Tx) error {
+	var journal string
+	if err := tx.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
+		return fmt.Errorf("sqlite: read PRAGMA journal_mode: %w", err)
+	}
+	switch {
+	case strings.EqualFold(journal, "wal"):
+	case st.appExclusive:
+		st.held = true
+	default:
+		if _, err := tx.ExecContext(ctx, "PRAGMA locking_mode = EXCLUSIVE"); err != nil {
+			return fmt.Errorf("sqlite: PRAGMA locking_mode = EXCLUSIVE: %w", err)
+		}
+		st.held, st.switched = true, true
+	}
+	return nil
+}
+
+// takeLock starts a transaction on conn whose first statement takes
+// SQLite's write lock, waiting for it as [Dialect.Begin] tells.
+func (d Dialect) takeLock(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (*sql.Tx, error) {
 	// The statement that takes the lock also sets the busy timeout of the
 	// statements after it, when it succeeds, and not otherwise.
 	takeLock := "UPDATE " + d.QuoteIdent(writeLockTable) + ` SET "id" = "id" WHERE 0; PRAGMA busy_timeout = ` + strconv.FormatInt(busyTimeoutFor(ctx), 10)
@@ -283,13 +396,18 @@ func (Dialect) LedgerExists(ctx context.Context, db *sql.DB, table string) (bool
 // Placeholder returns "?", SQLite's parameter.
 func (Dialect) Placeholder(int) string { return "?" }
 
-// DataVersion returns SQLite's PRAGMA data_version, read in tx: a number
-// that differs from the one an earlier transaction of the same connection
-// read exactly when another connection has committed a change to the
-// database file since. The runtime reads the ledger again only then, as
-// the migration lock, which on SQLite is each migration's transaction,
-// lets other processes in between two migrations of a run.
-func (Dialect) DataVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
+// DataVersion returns SQLite's PRAGMA data_version, read in tx on conn: a
+// number that differs from the one an earlier transaction of the same
+// connection read exactly when another connection has committed a change
+// to the database file since. The runtime reads the ledger again only
+// then, as the migration lock, which in WAL mode is each migration's
+// transaction, lets other processes in between two migrations of a run.
+// While conn keeps the lock between transactions (see [Dialect.Begin]),
+// nobody else can commit, and DataVersion returns 0 without asking.
+func (Dialect) DataVersion(ctx context.Context, conn *sql.Conn, tx *sql.Tx) (int64, error) {
+	if st := stateOf(conn); st != nil && st.held {
+		return 0, nil
+	}
 	var v int64
 	if err := tx.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
 		return 0, fmt.Errorf("sqlite: read PRAGMA data_version: %w", err)

@@ -312,7 +312,7 @@ func TestDataVersionChangesWhenAnotherConnectionCommitsOnly(t *testing.T) {
 					t.Fatalf("Begin: %v", err)
 				}
 				defer func() { _ = tx.Rollback() }()
-				v, err := d.DataVersion(ctx, tx)
+				v, err := d.DataVersion(ctx, runner, tx)
 				if err != nil {
 					t.Fatalf("DataVersion: %v", err)
 				}
@@ -360,5 +360,84 @@ func TestBeginSaysOnceThatItWaitsForTheWriteLock(t *testing.T) {
 	}
 	if len(notices) != 1 || notices[0] != "" {
 		t.Errorf("Waiting was told %q, want once, with no holder", notices)
+	}
+}
+
+func TestKeepLockKeepsTheLockFromBeginToTheUnlockInRollbackJournalModeOnly(t *testing.T) {
+	for _, journal := range []string{"DELETE", "WAL"} {
+		t.Run("in "+journal+" mode", func(t *testing.T) {
+			ctx := context.Background()
+			db := testdb.SQLite(t)
+			d := sqlite.Dialect{}
+			if _, err := db.ExecContext(ctx, "PRAGMA journal_mode = "+journal); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ExecContext(ctx, "CREATE TABLE notes (body TEXT)"); err != nil {
+				t.Fatal(err)
+			}
+			runner := sessionConn(t, db)
+			unlock, err := d.Lock(ctx, runner, dialect.LockOptions{})
+			if err != nil {
+				t.Fatalf("Lock: %v", err)
+			}
+			other := sessionConn(t, db)
+			if _, err := other.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+				t.Fatal(err)
+			}
+			// others reports whether another connection may write, and
+			// read, between two of the run's transactions.
+			others := func() (write, read error) {
+				_, write = other.ExecContext(ctx, "INSERT INTO notes VALUES ('other')")
+				var n int
+				read = other.QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&n)
+				return write, read
+			}
+			var versions []int64
+			for k := range 2 {
+				tx, err := d.Begin(ctx, runner, dialect.LockOptions{KeepLock: true})
+				if err != nil {
+					t.Fatalf("Begin %d: %v", k+1, err)
+				}
+				v, err := d.DataVersion(ctx, runner, tx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				versions = append(versions, v)
+				if _, err := tx.ExecContext(ctx, "INSERT INTO notes VALUES ('runner')"); err != nil {
+					t.Fatal(err)
+				}
+				if err := tx.Commit(); err != nil {
+					t.Fatal(err)
+				}
+				write, read := others()
+				if journal == "WAL" {
+					if write != nil || read != nil {
+						t.Errorf("in WAL mode, after the run's transaction %d, another connection's write = %v, read = %v; want both to succeed", k+1, write, read)
+					}
+					continue
+				}
+				for what, err := range map[string]error{"write": write, "read": read} {
+					if err == nil || !strings.Contains(err.Error(), "database is locked") {
+						t.Errorf("after the run's transaction %d, another connection's %s: err = %v, want the database locked", k+1, what, err)
+					}
+				}
+			}
+			if journal == "DELETE" && versions[0] != versions[1] {
+				t.Errorf("data versions %v while the run kept the lock, want them equal", versions)
+			}
+			if journal == "WAL" && versions[0] == versions[1] {
+				t.Errorf("data versions %v after another connection wrote in WAL mode, want them different", versions)
+			}
+			if err := unlock(ctx); err != nil {
+				t.Fatalf("unlock: %v", err)
+			}
+			if write, read := others(); write != nil || read != nil {
+				t.Errorf("after the run's unlock, another connection's write = %v, read = %v; want both to succeed", write, read)
+			}
+			var mode string
+			if err := runner.QueryRowContext(ctx, "PRAGMA locking_mode").Scan(&mode); err != nil || mode != "normal" {
+				t.Errorf("locking_mode after unlock = %q, %v; want normal, as the app had it", mode, err)
+			}
+		})
 	}
 }
