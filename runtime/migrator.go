@@ -106,6 +106,9 @@ type run struct {
 	// ledgerFound is set once the run has read the ledger and its progress
 	// table, which it then need not create.
 	ledgerFound bool
+	// ahead is the rendering of the migration Up expects to apply next,
+	// made while the one before it runs.
+	ahead *rendering
 }
 
 // newRun applies opts and fills in the defaults, detecting the dialect from

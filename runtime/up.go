@@ -190,9 +190,12 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 		*batch = nextBatch(held.rows)
 	}
 	mig := r.migrations[i]
-	steps, err := r.render(rp, i, false)
+	steps, err := r.renderUp(rp, i)
 	if err != nil {
 		return Result{}, false, err
+	}
+	if next := r.nextPending(held.rows, target, i+1); next >= 0 {
+		r.renderAhead(rp, next)
 	}
 	if mig.NonTransactional {
 		_ = tx.Rollback()
@@ -211,6 +214,43 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 	res := Result{ID: mig.ID, Duration: time.Since(start)}
 	r.logResult(ctx, res, len(steps))
 	return res, true, nil
+}
+
+// rendering is the rendering of migration i's Up operations, made on a
+// goroutine of its own: done is closed once steps and err are set.
+type rendering struct {
+	i     int
+	steps []dialect.Step
+	err   error
+	done  chan struct{}
+}
+
+// renderAhead starts rendering migration i's Up operations with rp, on a
+// goroutine of its own, while the migration before it runs: rendering
+// costs the CPU that SQLite, in the same process, or the client side of a
+// round trip to PostgreSQL, could otherwise not share. rp is the
+// rendering's until [run.renderUp] collects it.
+func (r *run) renderAhead(rp *replayer, i int) {
+	a := &rendering{i: i, done: make(chan struct{})}
+	r.ahead = a
+	go func() {
+		defer close(a.done)
+		a.steps, a.err = r.render(rp, i, false)
+	}()
+}
+
+// renderUp returns the steps of migration i's Up operations: those
+// rendered ahead when they are i's, and those rp renders otherwise (when
+// the rendering ahead failed, rendering again gives its error).
+func (r *run) renderUp(rp *replayer, i int) ([]dialect.Step, error) {
+	if a := r.ahead; a != nil {
+		r.ahead = nil
+		<-a.done
+		if a.i == i && a.err == nil {
+			return a.steps, nil
+		}
+	}
+	return r.render(rp, i, false)
 }
 
 // applyAllInOne applies every pending migration up to target in one
