@@ -59,9 +59,11 @@ const (
 // foreign key with a check of the tables concerned instead. Lock fails when
 // enforcement stays on, as it does when conn is inside a transaction.
 // With legacy_alter_table off, renaming a table or column renames it in the
-// foreign keys of other tables too. opts matter to Begin only: a lease
-// changes nothing here, as SQLite has no session lock to give up.
-func (d Dialect) Lock(ctx context.Context, conn *sql.Conn, _ dialect.LockOptions) (unlock func(context.Context) error, err error) {
+// foreign keys of other tables too. Lock waits for a run that keeps the
+// lock as Begin waits for a writer, within opts.Wait; a lease
+// (opts.Lease) changes nothing here, as SQLite has no session lock to give
+// up.
+func (d Dialect) Lock(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (unlock func(context.Context) error, err error) {
 	previous, err := readSession(ctx, conn)
 	if err != nil {
 		return nil, err
@@ -92,10 +94,17 @@ func (d Dialect) Lock(ctx context.Context, conn *sql.Conn, _ dialect.LockOptions
 	}
 	// Outside a transaction, so that Begin's first statement can write to
 	// the table, and idempotent, so that processes starting together may
-	// all run it.
+	// all run it. It reads the schema, which a run that keeps the lock
+	// keeps others from doing: it waits as Begin does.
 	create := "CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(writeLockTable) + ` ("id" INTEGER PRIMARY KEY)`
-	if _, err := conn.ExecContext(ctx, create); err != nil {
-		err = fmt.Errorf("sqlite: create %s: %w", writeLockTable, err)
+	err = waitOut(ctx, conn, opts, "create "+writeLockTable, func() error {
+		_, err := conn.ExecContext(ctx, create)
+		return err
+	})
+	if err == nil {
+		err = setBusyTimeout(ctx, conn, run.busyTimeout)
+	}
+	if err != nil {
 		return nil, errors.Join(err, restore(context.WithoutCancel(ctx)))
 	}
 	return restore, nil
@@ -282,8 +291,37 @@ func (d Dialect) takeLock(ctx context.Context, conn *sql.Conn, opts dialect.Lock
 	// The statement that takes the lock also sets the busy timeout of the
 	// statements after it, when it succeeds, and not otherwise.
 	takeLock := "UPDATE " + d.QuoteIdent(writeLockTable) + ` SET "id" = "id" WHERE 0; PRAGMA busy_timeout = ` + strconv.FormatInt(busyTimeoutFor(ctx), 10)
+	var tx *sql.Tx
+	err := waitOut(ctx, conn, opts, "take the write lock", func() error {
+		// The transaction must not end behind the caller's back: when ctx
+		// ends, database/sql would roll it back from another goroutine,
+		// possibly while SQLite is still in its busy wait, and the rollback
+		// could fail and leave the connection inside a transaction. Begin
+		// watches ctx itself, statements still take ctx, and the caller
+		// rolls back on failure.
+		t, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		if _, err := t.ExecContext(ctx, takeLock); err != nil {
+			_ = t.Rollback()
+			return err
+		}
+		tx = t
+		return nil
+	})
+	return tx, err
+}
+
+// waitOut runs attempt until it does not fail with SQLITE_BUSY, ctx ends
+// or opts.Wait passes, with conn's busy timeout set to 100 milliseconds
+// (less when ctx's deadline is nearer): SQLite's busy wait cannot be
+// interrupted, so waitOut waits in slices of it. Once it has waited for
+// [dialect.WaitNotice], it calls opts.Waiting, with "": SQLite does not
+// tell who holds its lock. what names the attempt in errors.
+func waitOut(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions, what string, attempt func() error) error {
 	if err := setBusyTimeout(ctx, conn, min(lockPollInterval.Milliseconds(), busyTimeoutFor(ctx))); err != nil {
-		return nil, err
+		return err
 	}
 	var giveUp <-chan time.Time
 	if opts.Wait > 0 {
@@ -293,26 +331,14 @@ func (d Dialect) takeLock(ctx context.Context, conn *sql.Conn, opts dialect.Lock
 	}
 	started := time.Now()
 	for {
-		// The transaction must not end behind the caller's back: when ctx
-		// ends, database/sql would roll it back from another goroutine,
-		// possibly while SQLite is still in its busy wait, and the rollback
-		// could fail and leave the connection inside a transaction. Begin
-		// watches ctx itself, statements still take ctx, and the caller
-		// rolls back on failure.
-		tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: begin: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, takeLock)
-		if err == nil {
-			return tx, nil
-		}
-		_ = tx.Rollback()
+		err := attempt()
 		switch {
+		case err == nil:
+			return nil
 		case ctx.Err() != nil:
-			return nil, fmt.Errorf("sqlite: wait for the write lock: %w", ctx.Err())
+			return fmt.Errorf("sqlite: wait for the write lock: %w", ctx.Err())
 		case !isBusy(err):
-			return nil, fmt.Errorf("sqlite: take the write lock: %w", err)
+			return fmt.Errorf("sqlite: %s: %w", what, err)
 		}
 		if opts.Waiting != nil && !started.IsZero() && time.Since(started) >= dialect.WaitNotice {
 			opts.Waiting("") // SQLite does not tell who writes
@@ -323,7 +349,7 @@ func (d Dialect) takeLock(ctx context.Context, conn *sql.Conn, opts dialect.Lock
 		select {
 		case <-ctx.Done():
 		case <-giveUp:
-			return nil, fmt.Errorf("sqlite: %w (waited %s; another process is writing to this database)", dialect.ErrLockTimeout, opts.Wait)
+			return fmt.Errorf("sqlite: %w (waited %s; another process is writing to this database)", dialect.ErrLockTimeout, opts.Wait)
 		case <-time.After(time.Millisecond):
 		}
 	}

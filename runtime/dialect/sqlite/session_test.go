@@ -441,3 +441,46 @@ func TestKeepLockKeepsTheLockFromBeginToTheUnlockInRollbackJournalModeOnly(t *te
 		})
 	}
 }
+
+func TestLockWaitsForARunThatKeepsTheLockAsBeginWaitsForAWriter(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.SQLite(t)
+	d := sqlite.Dialect{}
+	holder := lockedConn(t, db)
+	tx, err := d.Begin(ctx, holder, dialect.LockOptions{KeepLock: true})
+	if err != nil {
+		t.Fatalf("Begin: %v", err)
+	}
+	if _, err := tx.ExecContext(ctx, "CREATE TABLE notes (body TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// The holder's run keeps the lock: another run's Lock waits for it,
+	// says so once, and gives up at its bound or when its context ends.
+	var notices []string
+	start := time.Now()
+	_, err = d.Lock(ctx, sessionConn(t, db), dialect.LockOptions{
+		Wait:    1500 * time.Millisecond,
+		Waiting: func(holder string) { notices = append(notices, holder) },
+	})
+	if !errors.Is(err, dialect.ErrLockTimeout) {
+		t.Fatalf("Lock beside a run that keeps the lock: err = %v, want ErrLockTimeout", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("Lock took %v to give up, want about 1.5 s", took)
+	}
+	if len(notices) != 1 || notices[0] != "" {
+		t.Errorf("Waiting was told %q, want once, with no holder", notices)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	if _, err := d.Lock(cctx, sessionConn(t, db), dialect.LockOptions{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Lock at its context's deadline: err = %v, want DeadlineExceeded", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("Lock took %v to notice its context ended", took)
+	}
+}
