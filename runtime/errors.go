@@ -204,6 +204,10 @@ type Drift struct {
 	// LastApplied is the ID of the last applied migration, which an
 	// out-of-order one sorts before.
 	LastApplied string
+	// ReplacedBy is, for a missing migration, the registered migration
+	// that replaces it ([Migration.Replaces]), if any: the database
+	// applied only some of the migrations it replaces.
+	ReplacedBy string
 }
 
 // fix tells what to do about d.
@@ -212,6 +216,9 @@ func (d Drift) fix() string {
 	case StateEdited:
 		return fmt.Sprintf("migration %s was edited since it was applied (its checksum differs): restore it as it was and put the change in a new migration", d.ID)
 	case StateMissing:
+		if d.ReplacedBy != "" {
+			return fmt.Sprintf("migration %s is applied, but not all of those that %s replaces (squashed) are: run a build of the app that still has them, to apply the rest, then this one", d.ID, d.ReplacedBy)
+		}
 		return fmt.Sprintf("migration %s is applied but missing from this app: restore its file, or run a build of the app that has it", d.ID)
 	case StateOutOfOrder:
 		return fmt.Sprintf("migration %s is pending but sorts before %s, which is applied: give it an ID that sorts after %s", d.ID, d.LastApplied, d.LastApplied)

@@ -180,7 +180,9 @@ func (r *run) audit(applied []ledgerRow) []MigrationStatus {
 			k++
 		case k < len(applied) && applied[k].ID == ms[i].ID:
 			row, state := applied[k], StateApplied
-			if !v.matches(i, prev, row.Checksum) {
+			// The rows a squash replaces have no migration left to check
+			// them against.
+			if row.replaced == nil && !v.matches(i, prev, row.Checksum) {
 				state = StateEdited
 			}
 			statuses = append(statuses, appliedStatus(row, state))
@@ -217,7 +219,7 @@ func (r *run) checkDrift(op string, statuses []MigrationStatus) error {
 	}
 	for _, st := range statuses {
 		if st.State.IsDrift() {
-			drift = append(drift, Drift{ID: st.ID, State: st.State, LastApplied: lastApplied})
+			drift = append(drift, Drift{ID: st.ID, State: st.State, LastApplied: lastApplied, ReplacedBy: r.ledger.replacedBy(st.ID)})
 		}
 	}
 	if len(drift) == 0 {
@@ -255,7 +257,9 @@ func (r *run) warnFuture(ctx context.Context, statuses []MigrationStatus) {
 // earlierForm reports whether a row of rows holds a checksum in the form
 // of earlier builds (see [statementsChecksum]).
 func earlierForm(rows []ledgerRow) bool {
-	return slices.ContainsFunc(rows, func(row ledgerRow) bool { return !strings.HasPrefix(row.Checksum, checksumVersion) })
+	return slices.ContainsFunc(rows, func(row ledgerRow) bool {
+		return row.replaced == nil && !strings.HasPrefix(row.Checksum, checksumVersion)
+	})
 }
 
 // upgradeChecksums rewrites, in a transaction of its own on conn, which

@@ -21,6 +21,9 @@ import (
 type ledger struct {
 	dialect dialect.Dialect
 	table   string
+	// squashes are the registered migrations that replace others
+	// ([Migration.Replaces]), by ID.
+	squashes map[string][]string
 }
 
 // ledgerRow is one applied migration as the ledger records it.
@@ -29,6 +32,68 @@ type ledgerRow struct {
 	Checksum  string
 	Batch     int
 	AppliedAt time.Time
+	// replaced, set on the row of a squash that the ledger records as the
+	// rows of the migrations it replaces, lists their IDs. Its checksum is
+	// the last of theirs, which the row after it is chained to.
+	replaced []string
+}
+
+// squashesOf returns the migrations of ms that replace others, by ID, or
+// an error when a migration they replace is registered too.
+func squashesOf(ms []Migration) (map[string][]string, error) {
+	var squashes map[string][]string
+	for _, mig := range ms {
+		if len(mig.Replaces) == 0 {
+			continue
+		}
+		for _, id := range mig.Replaces {
+			if _, found := search(ms, id); found {
+				return nil, fmt.Errorf("runtime: migration %s replaces %s, which is registered too: remove its file", mig.ID, id)
+			}
+		}
+		if squashes == nil {
+			squashes = map[string][]string{}
+		}
+		squashes[mig.ID] = mig.Replaces
+	}
+	return squashes, nil
+}
+
+// collapse returns rows, sorted by ID, with the rows of the migrations that
+// a squash replaces read as one row of the squash, when they are all there
+// and the squash has no row of its own.
+func (l ledger) collapse(rows []ledgerRow) []ledgerRow {
+	for id, replaced := range l.squashes {
+		if isApplied(rows, id) {
+			continue
+		}
+		var last ledgerRow
+		found := 0
+		for _, r := range replaced {
+			if k, ok := slices.BinarySearchFunc(rows, r, func(row ledgerRow, id string) int { return cmp.Compare(row.ID, id) }); ok {
+				found++
+				if rows[k].ID > last.ID {
+					last = rows[k]
+				}
+			}
+		}
+		if found < len(replaced) {
+			continue // none, or some only: drift (see Drift)
+		}
+		rows = slices.DeleteFunc(rows, func(row ledgerRow) bool { return slices.Contains(replaced, row.ID) })
+		rows = insertRow(rows, ledgerRow{ID: id, Checksum: last.Checksum, Batch: last.Batch, AppliedAt: last.AppliedAt, replaced: replaced})
+	}
+	return rows
+}
+
+// replacedBy returns the squash that replaces migration id, if any.
+func (l ledger) replacedBy(id string) string {
+	for squash, replaced := range l.squashes {
+		if slices.Contains(replaced, id) {
+			return squash
+		}
+	}
+	return ""
 }
 
 // querier runs a query: a *sql.DB, *sql.Conn or *sql.Tx.
@@ -123,6 +188,7 @@ func (l ledger) query(ctx context.Context, q querier, full bool) (ledgerState, e
 	// so that the order is the one of Migrator.Migrations.
 	slices.SortFunc(st.rows, func(a, b ledgerRow) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(st.progress, func(a, b progressRow) int { return strings.Compare(a.ID, b.ID) })
+	st.rows = l.collapse(st.rows)
 	return st, nil
 }
 
@@ -167,11 +233,26 @@ func (l ledger) setChecksum(ctx context.Context, tx *sql.Tx, id, checksum string
 	return statement, err
 }
 
-// remove deletes the row of migration id.
+// remove deletes the row of migration id, and those of the migrations it
+// replaces, which stand for it where they are.
 func (l ledger) remove(ctx context.Context, tx *sql.Tx, id string) (statement string, err error) {
-	statement = fmt.Sprintf("DELETE FROM %s WHERE id = %s", l.dialect.QuoteIdent(l.table), l.dialect.Placeholder(1))
-	_, err = tx.ExecContext(ctx, statement, id)
+	ids := append([]any{id}, anys(l.squashes[id])...)
+	params := make([]string, len(ids))
+	for k := range ids {
+		params[k] = l.dialect.Placeholder(k + 1)
+	}
+	statement = fmt.Sprintf("DELETE FROM %s WHERE id IN (%s)", l.dialect.QuoteIdent(l.table), strings.Join(params, ", "))
+	_, err = tx.ExecContext(ctx, statement, ids...)
 	return statement, err
+}
+
+// anys returns ids as arguments of a statement.
+func anys(ids []string) []any {
+	out := make([]any, len(ids))
+	for k, id := range ids {
+		out[k] = id
+	}
+	return out
 }
 
 // nextBatch returns the batch number that follows the highest one in rows.

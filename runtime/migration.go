@@ -28,4 +28,15 @@ type Migration struct {
 	// stops with an *[InterruptedError] that says what to check and how to
 	// resolve it ([Migrator.Resolve]).
 	NonTransactional bool
+
+	// Replaces lists the IDs of the migrations that this one stands in
+	// for, when it folds them into one (a squash), all of which sort before
+	// its own ID. Their files go, and this one's operations build the
+	// schema they built. A database whose ledger records every one of them
+	// has this migration applied: the runtime reads their rows as this
+	// migration's, applies nothing, and a Down of it deletes them. A
+	// database that records none of them applies this migration. One that
+	// records some of them only is drift: it needs a build of the app that
+	// still has them, to apply the rest first.
+	Replaces []string
 }

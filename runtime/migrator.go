@@ -54,6 +54,11 @@ func (m *Migrator) Register(ms ...Migration) {
 		if mig.ID == "" {
 			panic("runtime: Register: a migration has an empty ID")
 		}
+		for _, id := range mig.Replaces {
+			if id == "" || id >= mig.ID {
+				panic(fmt.Sprintf("runtime: Register: migration %q replaces %q, which does not sort before it", mig.ID, id))
+			}
+		}
 		if n := len(m.migrations); n == 0 || m.migrations[n-1].ID < mig.ID {
 			// The files of a migrations package register in order.
 			m.migrations = append(m.migrations, mig)
@@ -139,11 +144,16 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 	if c.ledger == "" {
 		c.ledger = DefaultLedgerTable
 	}
+	ms := m.view()
+	squashes, err := squashesOf(ms)
+	if err != nil {
+		return nil, err
+	}
 	r := &run{
-		migrations: m.view(),
+		migrations: ms,
 		dialect:    c.dialect,
 		log:        c.logger,
-		ledger:     ledger{dialect: c.dialect, table: c.ledger},
+		ledger:     ledger{dialect: c.dialect, table: c.ledger, squashes: squashes},
 		cfg:        c,
 		sums:       checksummer{dialect: c.dialect.Name()},
 	}
