@@ -269,6 +269,35 @@ func adoptCommand() *cli.Command {
 	}
 }
 
+func squashCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "squash",
+		Usage: "fold the migrations up to one into a single migration that replaces them",
+		Description: "squash replays the migrations of --dir from the first up to and including --to, read from\n" +
+			"their source and never run, and writes one migration, TO_squashed, that creates the schema they\n" +
+			"build at once and lists them in its Replaces; their files are removed. A database that applied\n" +
+			"all of them has the new migration applied, a new one applies it, and one that applied only some\n" +
+			"of them needs a build of the app that still has them first (migrate up says so). Migrations\n" +
+			"with steps written by hand (RunSQL, RunGo), marked NonTransactional, or squashed already are\n" +
+			"refused: squash up to one before them.",
+		ArgsUsage:    " ",
+		OnUsageError: usageError,
+		Flags: []cli.Flag{
+			dirFlag(),
+			&cli.StringFlag{Name: "to", Usage: "the ID of the last migration to fold (its file's name without .go)", Required: true},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return cli.Exit("squash takes no arguments", exitUsage)
+			}
+			to := strings.TrimSuffix(c.String("to"), ".go")
+			return runChange(c, "Squashed the migrations up to "+to+":", func() (*generator.Change, error) {
+				return generator.Squash(migrationsDir(c), to)
+			})
+		},
+	}
+}
+
 func checkCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "check",

@@ -77,7 +77,7 @@ func newApp() *cli.App {
 		Description: "strata reads model structs (marked //strata:table), compares them with the\n" +
 			"snapshot of the last migration, and writes the difference as a Go migration file\n" +
 			"that the app applies with its Migrator or with go run ./cmd/migrate.",
-		Commands:       []*cli.Command{initCommand(), makeMigrationsCommand(), checkCommand(), adoptCommand(), rebaseCommand()},
+		Commands:       []*cli.Command{initCommand(), makeMigrationsCommand(), checkCommand(), adoptCommand(), rebaseCommand(), squashCommand()},
 		ExitErrHandler: func(*cli.Context, error) {}, // main prints and exits
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return cli.Exit(err.Error(), exitUsage)

@@ -41,6 +41,9 @@ type File struct {
 	Notes map[int]string
 	// Down holds the operations that revert the migration.
 	Down []schema.Operation
+	// Replaces, set for a migration that strata squash writes, lists the
+	// IDs of the migrations it folds into one.
+	Replaces []string
 }
 
 // Migration returns the source of the migration file f, gofmt'd:
@@ -74,18 +77,41 @@ func Migration(f File) ([]byte, error) {
 	// directly: gofmt's pass over the thousands of operations of a first
 	// migration costs many times what writing them does.
 	buf := make([]byte, 0, 1024+256*(len(f.Up)+len(f.Down)))
-	buf = append(buf, "// Migration "+f.ID+", written by strata makemigrations.\n"+
-		"//\n"+
-		"// Review it before you commit it. You may add hand-written steps to Up and Down\n"+
-		"// (schema.RunSQL, schema.RunGo); strata does not rewrite this file.\n\n"...)
+	if len(f.Replaces) > 0 {
+		buf = append(buf, "// Migration "+f.ID+", written by strata squash.\n"+
+			"//\n"+
+			"// It folds the "+strconv.Itoa(len(f.Replaces))+" migrations up to "+f.Replaces[len(f.Replaces)-1]+" into one.\n"+
+			"// A database that applied all of them has it applied; a new one applies it.\n\n"...)
+	} else {
+		buf = append(buf, "// Migration "+f.ID+", written by strata makemigrations.\n"+
+			"//\n"+
+			"// Review it before you commit it. You may add hand-written steps to Up and Down\n"+
+			"// (schema.RunSQL, schema.RunGo); strata does not rewrite this file.\n\n"...)
+	}
 	buf = append(buf, "package "+f.Package+"\n\n"...)
 	buf = append(buf, "import (\n\t\""+runtimePath+"\"\n\t\""+schemaPath+"\"\n)\n\n"...)
 	buf = append(buf, "func init() {\n\tMigrator.Register(runtime.Migration{\n"...)
 	id := strconv.Quote(f.ID)
-	pads := golit.KeyPadding([]string{"ID", "Up", "Down"}, []bool{true, len(f.Up) == 0, len(f.Down) == 0})
+	keys, single := []string{"ID", "Up", "Down"}, []bool{true, len(f.Up) == 0, len(f.Down) == 0}
+	if len(f.Replaces) > 0 {
+		keys, single = []string{"ID", "Replaces", "Up", "Down"}, []bool{true, true, len(f.Up) == 0, len(f.Down) == 0}
+	}
+	pads := golit.KeyPadding(keys, single)
 	buf = appendField(buf, "ID", pads[0])
 	buf = append(buf, id...)
 	buf = append(buf, ",\n"...)
+	if len(f.Replaces) > 0 {
+		buf = appendField(buf, "Replaces", pads[1])
+		buf = append(buf, "[]string{"...)
+		for k, r := range f.Replaces {
+			if k > 0 {
+				buf = append(buf, ", "...)
+			}
+			buf = strconv.AppendQuote(buf, r)
+		}
+		buf = append(buf, "},\n"...)
+		pads = pads[1:]
+	}
 	buf = appendField(buf, "Up", pads[1])
 	buf, err := appendOperations(buf, "Up", f.Up, f.Notes)
 	if err != nil {

@@ -174,6 +174,18 @@ var cases = []struct {
 			},
 		},
 	},
+	{
+		name: "a squash lists the migrations it replaces",
+		file: File{
+			Package:  "migrations",
+			ID:       "0008_create_notes_squashed",
+			Replaces: []string{"0008_create_notes", "0008_add_notes_body"},
+			Up: []schema.Operation{
+				schema.CreateTable{Table: schema.Table{Name: "notes", Columns: []schema.Column{{Name: "id", Type: schema.Type{Kind: schema.Int64}}}, PrimaryKey: []string{"id"}}},
+			},
+			Down: []schema.Operation{schema.DropTable{Name: "notes"}},
+		},
+	},
 }
 
 func TestMigrationGolden(t *testing.T) {

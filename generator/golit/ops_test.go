@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -234,6 +235,16 @@ func TestParseOperationsReadsWhatEmitWrites(t *testing.T) {
 			}
 			file := emit.File{Package: f.Name.Name, ID: id}
 			for name, x := range migrationFields(f) {
+				if name == "Replaces" {
+					for _, e := range x.(*ast.CompositeLit).Elts {
+						id, err := strconv.Unquote(e.(*ast.BasicLit).Value)
+						if err != nil {
+							t.Fatal(err)
+						}
+						file.Replaces = append(file.Replaces, id)
+					}
+					continue
+				}
 				ops, err := golit.ParseOperations(fset, x, "schema")
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
@@ -257,8 +268,8 @@ func TestParseOperationsReadsWhatEmitWrites(t *testing.T) {
 	}
 }
 
-// migrationFields returns the Up and Down fields of the runtime.Migration
-// literals in f, by name.
+// migrationFields returns the Up, Down and Replaces fields of the
+// runtime.Migration literals in f, by name.
 func migrationFields(f *ast.File) map[string]ast.Expr {
 	fields := map[string]ast.Expr{}
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -266,7 +277,7 @@ func migrationFields(f *ast.File) map[string]ast.Expr {
 		if !ok {
 			return true
 		}
-		if key, ok := kv.Key.(*ast.Ident); ok && (key.Name == "Up" || key.Name == "Down") {
+		if key, ok := kv.Key.(*ast.Ident); ok && (key.Name == "Up" || key.Name == "Down" || key.Name == "Replaces") {
 			fields[key.Name] = kv.Value
 		}
 		return true

@@ -25,8 +25,9 @@ const literalHint = "strata reads migration files without running them: write op
 	"(for a RunSQL that changes the schema, list the operations it stands for in its Declares)"
 
 // generatedComment matches the first line of the comment that strata
-// makemigrations puts at the top of the files it writes.
-var generatedComment = regexp.MustCompile(`^// Migration \S+, written by strata makemigrations\.$`)
+// makemigrations, and strata squash, put at the top of the files they
+// write.
+var generatedComment = regexp.MustCompile(`^// Migration \S+, written by strata (makemigrations|squash)\.$`)
 
 // file reads one migration file.
 type file struct {
@@ -189,8 +190,10 @@ func (r *file) migration(lit *ast.CompositeLit, m *Migration, id string) {
 			m.Down = r.operations(name, kv.Value)
 		case "NonTransactional":
 			m.NonTransactional = r.boolean(kv.Value)
+		case "Replaces":
+			m.Replaces = r.ids(kv.Value)
 		default:
-			r.errorf(key.Pos(), "runtime.Migration has no field %s (it has ID, Up, Down, NonTransactional)", name)
+			r.errorf(key.Pos(), "runtime.Migration has no field %s (it has ID, Up, Down, NonTransactional, Replaces)", name)
 		}
 	}
 }
@@ -288,6 +291,31 @@ func (r *file) positions(x ast.Expr) []token.Position {
 		pos[i] = r.fset.PositionFor(e.Pos(), false)
 	}
 	return pos
+}
+
+// ids reads x, the value of Replaces: a []string literal of string
+// literals.
+func (r *file) ids(x ast.Expr) []string {
+	lit, ok := ast.Unparen(x).(*ast.CompositeLit)
+	if !ok {
+		r.errorf(x.Pos(), "expected Replaces to be a []string literal, found %s", describe(x))
+		return nil
+	}
+	var ids []string
+	for _, e := range lit.Elts {
+		b, ok := ast.Unparen(e).(*ast.BasicLit)
+		var id string
+		var err error
+		if ok && b.Kind == token.STRING {
+			id, err = strconv.Unquote(b.Value)
+		}
+		if !ok || b.Kind != token.STRING || err != nil {
+			r.errorf(e.Pos(), "expected a migration ID as a string literal in Replaces, found %s", describe(e))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 func (r *file) boolean(x ast.Expr) bool {

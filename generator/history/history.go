@@ -48,6 +48,9 @@ type Migration struct {
 	Up, Down []schema.Operation
 	// NonTransactional is the migration's field of the same name.
 	NonTransactional bool
+	// Replaces is the migration's field of the same name: the IDs of the
+	// migrations it folds into one, whose files are gone.
+	Replaces []string
 	// Pos is the position of the file's Register call.
 	Pos token.Position
 
