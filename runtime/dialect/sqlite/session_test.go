@@ -294,14 +294,8 @@ func TestDataVersionChangesWhenAnotherConnectionCommitsOnly(t *testing.T) {
 	for _, journal := range []string{"DELETE", "WAL"} {
 		t.Run("in "+journal+" mode", func(t *testing.T) {
 			ctx := context.Background()
-			db := testdb.SQLite(t)
+			db := notesDB(t, journal)
 			d := sqlite.Dialect{}
-			if _, err := db.ExecContext(ctx, "PRAGMA journal_mode = "+journal); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.ExecContext(ctx, "CREATE TABLE notes (body TEXT)"); err != nil {
-				t.Fatal(err)
-			}
 			runner, other := lockedConn(t, db), lockedConn(t, db)
 			// version reads the data version in a migration's transaction
 			// of runner, writing a note in it when write is set.
@@ -367,14 +361,8 @@ func TestKeepLockKeepsTheLockFromBeginToTheUnlockInRollbackJournalModeOnly(t *te
 	for _, journal := range []string{"DELETE", "WAL"} {
 		t.Run("in "+journal+" mode", func(t *testing.T) {
 			ctx := context.Background()
-			db := testdb.SQLite(t)
+			db := notesDB(t, journal)
 			d := sqlite.Dialect{}
-			if _, err := db.ExecContext(ctx, "PRAGMA journal_mode = "+journal); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.ExecContext(ctx, "CREATE TABLE notes (body TEXT)"); err != nil {
-				t.Fatal(err)
-			}
 			runner := sessionConn(t, db)
 			unlock, err := d.Lock(ctx, runner, dialect.LockOptions{})
 			if err != nil {
@@ -483,4 +471,17 @@ func TestLockWaitsForARunThatKeepsTheLockAsBeginWaitsForAWriter(t *testing.T) {
 	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("Lock took %v to notice its context ended", took)
 	}
+}
+
+// notesDB returns a new database in the given journal mode, with a table
+// notes (body TEXT) to write to.
+func notesDB(t *testing.T, journal string) *sql.DB {
+	t.Helper()
+	db := testdb.SQLite(t)
+	for _, stmt := range []string{"PRAGMA journal_mode = " + journal, "CREATE TABLE notes (body TEXT)"} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
 }
