@@ -75,6 +75,9 @@ func Rebase(ctx context.Context, cfg Config, other []string) (*Rebased, error) {
 	}
 	r := &Rebased{}
 	for _, m := range local {
+		if len(m.Replaces) > 0 {
+			return nil, fmt.Errorf("rebase: %s is a squash that only this branch has: rebase the migrations it folds, then squash again after the merge", m.Path)
+		}
 		r.Local = append(r.Local, m.ID)
 	}
 	last := 0

@@ -73,6 +73,9 @@ func Undo(dir string) (*Change, error) {
 	if !last.Generated {
 		return nil, fmt.Errorf("undo: %s was not written by strata makemigrations; delete it yourself if you mean to, then run strata adopt", last.Path)
 	}
+	if len(last.Replaces) > 0 {
+		return nil, fmt.Errorf("undo: %s is a squash, whose migrations are gone: restore them from version control (git), remove it, then run strata adopt", last.Path)
+	}
 	snap, err := snapshot.Read(dir)
 	if err != nil {
 		return nil, fmt.Errorf("undo: %w", err)

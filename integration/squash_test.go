@@ -166,4 +166,14 @@ func TestSquashFoldsAHistoryThatNewAndMigratedDatabasesBothContinueFrom(t *testi
 			}
 		})
 	}
+
+	// --undo takes back a migration after the squash, but not the squash,
+	// whose migrations only version control still has.
+	app.runIn("migrations", "go", "tool", "strata", "makemigrations", "--undo")
+	if _, errOut, err := app.exec(app.path("migrations"), "go", "tool", "strata", "makemigrations", "--undo"); err == nil || !strings.Contains(errOut, "is a squash") {
+		t.Errorf("--undo of the squash: err %v, stderr:\n%s", err, errOut)
+	}
+	if got := app.migrations(); !slices.Equal(got, []string{squash + ".go"}) {
+		t.Errorf("migrations after --undo: %v, want the squash only", got)
+	}
 }
