@@ -23,8 +23,10 @@ import (
 // still has them (the runtime says so). The snapshot keeps its schema; its
 // head moves to the new migration when to was the head.
 //
-// Migrations with steps written by hand (RunSQL, RunGo), and those marked
-// NonTransactional, cannot be folded, nor can an earlier squash yet: Squash
+// An earlier squash in the range is folded with the rest: the new one
+// replaces it and the migrations it replaced, so that a database that
+// applied either continues. Migrations with steps written by hand (RunSQL,
+// RunGo), and those marked NonTransactional, cannot be folded: Squash
 // refuses, naming the migration.
 //
 // [runtime.Migration.Replaces]: https://pkg.go.dev/github.com/strata-go/strata/runtime#Migration
@@ -49,7 +51,9 @@ func Squash(dir, to string) (*Change, error) {
 		if err := squashable(m); err != nil {
 			return nil, fmt.Errorf("squash: %s: %w; squash up to a migration before it", m.Path, err)
 		}
-		replaces = append(replaces, m.ID)
+		// An earlier squash stands for the migrations it replaced: a
+		// database records either of them (see runtime.Migration.Replaces).
+		replaces = append(append(replaces, m.Replaces...), m.ID)
 		remove = append(remove, m.Path)
 	}
 	s, err := h.Replay(to)
@@ -80,9 +84,6 @@ func Squash(dir, to string) (*Change, error) {
 // squashable returns why migration m cannot be folded into a squash, or
 // nil.
 func squashable(m history.Migration) error {
-	if len(m.Replaces) > 0 {
-		return fmt.Errorf("%s is a squash already, which cannot be squashed again yet", m.ID)
-	}
 	if m.NonTransactional {
 		return fmt.Errorf("%s is NonTransactional", m.ID)
 	}

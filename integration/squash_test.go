@@ -126,10 +126,6 @@ func TestSquashFoldsAHistoryThatNewAndMigratedDatabasesBothContinueFrom(t *testi
 	if out := app.run("go", "generate", "./..."); !strings.Contains(out, "No changes.") {
 		t.Errorf("go generate after the squash printed:\n%s\nwant No changes.", out)
 	}
-	// Squashing again, or a range with a step written by hand, is refused.
-	if _, errOut, err := app.exec(app.dir, "go", "tool", "strata", "squash", "--dir", "migrations", "--to", ids[3]); err == nil || !strings.Contains(errOut, "squash already") {
-		t.Errorf("squashing a squash: err %v, stderr:\n%s", err, errOut)
-	}
 
 	migrate := app.buildMigrate()
 	for _, e := range engines {
@@ -167,13 +163,43 @@ func TestSquashFoldsAHistoryThatNewAndMigratedDatabasesBothContinueFrom(t *testi
 		})
 	}
 
-	// --undo takes back a migration after the squash, but not the squash,
-	// whose migrations only version control still has.
-	app.runIn("migrations", "go", "tool", "strata", "makemigrations", "--undo")
+	// Squashed again, with the migration after it: databases migrated
+	// through the first squash, or through the migrations it folded, both
+	// have the second applied; a new one applies it.
+	app.run("go", "tool", "strata", "squash", "--dir", "migrations", "--to", ids[3])
+	again := ids[3] + "_squashed"
+	if got := app.migrations(); !slices.Equal(got, []string{again + ".go"}) {
+		t.Fatalf("migrations after the second squash: %v, want %s only", got, again)
+	}
+	if src := readFile(t, app.path("migrations/"+again+".go")); !strings.Contains(src, `Replaces: []string{"`+ids[0]+`", "`+ids[1]+`", "`+ids[2]+`", "`+squash+`", "`+ids[3]+`"}`) {
+		t.Errorf("the second squash does not list the first and what it replaced:\n%s", src)
+	}
+	if out, errOut, err := app.exec(app.dir, "go", "tool", "strata", "check", "--dir", "migrations", "--models", "../models"); exitCode(err) != 0 {
+		t.Errorf("strata check after the second squash exited %d:\n%s%s", exitCode(err), out, errOut)
+	}
+	migrate = app.buildMigrate()
+	for _, e := range engines {
+		t.Run("squashed again, on "+e.name, func(t *testing.T) {
+			u := urls[e.name]
+			for _, which := range []string{"new", "all"} {
+				if out := app.runMigrate(t, migrate, "up", "--db", u[which]); strings.Contains(out, again) {
+					t.Errorf("up on the database %q printed:\n%s\nwant nothing applied", which, out)
+				}
+				status := app.runMigrate(t, migrate, "status", "--db", u[which])
+				if !strings.Contains(status, again) || !strings.Contains(status, "1 applied, 0 pending") {
+					t.Errorf("status of the database %q printed:\n%s\nwant %s applied", which, status, again)
+				}
+			}
+			app.runMigrate(t, migrate, "up", "--db", e.newURL(t))
+		})
+	}
+
+	// --undo does not take back a squash, whose migrations only version
+	// control still has.
 	if _, errOut, err := app.exec(app.path("migrations"), "go", "tool", "strata", "makemigrations", "--undo"); err == nil || !strings.Contains(errOut, "is a squash") {
 		t.Errorf("--undo of the squash: err %v, stderr:\n%s", err, errOut)
 	}
-	if got := app.migrations(); !slices.Equal(got, []string{squash + ".go"}) {
+	if got := app.migrations(); !slices.Equal(got, []string{again + ".go"}) {
 		t.Errorf("migrations after --undo: %v, want the squash only", got)
 	}
 }

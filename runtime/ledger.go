@@ -61,29 +61,64 @@ func squashesOf(ms []Migration) (map[string][]string, error) {
 
 // collapse returns rows, sorted by ID, with the rows of the migrations that
 // a squash replaces read as one row of the squash, when they are all there
-// and the squash has no row of its own.
+// (see complete) and the squash has no row of its own.
 func (l ledger) collapse(rows []ledgerRow) []ledgerRow {
 	for id, replaced := range l.squashes {
 		if isApplied(rows, id) {
 			continue
 		}
+		recorded := make([]bool, len(replaced))
 		var last ledgerRow
-		found := 0
-		for _, r := range replaced {
+		for i, r := range replaced {
 			if k, ok := slices.BinarySearchFunc(rows, r, func(row ledgerRow, id string) int { return cmp.Compare(row.ID, id) }); ok {
-				found++
+				recorded[i] = true
 				if rows[k].ID > last.ID {
 					last = rows[k]
 				}
 			}
 		}
-		if found < len(replaced) {
+		if !complete(replaced, recorded) {
 			continue // none, or some only: drift (see Drift)
 		}
 		rows = slices.DeleteFunc(rows, func(row ledgerRow) bool { return slices.Contains(replaced, row.ID) })
 		rows = insertRow(rows, ledgerRow{ID: id, Checksum: last.Checksum, Batch: last.Batch, AppliedAt: last.AppliedAt, replaced: replaced})
 	}
 	return rows
+}
+
+// complete reports whether a ledger that records the migrations of
+// replaced marked in recorded holds all that a squash of them stands for.
+//
+// A squash of a history that holds an earlier squash (strata squash names
+// a squash after the last migration it folds, with "_squashed") replaces
+// that squash and, with it, the migrations the earlier one replaced,
+// which come before it: replaced is their IDs in order of ID, the earlier
+// squash's among them. A ledger then records either the earlier squash or
+// the migrations it replaced, never both. So the ledger is complete when,
+// from the latest earlier squash it records (or from the start when it
+// records none), it records every migration of replaced but the earlier
+// squashes, and nothing before.
+func complete(replaced []string, recorded []bool) bool {
+	squash := make([]bool, len(replaced))
+	start := 0
+	for i, id := range replaced {
+		prefix, ok := strings.CutSuffix(id, "_squashed")
+		squash[i] = ok && slices.Contains(replaced[:i], prefix)
+		if squash[i] && recorded[i] {
+			start = i
+		}
+	}
+	for i := range replaced {
+		switch {
+		case i < start || squash[i] && i != start:
+			if recorded[i] {
+				return false
+			}
+		case !recorded[i]:
+			return false
+		}
+	}
+	return true
 }
 
 // replacedBy returns the squash that replaces migration id, if any.

@@ -37,6 +37,9 @@ type Migration struct {
 	// migration's, applies nothing, and a Down of it deletes them. A
 	// database that records none of them applies this migration. One that
 	// records some of them only is drift: it needs a build of the app that
-	// still has them, to apply the rest first.
+	// still has them, to apply the rest first. A squash of a history that
+	// holds an earlier squash, named as strata squash names them (the last
+	// migration it replaces, then "_squashed"), lists that squash and the
+	// migrations it replaced: a ledger that records either is complete.
 	Replaces []string
 }

@@ -277,9 +277,9 @@ func squashCommand() *cli.Command {
 			"their source and never run, and writes one migration, TO_squashed, that creates the schema they\n" +
 			"build at once and lists them in its Replaces; their files are removed. A database that applied\n" +
 			"all of them has the new migration applied, a new one applies it, and one that applied only some\n" +
-			"of them needs a build of the app that still has them first (migrate up says so). Migrations\n" +
-			"with steps written by hand (RunSQL, RunGo), marked NonTransactional, or squashed already are\n" +
-			"refused: squash up to one before them.",
+			"of them needs a build of the app that still has them first (migrate up says so). An earlier\n" +
+			"squash in the range is folded too. Migrations with steps written by hand (RunSQL, RunGo) or\n" +
+			"marked NonTransactional are refused: squash up to one before them.",
 		ArgsUsage:    " ",
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
