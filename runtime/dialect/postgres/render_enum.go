@@ -61,13 +61,15 @@ func insertions(was, values []string) ([]string, bool) {
 
 // addValues returns one ALTER TYPE ... ADD VALUE per value of values that
 // was lacks, in order, each placed where values has it: BEFORE the first
-// old value when it comes before every old value, AFTER the value before
-// it when it comes between old values, and appended at the end (no
-// clause) when it comes after every old value.
+// old value when it comes before every old value, and AFTER the value
+// before it otherwise, even at the end, where PostgreSQL would append it
+// anyway: the statement then says where the value goes, and does not
+// depend on the type being as the migration expects it (squawk's
+// require-enum-value-ordering).
 func addValues(enum string, was, values []string) []string {
-	first, last := len(values), -1
+	first := len(values)
 	if len(was) > 0 {
-		first, last = slices.Index(values, was[0]), slices.Index(values, was[len(was)-1])
+		first = slices.Index(values, was[0])
 	}
 	var sql []string
 	for i, v := range values {
@@ -75,10 +77,9 @@ func addValues(enum string, was, values []string) []string {
 			continue
 		}
 		stmt := "ALTER TYPE " + quote(enum) + " ADD VALUE " + quoteLiteral(v)
-		switch {
-		case i < first:
+		if i < first {
 			stmt += " BEFORE " + quoteLiteral(was[0])
-		case i < last:
+		} else {
 			stmt += " AFTER " + quoteLiteral(values[i-1])
 		}
 		sql = append(sql, stmt)

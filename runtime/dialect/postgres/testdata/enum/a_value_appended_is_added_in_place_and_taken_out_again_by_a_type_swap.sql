@@ -1,7 +1,7 @@
 -- up
 
 -- operation 1: alter enum mood
-ALTER TYPE "mood" ADD VALUE 'angry';
+ALTER TYPE "mood" ADD VALUE 'angry' AFTER 'meh';
 
 -- down
 

@@ -24,5 +24,5 @@ DROP TYPE "mood__strata_old";
 -- down
 
 -- operation 1: alter enum mood
-ALTER TYPE "mood" ADD VALUE 'meh';
+ALTER TYPE "mood" ADD VALUE 'meh' AFTER 'sad';
 

@@ -13,7 +13,7 @@ ALTER TYPE "mood" ADD VALUE 'glad' AFTER 'happy';
 ALTER TYPE "mood" ADD VALUE 'elated' AFTER 'glad';
 
 -- operation 1: alter enum mood
-ALTER TYPE "mood" ADD VALUE 'cross';
+ALTER TYPE "mood" ADD VALUE 'cross' AFTER 'meh';
 
 -- down
 
