@@ -87,7 +87,7 @@ func squashable(m history.Migration) error {
 	if m.NonTransactional {
 		return fmt.Errorf("%s is NonTransactional", m.ID)
 	}
-	for _, op := range append(slices.Clip(m.Up), m.Down...) {
+	for _, op := range slices.Concat(m.Up, m.Down) {
 		switch op.(type) {
 		case schema.RunSQL, schema.RunGo:
 			return fmt.Errorf("%s holds steps written by hand (%T), which a squash cannot fold", m.ID, op)

@@ -97,6 +97,7 @@ func Migration(f File) ([]byte, error) {
 		keys, single = []string{"ID", "Replaces", "Up", "Down"}, []bool{true, true, len(f.Up) == 0, len(f.Down) == 0}
 	}
 	pads := golit.KeyPadding(keys, single)
+	upPad, downPad := pads[len(pads)-2], pads[len(pads)-1]
 	buf = appendField(buf, "ID", pads[0])
 	buf = append(buf, id...)
 	buf = append(buf, ",\n"...)
@@ -110,15 +111,14 @@ func Migration(f File) ([]byte, error) {
 			buf = strconv.AppendQuote(buf, r)
 		}
 		buf = append(buf, "},\n"...)
-		pads = pads[1:]
 	}
-	buf = appendField(buf, "Up", pads[1])
+	buf = appendField(buf, "Up", upPad)
 	buf, err := appendOperations(buf, "Up", f.Up, f.Notes)
 	if err != nil {
 		return nil, fmt.Errorf("emit: migration %s: %w", f.ID, err)
 	}
 	buf = append(buf, ",\n"...)
-	buf = appendField(buf, "Down", pads[2])
+	buf = appendField(buf, "Down", downPad)
 	if buf, err = appendOperations(buf, "Down", f.Down, nil); err != nil {
 		return nil, fmt.Errorf("emit: migration %s: %w", f.ID, err)
 	}

@@ -104,20 +104,9 @@ func TestNilSchemaIsTheEmptyLiteral(t *testing.T) {
 // by the same name and value, so that a constant added there is written by
 // name here.
 func TestConstantsCoverTheSchemaPackage(t *testing.T) {
-	fset := token.NewFileSet()
-	files, err := filepath.Glob(filepath.Join("..", "..", "runtime", "schema", "*.go"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no source of the schema package: %v", err)
-	}
+	fset, files := parseSchemaPackage(t)
 	inSource := make(map[string][]constant) // by type name
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, f := range files {
 		for _, decl := range f.Decls {
 			gd, ok := decl.(*ast.GenDecl)
 			if !ok || gd.Tok != token.CONST {
@@ -494,20 +483,9 @@ func TestParseSchemaErrors(t *testing.T) {
 // check with it that every operation, even one added later, is covered.
 func SchemaOperationTypes(t testing.TB) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "..", "runtime", "schema", "*.go"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no source of the schema package: %v", err)
-	}
-	fset := token.NewFileSet()
+	fset, files := parseSchemaPackage(t)
 	var names []string
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, f := range files {
 		for _, decl := range f.Decls {
 			fn, ok := decl.(*ast.FuncDecl)
 			if !ok || fn.Recv == nil || fn.Name.Name != "operation" {
@@ -524,4 +502,27 @@ func SchemaOperationTypes(t testing.TB) []string {
 		t.Fatalf("found only %d operation types in the schema package: %v", len(names), names)
 	}
 	return names
+}
+
+// parseSchemaPackage parses the source files of the schema package, its
+// tests left out.
+func parseSchemaPackage(t testing.TB) (*token.FileSet, []*ast.File) {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join("..", "..", "runtime", "schema", "*.go"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no source of the schema package: %v", err)
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	return fset, files
 }

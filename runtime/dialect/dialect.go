@@ -39,9 +39,10 @@ type Dialect interface {
 	// waiting until it is free, ctx ends or opts.Wait has passed, and returns
 	// the function that releases it. conn is the connection every later
 	// call of the run uses. An engine whose lock is its write transaction
-	// (SQLite) only prepares conn here and takes the lock in Begin. When
-	// opts.Lease is set the caller serialises runs itself, and Lock takes no
-	// lock that belongs to conn's session.
+	// (SQLite) only prepares conn here, waiting for a run that keeps that
+	// lock (see KeepLock), and takes the lock in Begin. When opts.Lease is
+	// set the caller serialises runs itself, and Lock takes no lock that
+	// belongs to conn's session.
 	//
 	// A wait that ends because opts.Wait passed returns an error wrapping
 	// [ErrLockTimeout].

@@ -135,14 +135,14 @@ var runs sync.Map
 type runState struct {
 	appExclusive bool // the app's connection was in locking_mode EXCLUSIVE already
 	held         bool // the connection keeps the lock between transactions
-	switched     bool // the run switched the connection to locking_mode EXCLUSIVE
 }
 
 // release gives up the lock that conn keeps between transactions, when
-// the run switched it to locking_mode EXCLUSIVE: back in NORMAL mode,
+// the run switched it to locking_mode EXCLUSIVE (it held the lock, and the
+// app's connection was not in that mode already): back in NORMAL mode,
 // SQLite lets it go at the next access to the database file.
 func (st *runState) release(ctx context.Context, conn *sql.Conn) error {
-	if !st.switched {
+	if !st.held || st.appExclusive {
 		return nil
 	}
 	if _, err := conn.ExecContext(ctx, "PRAGMA locking_mode = NORMAL"); err != nil {
@@ -280,7 +280,7 @@ func (st *runState) keepLock(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "PRAGMA locking_mode = EXCLUSIVE"); err != nil {
 			return fmt.Errorf("sqlite: PRAGMA locking_mode = EXCLUSIVE: %w", err)
 		}
-		st.held, st.switched = true, true
+		st.held = true
 	}
 	return nil
 }
