@@ -98,10 +98,12 @@ func (r *run) applyIn(ctx context.Context, tx *sql.Tx, applied []ledgerRow, mig 
 		return time.Time{}, ledgerRow{}, err
 	}
 	start := time.Now()
+	pre := r.prologue(steps)
 	for k, st := range steps {
-		if err := r.runStep(ctx, tx, mig.ID, false, k, st); err != nil {
+		if _, err := r.runStep(ctx, tx, mig.ID, false, k, st, pre); err != nil {
 			return time.Time{}, ledgerRow{}, err
 		}
+		pre = ""
 	}
 	row, err := r.record(ctx, tx, applied, mig, batch, start)
 	return start, row, err
@@ -128,10 +130,12 @@ func (r *run) revertIn(ctx context.Context, tx *sql.Tx, id string, steps []diale
 		return time.Time{}, err
 	}
 	start := time.Now()
+	pre := r.prologue(steps)
 	for k, st := range steps {
-		if err := r.runStep(ctx, tx, id, true, k, st); err != nil {
+		if _, err := r.runStep(ctx, tx, id, true, k, st, pre); err != nil {
 			return time.Time{}, err
 		}
+		pre = ""
 	}
 	if stmt, err := r.ledger.remove(ctx, tx, id); err != nil {
 		return time.Time{}, &MigrationError{ID: id, Down: true, Statement: stmt, SQLState: sqlState(err), Err: err}

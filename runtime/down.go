@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/strata-go/strata/runtime/dialect"
 )
 
 // Down reverts the last steps applied migrations of db, last ID first, and
@@ -178,11 +180,18 @@ func (r *run) revert(ctx context.Context, conn *sql.Conn, rp *replayer, i int) (
 	if err != nil {
 		return Result{}, false, err
 	}
-	if mig.NonTransactional {
+	if mig.NonTransactional || dialect.Stepwise(steps) {
 		_ = tx.Rollback()
-		return r.byStatement(ctx, conn, mig.ID, true, steps, 0)
+		return r.byStatement(ctx, conn, mig.ID, true, mig.NonTransactional, steps, 0)
 	}
 	start, err := r.revertIn(ctx, tx, mig.ID, steps)
+	for tries := 1; err != nil && r.retryLock(ctx, conn, mig.ID, &err, tries); tries++ {
+		_ = tx.Rollback() // nothing took effect
+		if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
+			return Result{}, false, fmt.Errorf("runtime: down: %w", err)
+		}
+		start, err = r.revertIn(ctx, tx, mig.ID, steps)
+	}
 	if err != nil {
 		return Result{}, false, err
 	}

@@ -103,6 +103,13 @@ type MigrationError struct {
 	// Before lists the migrations the same call applied (or reverted)
 	// before this one, in order; they stay so.
 	Before []string
+	// LockTries is, for a statement that gave up waiting for a lock (see
+	// [WithStepTimeouts]), how many times the run tried it; 0 otherwise.
+	LockTries int
+	// Blockers names the sessions that held locks on the tables the
+	// statement names when it gave up waiting for a lock, where the engine
+	// can tell, or is "".
+	Blockers string
 	// Err is the underlying error.
 	Err error
 }
@@ -124,6 +131,12 @@ func (e *MigrationError) Error() string {
 	}
 	if hint := e.Hint(); hint != "" && !strings.Contains(msg, hint) {
 		msg += "; HINT: " + hint
+	}
+	if e.LockTries > 0 {
+		msg += fmt.Sprintf("; gave up after %d tries", e.LockTries)
+		if e.Blockers != "" {
+			msg += "; held by " + e.Blockers
+		}
 	}
 	switch {
 	case e.Statement != "" && e.Step > 0:

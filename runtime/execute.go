@@ -12,24 +12,36 @@ import (
 )
 
 // runStep runs step k (from 0) of migration id in tx: SQL through tx, a Go
-// step with tx. It logs the step at debug level with its duration and,
-// where the driver knows it, the number of rows it touched. A failure is a
-// *MigrationError.
-func (r *run) runStep(ctx context.Context, tx *sql.Tx, id string, down bool, k int, st dialect.Step) error {
+// step with tx. It runs the statements of pre, the timeouts of tx when the
+// step is its first (see [run.prologue]), in the same request as the
+// step's SQL, or before a Go step. It logs the step at debug level with
+// its duration and, where the driver knows it, the number of rows it
+// touched, and returns that number (0 when the driver does not know it).
+// A failure is a *MigrationError.
+func (r *run) runStep(ctx context.Context, tx *sql.Tx, id string, down bool, k int, st dialect.Step, pre string) (int64, error) {
 	start := time.Now()
 	if st.Go != nil {
+		if pre != "" {
+			if _, err := tx.ExecContext(ctx, pre); err != nil {
+				return 0, r.stepError(ctx, id, down, k, pre, err)
+			}
+		}
 		if err := st.Go(ctx, tx); err != nil {
-			return &MigrationError{ID: id, Down: down, Step: k + 1, SQLState: sqlState(err), Err: fmt.Errorf("operation %d (run Go): %w", st.Op+1, err)}
+			return 0, &MigrationError{ID: id, Down: down, Step: k + 1, SQLState: sqlState(err), Err: fmt.Errorf("operation %d (run Go): %w", st.Op+1, err)}
 		}
 		r.logStep(ctx, id, down, k, "-- Go step", time.Since(start), nil)
-		return nil
+		return 0, nil
 	}
-	res, err := tx.ExecContext(ctx, st.SQL)
+	res, err := tx.ExecContext(ctx, pre+st.SQL)
 	if err != nil {
-		return r.stepError(ctx, id, down, k, st.SQL, err)
+		return 0, r.stepError(ctx, id, down, k, st.SQL, err)
 	}
 	r.logStep(ctx, id, down, k, st.SQL, time.Since(start), res)
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		n = 0
+	}
+	return n, nil
 }
 
 // stepError returns the *MigrationError of statement k of migration id,

@@ -138,6 +138,9 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 		}
 		c.dialect = d
 	}
+	if o, ok := c.dialect.(dialect.Offliner); ok && (c.offline || c.singleTx) {
+		c.dialect = o.Offline()
+	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}

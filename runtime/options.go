@@ -45,6 +45,27 @@ type config struct {
 	force         bool
 	fakeInitial   bool
 	nonProduction bool
+	offline       bool
+	// stepLock and stepStatement are set by WithStepTimeouts: the
+	// timeouts given, and whether they were given (stepTimeoutsSet).
+	stepLock, stepStatement time.Duration
+	stepTimeoutsSet         bool
+}
+
+// Default timeouts of the statements of a migration, on engines that have
+// them (PostgreSQL); see [WithStepTimeouts].
+const (
+	DefaultStepLockTimeout      = 2 * time.Second
+	DefaultStepStatementTimeout = time.Minute
+)
+
+// stepTimeouts returns the lock and statement timeouts of the run's
+// statements.
+func (c *config) stepTimeouts() (lock, statement time.Duration) {
+	if c.stepTimeoutsSet {
+		return c.stepLock, c.stepStatement
+	}
+	return DefaultStepLockTimeout, DefaultStepStatementTimeout
 }
 
 // WithDialect sets the dialect of the database, which is otherwise worked
@@ -205,7 +226,9 @@ func WithLease(ttl time.Duration) Option {
 // WithSingleTransaction makes [Migrator.Up] apply all the pending
 // migrations in one transaction: all of them or, on any failure, none. Up
 // refuses with [ErrNonTransactional] before it changes anything when one
-// of them is marked [Migration.NonTransactional].
+// of them is marked [Migration.NonTransactional]. It implies
+// [WithOffline]: the online forms of changes run in parts, each committed
+// on its own.
 func WithSingleTransaction() Option {
 	return flagOption("WithSingleTransaction", func(c *config) *bool { return &c.singleTx })
 }
@@ -228,6 +251,48 @@ func WithForce() Option {
 // columns.
 func WithFakeInitial() Option {
 	return flagOption("WithFakeInitial", func(c *config) *bool { return &c.fakeInitial })
+}
+
+// WithOffline renders every change in its plain form, inside the
+// migration's transaction, for a run in a window of downtime: on
+// PostgreSQL, indexes of existing tables are built with a plain CREATE
+// INDEX, which blocks writes to the table until it ends, foreign keys and
+// checks are added valid at once, and so on. By default a change to a
+// table that exists before the migration takes its online form (see the
+// dialect's documentation). Changing the form changes no checksum: a
+// migration applied in one form counts as applied in the other.
+func WithOffline() Option {
+	return flagOption("WithOffline", func(c *config) *bool { return &c.offline })
+}
+
+// WithStepTimeouts bounds, on engines that have such limits (PostgreSQL's
+// lock_timeout and statement_timeout), how long each statement of a
+// migration waits for a lock and how long it runs; zero lifts a bound. By
+// default a statement waits 2 seconds for a lock
+// ([DefaultStepLockTimeout]) and runs for a minute
+// ([DefaultStepStatementTimeout]), but for those that block no reader or
+// writer and may read a whole table (VALIDATE CONSTRAINT), which run
+// without a statement timeout, and those that run outside a transaction,
+// which keep the session's.
+//
+// A migration whose statement gives up waiting for a lock is rolled back
+// and tried again, up to [LockRetries] times, after a pause that doubles
+// each time (from 100 milliseconds, with jitter), so that a long query or
+// transaction on the table makes the migration wait in short steps
+// instead of queueing every other session behind it. It then fails with
+// an error that names the sessions holding locks on the tables the
+// statement names, where the engine can tell.
+func WithStepTimeouts(lock, statement time.Duration) Option {
+	return optionFunc(func(c *config) error {
+		switch {
+		case lock < 0 || statement < 0:
+			return fmt.Errorf("runtime: %w: WithStepTimeouts(%s, %s): a timeout cannot be negative", ErrInvalidOption, lock, statement)
+		case c.stepTimeoutsSet:
+			return fmt.Errorf("runtime: %w: WithStepTimeouts given twice", ErrInvalidOption)
+		}
+		c.stepLock, c.stepStatement, c.stepTimeoutsSet = lock, statement, true
+		return nil
+	})
 }
 
 // WithNonProduction states that the database is not a production one, which

@@ -11,10 +11,15 @@ import (
 // would run.
 type Planned struct {
 	ID string
-	// NonTransactional is the migration's [Migration.NonTransactional].
+	// NonTransactional is set when the migration runs statement by
+	// statement: it is marked [Migration.NonTransactional], or its steps
+	// cannot share one transaction ([dialect.Stepwise]).
 	NonTransactional bool
 	// Steps are the statements it renders to on the database's dialect.
 	Steps []dialect.Step
+	// Parts are its steps as the run applies them, a transaction at a
+	// time (see [Parts]).
+	Parts []Part
 }
 
 // Plan returns the migrations that [Migrator.Up] would apply to db now, in
@@ -44,7 +49,12 @@ func (m *Migrator) Plan(ctx context.Context, db *sql.DB, opts ...Option) ([]Plan
 		if err != nil {
 			return nil, err
 		}
-		plan = append(plan, Planned{ID: mig.ID, NonTransactional: mig.NonTransactional, Steps: steps})
+		plan = append(plan, Planned{
+			ID:               mig.ID,
+			NonTransactional: mig.NonTransactional || dialect.Stepwise(steps),
+			Steps:            steps,
+			Parts:            r.parts(steps, mig.NonTransactional),
+		})
 	}
 	return plan, nil
 }

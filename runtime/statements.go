@@ -27,26 +27,33 @@ type settler interface {
 	Settle(ctx context.Context, conn *sql.Conn, statement string) (tookEffect, known bool, err error)
 }
 
-// byStatement applies (or, when down is true, reverts) migration id, marked
-// [Migration.NonTransactional] and rendered as steps, one statement at a
-// time, and reports whether this run did it rather than another.
+// byStatement applies (or, when down is true, reverts) migration id,
+// rendered as steps, part by part, and reports whether this run did it
+// rather than another. It runs so a migration marked
+// [Migration.NonTransactional], one statement per part, and one whose
+// steps say that they cannot share one transaction ([dialect.Stepwise]):
+// then a part is a run of ordinary steps, or a step that runs outside a
+// transaction, apart or repeatedly, alone.
 //
-// Each statement runs in a transaction of its own together with the update
-// of the migration's progress row, so that a crash leaves the row telling
+// Each part runs in a transaction of its own together with the update of
+// the migration's progress row, so that a crash leaves the row telling
 // exactly which statements took effect, and the next run resumes from the
 // first that did not. A statement the engine refuses inside a transaction
 // runs on its own, bracketed by two updates of the row: the first marks it
-// running, and a run that finds that mark knows it cannot tell whether the
-// statement took effect, and stops with an *[InterruptedError]. The last
-// transaction writes (or deletes) the migration's ledger row and deletes
-// its progress row.
+// running, and a run that finds that mark settles it, or, when the dialect
+// cannot tell whether the statement took effect, stops with an
+// *[InterruptedError]. A step marked Repeat runs in one transaction after
+// another until it changes no row. A part that gave up waiting for a lock
+// is tried again (see [WithStepTimeouts]). The last transaction writes (or
+// deletes) the migration's ledger row and deletes its progress row.
 //
-// The loop reads the ledger at each statement, so that it also finishes,
-// or notices that another process finished, a migration whose statements
+// The loop reads the ledger at each part, so that it also finishes, or
+// notices that another process finished, a migration whose statements
 // other processes ran: on SQLite, whose lock is each transaction, several
 // processes may take turns at one migration.
-func (r *run) byStatement(ctx context.Context, conn *sql.Conn, id string, down bool, steps []dialect.Step, batch int) (Result, bool, error) {
+func (r *run) byStatement(ctx context.Context, conn *sql.Conn, id string, down, nonTx bool, steps []dialect.Step, batch int) (Result, bool, error) {
 	start := time.Now()
+	tries, at := 0, -1 // tries of the part that begins at step at
 	for {
 		tx, err := r.dialect.Begin(ctx, conn, r.lockOpts)
 		if err != nil {
@@ -67,10 +74,30 @@ func (r *run) byStatement(ctx context.Context, conn *sql.Conn, id string, down b
 		if p.Done == len(steps) {
 			return r.finish(ctx, tx, id, down, steps, p, start)
 		}
-		if err := r.statement(ctx, conn, tx, p, fresh, steps); err != nil {
+		if p.Done != at {
+			tries, at = 0, p.Done
+		}
+		err = r.part(ctx, conn, tx, p, fresh, steps, nonTx)
+		if tries++; err != nil && !r.retryLock(ctx, conn, id, &err, tries) {
 			return Result{}, false, err
 		}
 	}
+}
+
+// partEnd returns where the part of steps that begins at step k ends: one
+// step on, for a migration marked [Migration.NonTransactional] and for a
+// step that runs outside a transaction, apart or repeatedly; at the next
+// such step, or the end, otherwise.
+func partEnd(steps []dialect.Step, k int, nonTx bool) int {
+	alone := func(st dialect.Step) bool { return st.Outside || st.Apart || st.Repeat }
+	if nonTx || alone(steps[k]) {
+		return k + 1
+	}
+	end := k + 1
+	for end < len(steps) && !alone(steps[end]) {
+		end++
+	}
+	return end
 }
 
 // resume reads, in tx, the progress of migration id in the direction down
@@ -133,31 +160,45 @@ func (r *run) settle(ctx context.Context, conn *sql.Conn, p progressRow, steps [
 	return r.saveAlone(ctx, conn, next, false)
 }
 
-// statement runs the next statement of p's migration: in tx, together with
-// the update of p (inserted when fresh is true), or, when the engine
-// refuses it in a transaction, on conn alone, bracketed by two updates. tx
-// ends either way.
-func (r *run) statement(ctx context.Context, conn *sql.Conn, tx *sql.Tx, p progressRow, fresh bool, steps []dialect.Step) error {
+// part runs the next part of p's migration (see [run.byStatement]): in
+// tx, together with the update of p (inserted when fresh is true), or,
+// for a statement that runs outside a transaction, on conn alone,
+// bracketed by two updates. A step marked Repeat that changed rows leaves
+// p where it was, for the loop to run it again. tx ends either way.
+func (r *run) part(ctx context.Context, conn *sql.Conn, tx *sql.Tx, p progressRow, fresh bool, steps []dialect.Step, nonTx bool) error {
 	defer func() { _ = tx.Rollback() }()
-	down, k, st := p.down(), p.Done, steps[p.Done]
+	down, k := p.down(), p.Done
+	if steps[k].Outside {
+		_ = tx.Rollback()
+		return r.outside(ctx, conn, p, steps, fresh)
+	}
 	if err := r.fence(ctx, tx, p.ID, down); err != nil {
 		return err
 	}
-	err := r.runStep(ctx, tx, p.ID, down, k, st)
-	if err == nil {
-		if stmt, err := r.ledger.saveProgress(ctx, tx, advance(p, steps), fresh); err != nil {
-			return &MigrationError{ID: p.ID, Down: down, Committed: k, Statement: stmt, SQLState: sqlState(err), Err: err}
+	end := partEnd(steps, k, nonTx)
+	pre := r.prologue(steps[k:end])
+	next := advanceTo(p, steps, end)
+	for j := k; j < end; j++ {
+		changed, err := r.runStep(ctx, tx, p.ID, down, j, steps[j], pre)
+		if err != nil {
+			if refuser, ok := r.dialect.(outsideTransaction); ok && end == k+1 && steps[k].SQL != "" && refuser.OutsideTransaction(err) {
+				_ = tx.Rollback()
+				return r.outside(ctx, conn, p, steps, fresh)
+			}
+			return withCommitted(err, k)
 		}
-		if err := tx.Commit(); err != nil {
-			return &MigrationError{ID: p.ID, Down: down, Committed: k, Err: fmt.Errorf("commit: %w", err)}
+		if steps[j].Repeat && changed > 0 {
+			next = p // not done until a run changes nothing
 		}
-		return nil
+		pre = ""
 	}
-	if refuser, ok := r.dialect.(outsideTransaction); !ok || st.SQL == "" || !refuser.OutsideTransaction(err) {
-		return withCommitted(err, k)
+	if stmt, err := r.ledger.saveProgress(ctx, tx, next, fresh); err != nil {
+		return &MigrationError{ID: p.ID, Down: down, Committed: k, Statement: stmt, SQLState: sqlState(err), Err: err}
 	}
-	_ = tx.Rollback()
-	return r.outside(ctx, conn, p, steps, fresh)
+	if err := tx.Commit(); err != nil {
+		return &MigrationError{ID: p.ID, Down: down, Committed: k, Err: fmt.Errorf("commit: %w", err)}
+	}
+	return nil
 }
 
 // outside runs statement p.Done of p's migration on conn, outside any
@@ -251,7 +292,12 @@ func (r *run) finish(ctx context.Context, tx *sql.Tx, id string, down bool, step
 
 // advance returns p after its next statement took effect.
 func advance(p progressRow, steps []dialect.Step) progressRow {
-	p.Done++
+	return advanceTo(p, steps, p.Done+1)
+}
+
+// advanceTo returns p after its statements up to step end took effect.
+func advanceTo(p progressRow, steps []dialect.Step, end int) progressRow {
+	p.Done = end
 	p.Running = 0
 	p.Checksum = statementsChecksum("", steps[:p.Done])
 	return p

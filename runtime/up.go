@@ -197,12 +197,21 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 	if next := r.nextPending(held.rows, target, i+1); next >= 0 {
 		r.renderAhead(rp, next)
 	}
-	if mig.NonTransactional {
+	if mig.NonTransactional || dialect.Stepwise(steps) {
 		_ = tx.Rollback()
 		r.held = nil // byStatement reads the ledger itself, and changes it
-		return r.byStatement(ctx, conn, mig.ID, false, steps, *batch)
+		return r.byStatement(ctx, conn, mig.ID, false, mig.NonTransactional, steps, *batch)
 	}
 	start, row, err := r.applyIn(ctx, tx, held.rows, mig, steps, *batch)
+	for tries := 1; err != nil && r.retryLock(ctx, conn, mig.ID, &err, tries); tries++ {
+		// Nothing took effect; nobody else migrates while the run holds
+		// the lock, so the ledger read before is still the ledger.
+		_ = tx.Rollback()
+		if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
+			return Result{}, false, fmt.Errorf("runtime: up: %w", err)
+		}
+		start, row, err = r.applyIn(ctx, tx, held.rows, mig, steps, *batch)
+	}
 	if err != nil {
 		return Result{}, false, err
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/strata-go/strata/internal/dialecttest"
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime/dialect"
 	"github.com/strata-go/strata/runtime/dialect/postgres"
@@ -142,24 +143,8 @@ func execute(t *testing.T, db *sql.DB, d dialect.Dialect, what string, before *s
 		t.Fatalf("%s: lock: %v", what, err)
 	}
 	defer func() { _ = unlock(ctx) }()
-	tx, err := d.Begin(ctx, conn, dialect.LockOptions{})
-	if err != nil {
-		t.Fatalf("%s: begin: %v", what, err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	for _, s := range steps {
-		if s.Go != nil {
-			err = s.Go(ctx, tx)
-		} else {
-			_, err = tx.ExecContext(ctx, s.SQL)
-		}
-		if err != nil {
-			t.Errorf("%s: %v\nstatement: %s\noperations: %v", what, err, s.SQL, ops)
-			return false
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Errorf("%s: commit: %v", what, err)
+	if err := dialecttest.RunParts(ctx, conn, d, steps); err != nil {
+		t.Errorf("%s: %v\noperations: %v", what, err, ops)
 		return false
 	}
 	return true

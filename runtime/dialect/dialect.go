@@ -76,6 +76,59 @@ type Step struct {
 	// Op is the index, in the rendered list, of the operation the step
 	// comes from.
 	Op int
+
+	// Outside marks a statement that the engine refuses inside a
+	// transaction, such as PostgreSQL's CREATE INDEX CONCURRENTLY. The
+	// runtime runs it alone on the migration's connection, and records the
+	// migration's progress before and after it.
+	Outside bool
+	// Apart marks a statement that commits in a transaction of its own,
+	// apart from the statements before and after it, so that the locks it
+	// holds for long (PostgreSQL's VALIDATE CONSTRAINT scans the table)
+	// are not held together with the stronger, brief locks of the others.
+	Apart bool
+	// Repeat marks a statement that runs again, each time in a transaction
+	// of its own, until it changes no row: a backfill that changes a
+	// bounded number of rows at a time, and so holds no lock for long.
+	Repeat bool
+	// Locks says what the statement locks while it runs, for people who
+	// review it, such as `ACCESS EXCLUSIVE on "users"`; "" when the
+	// dialect does not say.
+	Locks string
+}
+
+// Stepwise reports whether steps must run one group at a time, each
+// committed on its own, rather than in one transaction: whether one of
+// them is Outside, Apart or Repeat.
+func Stepwise(steps []Step) bool {
+	for _, st := range steps {
+		if st.Outside || st.Apart || st.Repeat {
+			return true
+		}
+	}
+	return false
+}
+
+// Timeouts is implemented by dialects whose engine bounds how long a
+// statement waits for a lock and how long it runs, as PostgreSQL's
+// lock_timeout and statement_timeout do.
+type Timeouts interface {
+	// Timeouts returns the statements that set, for the rest of the
+	// transaction they run in, how long a statement may wait for a lock
+	// and how long it may run; zero leaves the engine's setting as it is.
+	Timeouts(lock, statement time.Duration) []string
+	// LockTimedOut reports whether err says that a statement gave up
+	// waiting for a lock after the time Timeouts set.
+	LockTimedOut(err error) bool
+}
+
+// Offliner is implemented by dialects that render changes to existing
+// tables in an online form by default, one that holds no lock that
+// blocks writes for longer than a moment (PostgreSQL builds indexes
+// CONCURRENTLY); Offline returns the dialect that renders every change in
+// its plain form instead, inside the migration's transaction.
+type Offliner interface {
+	Offline() Dialect
 }
 
 // LockOptions tune how [Dialect.Lock] and [Dialect.Begin] take the migration

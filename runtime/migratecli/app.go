@@ -108,6 +108,10 @@ type settings struct {
 	yes         bool // fresh --yes
 	nonProd     bool // fresh --non-production
 	done, retry bool // resolve --done, resolve --retry
+	// offline, stepLock and stepStatement are --offline,
+	// --step-lock-timeout and --step-statement-timeout.
+	offline                 bool
+	stepLock, stepStatement time.Duration
 }
 
 // databaseURL returns the URL of the database the command works on, or "".

@@ -61,6 +61,46 @@ func lockFlags(s *settings) []cli.Flag {
 	return []cli.Flag{lockTimeoutFlag(&s.localLockTimeout), leaseFlag(&s.localLease)}
 }
 
+// formFlags are the flags that choose the form of the statements a
+// command runs or prints, and their timeouts.
+func formFlags(s *settings) []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{
+			Name:        "offline",
+			Usage:       "run every change in its plain form, inside the migration's transaction, for a window of downtime (PostgreSQL builds indexes of existing tables CONCURRENTLY otherwise)",
+			Destination: &s.offline,
+		},
+		&cli.DurationFlag{
+			Name:        "step-lock-timeout",
+			Usage:       "how long each statement waits for a lock before the migration is rolled back and tried again (PostgreSQL lock_timeout; 0: no limit)",
+			Value:       runtime.DefaultStepLockTimeout,
+			Destination: &s.stepLock,
+		},
+		&cli.DurationFlag{
+			Name:        "step-statement-timeout",
+			Usage:       "how long each statement that blocks writes may run (PostgreSQL statement_timeout; 0: no limit)",
+			Value:       runtime.DefaultStepStatementTimeout,
+			Destination: &s.stepStatement,
+		},
+	}
+}
+
+// formOptions returns the runtime options of the form flags that were
+// given; a negative timeout is a usage error.
+func (s *settings) formOptions(c *cli.Context) ([]runtime.Option, error) {
+	var opts []runtime.Option
+	if s.offline {
+		opts = append(opts, runtime.WithOffline())
+	}
+	if c.IsSet("step-lock-timeout") || c.IsSet("step-statement-timeout") {
+		if s.stepLock < 0 || s.stepStatement < 0 {
+			return nil, usagef(c, "--step-lock-timeout and --step-statement-timeout must not be negative, got %s and %s", s.stepLock, s.stepStatement)
+		}
+		opts = append(opts, runtime.WithStepTimeouts(s.stepLock, s.stepStatement))
+	}
+	return opts, nil
+}
+
 // flags returns the flags of a command: own, then, when locks is true,
 // [lockFlags], then --db.
 func flags(s *settings, locks bool, own ...cli.Flag) []cli.Flag {
@@ -84,6 +124,11 @@ func (s *settings) runOptions(c *cli.Context, d dialect.Dialect) ([]runtime.Opti
 	if s.allowDrift {
 		opts = append(opts, runtime.WithAllowDrift())
 	}
+	form, err := s.formOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, form...)
 	switch timeout := s.lockTimeout(); {
 	case timeout < 0:
 		return nil, usagef(c, "--lock-timeout must not be negative, got %s", timeout)
@@ -197,7 +242,7 @@ or removed from the app, or a pending one sorts before an applied one
 of the app applied, all sorting after this build's last one, are not
 drift: up warns about them and succeeds, as a replica of the previous
 build must during a rolling deploy.`,
-		Flags: flags(s, true,
+		Flags: append(flags(s, true,
 			&cli.StringFlag{
 				Name:        "to",
 				Usage:       "apply the pending migrations up to `ID` (or a prefix of it), included",
@@ -214,7 +259,7 @@ build must during a rolling deploy.`,
 				Destination: &s.singleTx,
 			},
 			allowDriftFlag(s),
-		),
+		), formFlags(s)...),
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		Action: withArguments(func(c *cli.Context, args []string) error {
@@ -277,7 +322,7 @@ irreversible (schema.Irreversible), saying why, unless given --force: then
 the rest of its Down runs and its ledger row goes, while what the marker
 stands for stays undone. Like up, it refuses to run on drift unless given
 --allow-drift.`,
-		Flags: flags(s, true,
+		Flags: append(flags(s, true,
 			&cli.IntFlag{
 				Name:        "steps",
 				Usage:       "revert the last `N` applied migrations",
@@ -296,7 +341,7 @@ stands for stays undone. Like up, it refuses to run on drift unless given
 			},
 			forceFlag(s),
 			allowDriftFlag(s),
-		),
+		), formFlags(s)...),
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		Action: withArguments(func(c *cli.Context, args []string) error {
@@ -373,7 +418,7 @@ migration's Down. It prints the reverted line, then the applied one, or
 "nothing to redo" when no migration is applied. Like down, it refuses an
 irreversible migration unless given --force, and drift unless given
 --allow-drift.`,
-		Flags:           flags(s, true, forceFlag(s), allowDriftFlag(s)),
+		Flags:           append(flags(s, true, forceFlag(s), allowDriftFlag(s)), formFlags(s)...),
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		Action: withArguments(func(c *cli.Context, args []string) error {
@@ -411,7 +456,7 @@ written in Go, N counting the migration's operations from 1. It connects
 to no database. The dialect is --dialect or, without it, the one of
 --db (or DATABASE_URL). ID may be cut to any prefix that names one
 migration, such as 0002.`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{
 				Name:        "dialect",
 				Usage:       "the `NAME` of the dialect to render for: postgres or sqlite",
@@ -423,7 +468,7 @@ migration, such as 0002.`,
 				Destination: &s.down,
 			},
 			dbFlag(s),
-		},
+		}, formFlags(s)...),
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		Action: withArguments(func(c *cli.Context, args []string) error {
@@ -438,11 +483,22 @@ migration, such as 0002.`,
 			if err != nil {
 				return err
 			}
+			form, err := s.formOptions(c)
+			if err != nil {
+				return err
+			}
+			if o, ok := d.(dialect.Offliner); ok && s.offline {
+				d = o.Offline()
+			}
 			steps, err := s.m.SQL(id, d, s.down)
 			if err != nil {
 				return failure(err)
 			}
-			printSQL(output(c), id, d.Name(), s.down, steps)
+			parts, err := runtime.Parts(d, steps, s.nonTransactional(id), form...)
+			if err != nil {
+				return failure(err)
+			}
+			printSQL(output(c), id, d.Name(), s.down, parts)
 			return nil
 		}),
 	}
@@ -471,6 +527,17 @@ func (s *settings) sqlDialect(c *cli.Context) (dialect.Dialect, error) {
 		return nil, usagef(c, "%w", err)
 	}
 	return d, nil
+}
+
+// nonTransactional reports whether migration id is marked
+// NonTransactional.
+func (s *settings) nonTransactional(id string) bool {
+	for _, m := range s.m.Migrations() {
+		if m.ID == id {
+			return m.NonTransactional
+		}
+	}
+	return false
 }
 
 // resolveID returns the ID of the one migration whose ID is id or starts
@@ -524,31 +591,54 @@ func roundDuration(d time.Duration) time.Duration {
 	return d.Round(time.Microsecond)
 }
 
-// printSQL prints the steps of a migration as SQL, after a comment naming
+// printSQL prints the parts of a migration as SQL, after a comment naming
 // the migration.
-func printSQL(w io.Writer, id, dialectName string, down bool, steps []dialect.Step) {
+func printSQL(w io.Writer, id, dialectName string, down bool, parts []runtime.Part) {
 	direction := "up"
 	if down {
 		direction = "down"
 	}
 	_, _ = fmt.Fprintf(w, "-- %s (%s, %s)\n", id, direction, dialectName)
-	printSteps(w, steps)
+	printParts(w, parts)
 }
 
-// printSteps prints each step as an SQL statement ending with ';', or, for
-// a step written in Go, as the comment "-- Go step (operation N)", N
-// counting the migration's operations from 1; "-- no statements" when
-// there are none.
-func printSteps(w io.Writer, steps []dialect.Step) {
-	if len(steps) == 0 {
+// printParts prints each part of a migration as the run carries it out: a
+// transaction as BEGIN, the statements that set its timeouts, its steps
+// and COMMIT; a statement outside any transaction after a comment that
+// says so. Each step is an SQL statement ending with ';', after a comment
+// saying what it locks where the dialect says, or, for a step written in
+// Go, the comment "-- Go step (operation N)", N counting the migration's
+// operations from 1; "-- no statements" when there are none.
+func printParts(w io.Writer, parts []runtime.Part) {
+	if len(parts) == 0 {
 		_, _ = fmt.Fprintln(w, "-- no statements")
 	}
-	for _, st := range steps {
-		if st.Go != nil {
-			_, _ = fmt.Fprintf(w, "-- Go step (operation %d)\n", st.Op+1)
-			continue
+	for _, p := range parts {
+		switch {
+		case p.Outside:
+			_, _ = fmt.Fprintln(w, "-- outside a transaction")
+		case p.Repeat:
+			_, _ = fmt.Fprintln(w, "-- repeated, in a transaction each time, until it changes no row")
 		}
-		stmt := strings.TrimSuffix(strings.TrimSpace(st.SQL), ";")
-		_, _ = fmt.Fprintf(w, "%s;\n", stmt)
+		if !p.Outside {
+			_, _ = fmt.Fprintln(w, "BEGIN;")
+			for _, set := range p.Settings {
+				_, _ = fmt.Fprintf(w, "%s;\n", set)
+			}
+		}
+		for _, st := range p.Steps {
+			if st.Go != nil {
+				_, _ = fmt.Fprintf(w, "-- Go step (operation %d)\n", st.Op+1)
+				continue
+			}
+			if st.Locks != "" {
+				_, _ = fmt.Fprintf(w, "-- locks %s\n", st.Locks)
+			}
+			stmt := strings.TrimSuffix(strings.TrimSpace(st.SQL), ";")
+			_, _ = fmt.Fprintf(w, "%s;\n", stmt)
+		}
+		if !p.Outside {
+			_, _ = fmt.Fprintln(w, "COMMIT;")
+		}
 	}
 }

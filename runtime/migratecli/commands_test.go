@@ -204,7 +204,7 @@ func TestPlanMarksANonTransactionalMigration(t *testing.T) {
 		Up:               []schema.Operation{schema.RunSQL{SQL: "SELECT 1"}},
 	})
 	res := migrateOn(t, m, engines[0].url(t), 0, "plan")
-	wantOutput(t, res.stdout, "-- 0001_seed (non-transactional)\nSELECT 1;\n")
+	wantOutput(t, res.stdout, "-- 0001_seed (non-transactional)\nBEGIN;\nSELECT 1;\nCOMMIT;\n")
 }
 
 func TestFakeRecordsAMigrationAsAppliedWithoutRunningIt(t *testing.T) {

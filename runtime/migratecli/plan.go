@@ -23,7 +23,7 @@ for each step written in Go; "nothing to apply" when no migration is
 pending. It changes nothing, creates nothing and takes no lock. A
 migration that a run left part way is printed whole. Like up, it refuses
 to run on drift unless given --allow-drift.`,
-		Flags:           flags(s, false, allowDriftFlag(s)),
+		Flags:           flags(s, false, append(formFlags(s), allowDriftFlag(s))...),
 		HideHelpCommand: true,
 		OnUsageError:    onUsageError,
 		Action: withArguments(func(c *cli.Context, args []string) error {
@@ -57,6 +57,6 @@ func printPlan(w io.Writer, plan []runtime.Planned) {
 			note = " (non-transactional)"
 		}
 		_, _ = fmt.Fprintf(w, "-- %s%s\n", p.ID, note)
-		printSteps(w, p.Steps)
+		printParts(w, p.Parts)
 	}
 }

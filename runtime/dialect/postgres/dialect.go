@@ -14,9 +14,28 @@
 // database/sql.
 package postgres
 
+import "github.com/strata-go/strata/runtime/dialect"
+
 // Dialect is the PostgreSQL dialect. The zero value is ready to use and safe
 // for concurrent use.
-type Dialect struct{}
+//
+// It renders a change to a table that exists before the migration in its
+// online form, one that holds no lock that blocks the table's writers for
+// longer than a moment: indexes are built and dropped CONCURRENTLY, outside
+// the migration's transaction; a unique constraint is added over a unique
+// index built that way; a foreign key or a check is added NOT VALID and
+// validated in a transaction of its own; a column made NOT NULL is filled
+// in batches and checked before SET NOT NULL. A table created in the same
+// migration, which nobody uses yet, gets the plain form.
+type Dialect struct {
+	// Plain renders every change in its plain form, inside the
+	// migration's transaction, for a team that takes downtime to migrate.
+	Plain bool
+}
+
+// Offline returns the dialect that renders every change in its plain
+// form ([Dialect.Plain]).
+func (Dialect) Offline() dialect.Dialect { return Dialect{Plain: true} }
 
 // Name returns "postgres", the name under which [schema.RunSQL.For] and
 // [schema.Type.CustomFor] look up PostgreSQL's own text.

@@ -12,7 +12,9 @@ import (
 // Render turns the operations of one migration into PostgreSQL statements,
 // one statement per [dialect.Step], in order; a [schema.RunGo] becomes a step
 // that runs its function. Every statement runs inside the migration's
-// transaction, so none of them is CONCURRENTLY.
+// transaction, but for the online forms of changes to tables that exist
+// before the migration (see [Dialect]), which mark the steps that must run
+// outside it or apart from the others.
 //
 // Render does not change before. It replays the operations on a copy of it,
 // so each one is checked against the schema it meets: an operation that does
@@ -40,22 +42,35 @@ func (d Dialect) Render(before *schema.Schema, ops []schema.Operation) ([]dialec
 // [schema.Schema.ApplyAll] makes of it. It saves the copy of s that Render
 // makes, for a caller that replays migrations one after another and has no
 // more use for the schema before them. On error s is in no defined state.
-func (Dialect) RenderInPlace(state *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
+func (d Dialect) RenderInPlace(state *schema.Schema, ops []schema.Operation) ([]dialect.Step, error) {
 	var steps []dialect.Step
 	swaps := enumSwaps(state, ops)
+	created := createdHere{}
 	for i, op := range ops {
-		var rendered []dialect.Step
-		var err error
-		if alter, ok := op.(schema.AlterEnum); ok && swaps[i] {
+		var (
+			rendered []dialect.Step
+			online   bool
+			err      error
+		)
+		if !d.Plain {
+			rendered, online, err = renderOnline(state, op, created)
+		}
+		switch alter, ok := op.(schema.AlterEnum); {
+		case online:
+		case ok && swaps[i]:
 			rendered, err = alterEnum(state, alter, true) // see enumSwaps
-		} else {
+		default:
 			rendered, err = renderWithTriggers(state, op)
 		}
+		created.note(op)
 		if err != nil {
 			return nil, fmt.Errorf("postgres: operation %d (%s): %w", i+1, describe(op), err)
 		}
 		for _, s := range rendered {
 			s.Op = i
+			if s.Locks == "" && s.SQL != "" {
+				s.Locks = plainLocks(s.SQL, op, created)
+			}
 			steps = append(steps, s)
 		}
 	}

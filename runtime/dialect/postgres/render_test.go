@@ -529,28 +529,24 @@ func render(t *testing.T, before *schema.Schema, ops []schema.Operation) []diale
 	return steps
 }
 
-// run carries out steps in one transaction, as a migration does.
+// run carries out steps as a migration does (see runParts).
 func run(t *testing.T, db *sql.DB, steps []dialect.Step) {
 	t.Helper()
+	if err := runParts(db, steps); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runParts carries out steps as the runtime does (see
+// dialecttest.RunParts).
+func runParts(db *sql.DB, steps []dialect.Step) error {
 	ctx := context.Background()
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	for i, s := range steps {
-		if s.Go != nil {
-			err = s.Go(ctx, tx)
-		} else {
-			_, err = tx.ExecContext(ctx, s.SQL)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-			t.Fatalf("step %d (of operation %d): %v\n%s", i, s.Op, err, s.SQL)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	defer func() { _ = conn.Close() }()
+	return dialecttest.RunParts(ctx, conn, postgres.Dialect{}, steps)
 }
 
 var schemas atomic.Int64
@@ -599,6 +595,17 @@ func script(steps []dialect.Step, ops []schema.Operation) string {
 		if s.Go != nil {
 			b.WriteString("-- (a Go function)\n\n")
 			continue
+		}
+		switch {
+		case s.Outside:
+			b.WriteString("-- outside a transaction\n")
+		case s.Apart:
+			b.WriteString("-- in a transaction of its own\n")
+		case s.Repeat:
+			b.WriteString("-- repeated, a transaction each time, until it changes no row\n")
+		}
+		if s.Locks != "" {
+			b.WriteString("-- locks " + s.Locks + "\n")
 		}
 		b.WriteString(s.SQL + ";\n\n")
 	}

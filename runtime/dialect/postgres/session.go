@@ -280,3 +280,119 @@ func (Dialect) OutsideTransaction(err error) bool {
 	var coded interface{ SQLState() string }
 	return errors.As(err, &coded) && coded.SQLState() == "25001"
 }
+
+// Timeouts returns the SET LOCAL statements that bound, for the rest of
+// the transaction, how long a statement waits for a lock (lock_timeout)
+// and how long it runs (statement_timeout). A zero duration sets nothing,
+// and a negative statement duration lifts the limit (statement_timeout =
+// 0), so that a limit set for the role does not cut short a statement
+// that blocks nobody, such as VALIDATE CONSTRAINT.
+func (Dialect) Timeouts(lock, statement time.Duration) []string {
+	var sets []string
+	if lock > 0 {
+		sets = append(sets, "SET LOCAL lock_timeout = "+interval(lock))
+	}
+	switch {
+	case statement > 0:
+		sets = append(sets, "SET LOCAL statement_timeout = "+interval(statement))
+	case statement < 0:
+		sets = append(sets, "SET LOCAL statement_timeout = 0")
+	}
+	return sets
+}
+
+// interval spells d as a PostgreSQL setting takes it: in whole seconds
+// when it is a number of them, in milliseconds (rounded up) otherwise.
+func interval(d time.Duration) string {
+	if d%time.Second == 0 {
+		return fmt.Sprintf("'%ds'", d/time.Second)
+	}
+	return fmt.Sprintf("'%dms'", (d+time.Millisecond-1)/time.Millisecond)
+}
+
+// LockTimedOut reports whether err is a statement giving up waiting for a
+// lock after lock_timeout (SQLSTATE 55P03, lock_not_available).
+func (Dialect) LockTimedOut(err error) bool {
+	var coded interface{ SQLState() string }
+	return errors.As(err, &coded) && coded.SQLState() == "55P03"
+}
+
+// Blockers names the other sessions that hold locks on the relations that
+// statement names in double quotes, as strata quotes every name, such as
+// `process 4242 (application "api", from 10.0.0.5, idle in transaction,
+// running "SELECT ...")`; "" when none does.
+func (Dialect) Blockers(ctx context.Context, conn *sql.Conn, statement string) (string, error) {
+	names := quotedNames(statement)
+	if len(names) == 0 {
+		return "", nil
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT DISTINCT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), ''),
+  coalesce(a.state, ''), left(coalesce(a.query, ''), 80), c.relname, l.mode
+FROM pg_locks l
+JOIN pg_class c ON c.oid = l.relation
+JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.granted AND l.pid <> pg_backend_pid() AND c.relname = ANY(string_to_array($1, chr(1)))
+ORDER BY a.pid`, strings.Join(names, "\x01"))
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = rows.Close() }()
+	var who []string
+	for rows.Next() {
+		var (
+			pid                                  int64
+			app, addr, state, query, table, mode string
+		)
+		if err := rows.Scan(&pid, &app, &addr, &state, &query, &table, &mode); err != nil {
+			return "", err
+		}
+		s := fmt.Sprintf("process %d", pid)
+		var about []string
+		if app != "" {
+			about = append(about, fmt.Sprintf("application %q", app))
+		}
+		if addr != "" {
+			about = append(about, "from "+addr)
+		}
+		if state != "" {
+			about = append(about, state)
+		}
+		if query != "" {
+			about = append(about, fmt.Sprintf("last query %q", strings.Join(strings.Fields(query), " ")))
+		}
+		about = append(about, mode+" on "+quote(table))
+		who = append(who, s+" ("+strings.Join(about, ", ")+")")
+	}
+	return strings.Join(who, "; "), rows.Err()
+}
+
+// quotedNames returns the names statement writes in double quotes, once
+// each.
+func quotedNames(statement string) []string {
+	var names []string
+	seen := map[string]bool{}
+	for i := 0; i < len(statement); i++ {
+		if statement[i] != '"' {
+			continue
+		}
+		var b strings.Builder
+		j := i + 1
+		for ; j < len(statement); j++ {
+			if statement[j] == '"' {
+				if j+1 < len(statement) && statement[j+1] == '"' {
+					b.WriteByte('"')
+					j++
+					continue
+				}
+				break
+			}
+			b.WriteByte(statement[j])
+		}
+		if n := b.String(); n != "" && !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+		i = j
+	}
+	return names
+}

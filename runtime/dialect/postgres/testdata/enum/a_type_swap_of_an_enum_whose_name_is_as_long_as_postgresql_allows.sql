@@ -7,12 +7,15 @@ ALTER TYPE "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" REN
 CREATE TYPE "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" AS ENUM ('y');
 
 -- operation 1: alter enum eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
+-- locks ACCESS EXCLUSIVE on "visits"
 ALTER TABLE "visits" ALTER COLUMN "e" DROP DEFAULT;
 
 -- operation 1: alter enum eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
+-- locks ACCESS EXCLUSIVE on "visits"
 ALTER TABLE "visits" ALTER COLUMN "e" TYPE "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" USING "e"::text::"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
 
 -- operation 1: alter enum eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
+-- locks ACCESS EXCLUSIVE on "visits"
 ALTER TABLE "visits" ALTER COLUMN "e" SET DEFAULT 'y';
 
 -- operation 1: alter enum eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee

@@ -10,15 +10,19 @@ ALTER TYPE "mood" RENAME TO "mood__strata_old";
 CREATE TYPE "mood" AS ENUM ('happy', 'blue', 'angry');
 
 -- operation 2: alter enum mood
+-- locks ACCESS EXCLUSIVE on "diary"
 ALTER TABLE "diary" ALTER COLUMN "mood" DROP DEFAULT;
 
 -- operation 2: alter enum mood
+-- locks ACCESS EXCLUSIVE on "diary"
 ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 2: alter enum mood
+-- locks ACCESS EXCLUSIVE on "diary"
 ALTER TABLE "diary" ALTER COLUMN "mood" SET DEFAULT 'happy';
 
 -- operation 2: alter enum mood
+-- locks ACCESS EXCLUSIVE on "visits"
 ALTER TABLE "visits" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 2: alter enum mood
@@ -33,15 +37,19 @@ ALTER TYPE "mood" RENAME TO "mood__strata_old";
 CREATE TYPE "mood" AS ENUM ('happy', 'blue', 'meh');
 
 -- operation 1: alter enum mood
+-- locks ACCESS EXCLUSIVE on "diary"
 ALTER TABLE "diary" ALTER COLUMN "mood" DROP DEFAULT;
 
 -- operation 1: alter enum mood
+-- locks ACCESS EXCLUSIVE on "diary"
 ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 1: alter enum mood
+-- locks ACCESS EXCLUSIVE on "diary"
 ALTER TABLE "diary" ALTER COLUMN "mood" SET DEFAULT 'happy';
 
 -- operation 1: alter enum mood
+-- locks ACCESS EXCLUSIVE on "visits"
 ALTER TABLE "visits" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 1: alter enum mood

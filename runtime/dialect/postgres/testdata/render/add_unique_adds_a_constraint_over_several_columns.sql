@@ -1,3 +1,9 @@
 -- operation 1: add unique people_org_nickname_key on people
-ALTER TABLE "people" ADD CONSTRAINT "people_org_nickname_key" UNIQUE ("org_id", "nickname");
+-- outside a transaction
+-- locks SHARE UPDATE EXCLUSIVE on "people" (blocks no reads or writes)
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "people_org_nickname_key" ON "people" ("org_id", "nickname");
+
+-- operation 1: add unique people_org_nickname_key on people
+-- locks ACCESS EXCLUSIVE on "people", a moment
+ALTER TABLE "people" ADD CONSTRAINT "people_org_nickname_key" UNIQUE USING INDEX "people_org_nickname_key";
 

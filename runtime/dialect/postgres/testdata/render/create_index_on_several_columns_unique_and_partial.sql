@@ -1,6 +1,10 @@
 -- operation 1: create index people_nickname_org_id_idx on people
-CREATE INDEX "people_nickname_org_id_idx" ON "people" ("nickname", "org_id");
+-- outside a transaction
+-- locks SHARE UPDATE EXCLUSIVE on "people" (blocks no reads or writes)
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "people_nickname_org_id_idx" ON "people" ("nickname", "org_id");
 
 -- operation 2: create index people_org_nickname_key on people
-CREATE UNIQUE INDEX "people_org_nickname_key" ON "people" ("org_id", "nickname") WHERE nickname IS NOT NULL;
+-- outside a transaction
+-- locks SHARE UPDATE EXCLUSIVE on "people" (blocks no reads or writes)
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "people_org_nickname_key" ON "people" ("org_id", "nickname") WHERE nickname IS NOT NULL;
 

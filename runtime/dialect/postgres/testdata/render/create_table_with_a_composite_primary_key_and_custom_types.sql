@@ -1,4 +1,5 @@
 -- operation 1: create table prices
+-- locks ACCESS EXCLUSIVE on "prices" (new)
 CREATE TABLE "prices" (
   "sku" VARCHAR(40) NOT NULL,
   "currency" char(3) NOT NULL,

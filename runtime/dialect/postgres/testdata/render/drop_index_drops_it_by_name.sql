@@ -1,3 +1,5 @@
 -- operation 1: drop index people_org_id_idx on people
-DROP INDEX "people_org_id_idx";
+-- outside a transaction
+-- locks SHARE UPDATE EXCLUSIVE on "people" (blocks no reads or writes)
+DROP INDEX CONCURRENTLY IF EXISTS "people_org_id_idx";
 

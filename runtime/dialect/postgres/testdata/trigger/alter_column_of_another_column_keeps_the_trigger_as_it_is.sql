@@ -1,20 +1,26 @@
 -- operation 1: alter column posts.n
+-- locks ACCESS EXCLUSIVE on "posts"
 ALTER TABLE "posts" ALTER COLUMN "n" DROP DEFAULT;
 
 -- operation 1: alter column posts.n
+-- locks ACCESS EXCLUSIVE on "posts"
 ALTER TABLE "posts" ALTER COLUMN "n" TYPE BIGINT;
 
 -- operation 1: alter column posts.n
+-- locks ACCESS EXCLUSIVE on "posts"
 ALTER TABLE "posts" ALTER COLUMN "n" SET DEFAULT 1;
 
 -- down
 
 -- operation 1: alter column posts.n
+-- locks ACCESS EXCLUSIVE on "posts"
 ALTER TABLE "posts" ALTER COLUMN "n" DROP DEFAULT;
 
 -- operation 1: alter column posts.n
+-- locks ACCESS EXCLUSIVE on "posts"
 ALTER TABLE "posts" ALTER COLUMN "n" TYPE INTEGER;
 
 -- operation 1: alter column posts.n
+-- locks ACCESS EXCLUSIVE on "posts"
 ALTER TABLE "posts" ALTER COLUMN "n" SET DEFAULT 0;
 

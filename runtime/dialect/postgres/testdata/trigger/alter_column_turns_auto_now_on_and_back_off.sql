@@ -12,11 +12,13 @@ END
 $$;
 
 -- operation 1: alter column posts.updated_at
+-- locks SHARE ROW EXCLUSIVE on "posts"
 CREATE TRIGGER "strata_auto_now" BEFORE UPDATE ON "posts" FOR EACH ROW EXECUTE FUNCTION "strata_auto_now_posts"();
 
 -- down
 
 -- operation 1: alter column posts.updated_at
+-- locks SHARE ROW EXCLUSIVE on "posts"
 DROP TRIGGER IF EXISTS "strata_auto_now" ON "posts";
 
 -- operation 1: alter column posts.updated_at

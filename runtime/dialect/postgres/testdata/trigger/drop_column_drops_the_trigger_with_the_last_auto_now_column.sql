@@ -1,4 +1,5 @@
 -- operation 1: drop column pairs.seen_at
+-- locks ACCESS EXCLUSIVE on "pairs"
 ALTER TABLE "pairs" DROP COLUMN "seen_at";
 
 -- operation 1: drop column pairs.seen_at
@@ -15,17 +16,20 @@ END
 $$;
 
 -- operation 2: drop column posts.updated_at
+-- locks SHARE ROW EXCLUSIVE on "posts"
 DROP TRIGGER IF EXISTS "strata_auto_now" ON "posts";
 
 -- operation 2: drop column posts.updated_at
 DROP FUNCTION IF EXISTS "strata_auto_now_posts"();
 
 -- operation 2: drop column posts.updated_at
+-- locks ACCESS EXCLUSIVE on "posts"
 ALTER TABLE "posts" DROP COLUMN "updated_at";
 
 -- down
 
 -- operation 1: add column posts.updated_at
+-- locks ACCESS EXCLUSIVE on "posts"
 ALTER TABLE "posts" ADD COLUMN "updated_at" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP;
 
 -- operation 1: add column posts.updated_at
@@ -42,9 +46,11 @@ END
 $$;
 
 -- operation 1: add column posts.updated_at
+-- locks SHARE ROW EXCLUSIVE on "posts"
 CREATE TRIGGER "strata_auto_now" BEFORE UPDATE ON "posts" FOR EACH ROW EXECUTE FUNCTION "strata_auto_now_posts"();
 
 -- operation 2: add column pairs.seen_at
+-- locks ACCESS EXCLUSIVE on "pairs"
 ALTER TABLE "pairs" ADD COLUMN "seen_at" TIMESTAMPTZ;
 
 -- operation 2: add column pairs.seen_at

@@ -1,4 +1,5 @@
 -- operation 1: rename column posts.updated_at to modified_at
+-- locks ACCESS EXCLUSIVE on "posts"
 ALTER TABLE "posts" RENAME COLUMN "updated_at" TO "modified_at";
 
 -- operation 1: rename column posts.updated_at to modified_at
@@ -15,14 +16,17 @@ END
 $$;
 
 -- operation 2: rename column pairs.a to first
+-- locks ACCESS EXCLUSIVE on "pairs"
 ALTER TABLE "pairs" RENAME COLUMN "a" TO "first";
 
 -- down
 
 -- operation 1: rename column pairs.first to a
+-- locks ACCESS EXCLUSIVE on "pairs"
 ALTER TABLE "pairs" RENAME COLUMN "first" TO "a";
 
 -- operation 2: rename column posts.modified_at to updated_at
+-- locks ACCESS EXCLUSIVE on "posts"
 ALTER TABLE "posts" RENAME COLUMN "modified_at" TO "updated_at";
 
 -- operation 2: rename column posts.modified_at to updated_at
