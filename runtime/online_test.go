@@ -1,0 +1,328 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/strata-go/strata/runtime"
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// onlineChanges returns the users table, with rows, then a migration that
+// changes it in every way that has an online form: an index, a unique
+// constraint, a foreign key to a new table and a check.
+func onlineChanges() []runtime.Migration {
+	users := blog()[0]
+	seed := runtime.Migration{
+		ID: "0002_seed",
+		Up: []schema.Operation{schema.RunSQL{SQL: `INSERT INTO "users" ("email") SELECT 'u' || g || '@example.com' FROM generate_series(1, 500) g`}},
+	}
+	change := runtime.Migration{
+		ID: "0003_online",
+		Up: []schema.Operation{
+			schema.CreateTable{Table: schema.Table{
+				Name:       "orgs",
+				Columns:    []schema.Column{{Name: "id", Type: schema.Type{Kind: schema.Int64}}},
+				PrimaryKey: []string{"id"},
+			}},
+			schema.AddColumn{Table: "users", Column: schema.Column{Name: "org_id", Type: schema.Type{Kind: schema.Int64}, Nullable: true}},
+			schema.CreateIndex{Table: "users", Index: schema.Index{Name: "users_org_id_idx", Columns: []string{"org_id"}}},
+			schema.AddUnique{Table: "users", Unique: schema.Unique{Name: "users_email_key", Columns: []string{"email"}}},
+			schema.AddForeignKey{Table: "users", ForeignKey: schema.ForeignKey{
+				Name: "users_org_id_fkey", Columns: []string{"org_id"}, RefTable: "orgs", RefColumns: []string{"id"},
+			}},
+			schema.AddCheck{Table: "users", Check: schema.Check{Name: "users_email_check", Expr: "id > 0"}},
+		},
+		Down: []schema.Operation{
+			schema.DropCheck{Table: "users", Name: "users_email_check"},
+			schema.DropForeignKey{Table: "users", Name: "users_org_id_fkey"},
+			schema.DropUnique{Table: "users", Name: "users_email_key"},
+			schema.DropIndex{Table: "users", Name: "users_org_id_idx"},
+			schema.DropColumn{Table: "users", Column: "org_id"},
+			schema.DropTable{Name: "orgs"},
+		},
+	}
+	return []runtime.Migration{users, seed, change}
+}
+
+// postgresEngine returns the PostgreSQL engine of the shared tests.
+func postgresEngine() engine { return engines[1] }
+
+func TestChangesToAnExistingTableTakeTheirOnlineFormOnPostgreSQL(t *testing.T) {
+	ctx := context.Background()
+	e := postgresEngine()
+	db := e.open(t)
+	ms := onlineChanges()
+	m := newMigrator(ms...)
+
+	plan, err := m.Plan(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	online := plan[2]
+	if !online.NonTransactional {
+		t.Error("the plan does not say that the online migration runs part by part")
+	}
+	var outside, apart []string
+	for _, st := range online.Steps {
+		if st.Outside {
+			outside = append(outside, st.SQL)
+		}
+		if st.Apart {
+			apart = append(apart, st.SQL)
+		}
+	}
+	wantOutside := []string{
+		`CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_org_id_idx" ON "users" ("org_id")`,
+		`CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "users_email_key" ON "users" ("email")`,
+	}
+	wantApart := []string{
+		`ALTER TABLE "users" VALIDATE CONSTRAINT "users_org_id_fkey"`,
+		`ALTER TABLE "users" VALIDATE CONSTRAINT "users_email_check"`,
+	}
+	if diff := cmp.Diff(wantOutside, outside); diff != "" {
+		t.Errorf("statements outside a transaction (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantApart, apart); diff != "" {
+		t.Errorf("statements apart (-want +got):\n%s", diff)
+	}
+
+	results, err := m.Up(ctx, db)
+	if err != nil {
+		t.Fatalf("Up: %v", err)
+	}
+	if diff := cmp.Diff([]string{"0001_create_users", "0002_seed", "0003_online"}, ids(results)); diff != "" {
+		t.Errorf("applied (-want +got):\n%s", diff)
+	}
+	e.assertSchema(t, db, ms)
+	assertValid(t, db)
+	wantProgress(t, m, db, "0003_online", nil)
+
+	if _, err := m.Down(ctx, db, 1); err != nil {
+		t.Fatalf("Down: %v", err)
+	}
+	e.assertSchema(t, db, ms[:2])
+	if _, err := m.Up(ctx, db); err != nil {
+		t.Fatalf("Up again: %v", err)
+	}
+	e.assertSchema(t, db, ms)
+}
+
+// assertValid checks that every index of db is valid and every constraint
+// validated.
+func assertValid(t *testing.T, db *sql.DB) {
+	t.Helper()
+	var invalid []string
+	rows, err := db.Query(`SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+WHERE NOT i.indisvalid AND c.relnamespace = current_schema()::regnamespace
+UNION ALL SELECT conname FROM pg_constraint WHERE NOT convalidated AND connamespace = current_schema()::regnamespace`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		invalid = append(invalid, name)
+	}
+	if len(invalid) > 0 {
+		t.Errorf("invalid indexes or constraints not validated: %v", invalid)
+	}
+}
+
+func TestOfflineRendersThePlainForm(t *testing.T) {
+	ctx := context.Background()
+	e := postgresEngine()
+	db := e.open(t)
+	ms := onlineChanges()
+	m := newMigrator(ms...)
+	for _, opt := range []runtime.Option{runtime.WithOffline(), runtime.WithSingleTransaction()} {
+		plan, err := m.Plan(ctx, db, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plan[2].NonTransactional {
+			t.Errorf("%T: the migration runs part by part", opt)
+		}
+		for _, st := range plan[2].Steps {
+			if st.Outside || st.Apart || strings.Contains(st.SQL, "CONCURRENTLY") || strings.Contains(st.SQL, "NOT VALID") {
+				t.Errorf("a statement in its online form: %s", st.SQL)
+			}
+		}
+	}
+	if _, err := m.Up(ctx, db, runtime.WithOffline()); err != nil {
+		t.Fatalf("Up: %v", err)
+	}
+	e.assertSchema(t, db, ms)
+	assertValid(t, db)
+}
+
+// blockUsers holds ACCESS SHARE on users in a transaction of a connection
+// of its own, named blocker, as a long report would, until release is
+// called.
+func blockUsers(t *testing.T, db *sql.DB) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "SET application_name = 'blocker'"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT count(*) FROM "users"`); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			_ = tx.Rollback()
+			_ = conn.Close()
+		})
+	}
+	t.Cleanup(release)
+	return release
+}
+
+func TestAStatementThatTimesOutWaitingForALockIsTriedAgain(t *testing.T) {
+	ctx := context.Background()
+	e := postgresEngine()
+	db := e.open(t)
+	ms := blog()[:2]
+	m := newMigrator(ms...)
+	if _, err := m.UpTo(ctx, db, ms[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	release := blockUsers(t, db)
+	time.AfterFunc(500*time.Millisecond, release)
+
+	var log bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	results, err := m.Up(ctx, db, runtime.WithStepTimeouts(50*time.Millisecond, time.Second), runtime.WithLogger(logger))
+	if err != nil {
+		t.Fatalf("Up: %v", err)
+	}
+	if diff := cmp.Diff([]string{"0002_add_users_bio"}, ids(results)); diff != "" {
+		t.Errorf("applied (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(log.String(), "trying the migration again") {
+		t.Errorf("no warning of a try again in the log:\n%s", log.String())
+	}
+	e.assertSchema(t, db, ms)
+}
+
+func TestAStatementThatKeepsTimingOutNamesWhoHoldsTheLock(t *testing.T) {
+	ctx := context.Background()
+	e := postgresEngine()
+	db := e.open(t)
+	ms := onlineChanges()
+	m := newMigrator(ms...)
+	if _, err := m.UpTo(ctx, db, "0002_seed"); err != nil {
+		t.Fatal(err)
+	}
+	release := blockUsers(t, db)
+
+	start := time.Now()
+	_, err := m.Up(ctx, db, runtime.WithStepTimeouts(20*time.Millisecond, time.Second))
+	var me *runtime.MigrationError
+	switch {
+	case !errors.As(err, &me):
+		t.Fatalf("Up = %v, want a *MigrationError", err)
+	case me.SQLState != "55P03":
+		t.Errorf("SQLState = %q, want 55P03", me.SQLState)
+	case me.LockTries != runtime.LockRetries+1:
+		t.Errorf("LockTries = %d, want %d", me.LockTries, runtime.LockRetries+1)
+	case !strings.Contains(me.Blockers, `application "blocker"`) || !strings.Contains(me.Blockers, `AccessShareLock on "users"`):
+		t.Errorf("Blockers = %q, want the blocker's session and its lock", me.Blockers)
+	case !strings.Contains(err.Error(), "gave up after 6 tries; held by process"):
+		t.Errorf("error = %v, want it to say how many tries and who holds the lock", err)
+	}
+	t.Logf("Up: %v", err)
+	// The pauses double from 100ms, with jitter: at least 3.1s in all.
+	if took := time.Since(start); took < 3*time.Second {
+		t.Errorf("Up gave up after %s, too soon for its pauses", took)
+	}
+	release()
+	results, err := m.Up(ctx, db)
+	if err != nil {
+		t.Fatalf("Up once the lock is free: %v", err)
+	}
+	if diff := cmp.Diff([]string{"0003_online"}, ids(results)); diff != "" {
+		t.Errorf("applied (-want +got):\n%s", diff)
+	}
+	e.assertSchema(t, db, ms)
+	assertValid(t, db)
+}
+
+func TestAUniqueIndexBuildThatFailsIsClearedAndBuiltAgainOnceTheRowsAreFixed(t *testing.T) {
+	ctx := context.Background()
+	e := postgresEngine()
+	db := e.open(t)
+	ms := onlineChanges()
+	m := newMigrator(ms...)
+	if _, err := m.UpTo(ctx, db, "0002_seed"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO "users" ("email") VALUES ('u7@example.com')`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := m.Up(ctx, db)
+	var me *runtime.MigrationError
+	switch {
+	case !errors.As(err, &me):
+		t.Fatalf("Up = %v, want a *MigrationError", err)
+	case me.SQLState != "23505" || !strings.Contains(me.Detail(), "u7@example.com"):
+		t.Errorf("error = %v (SQLSTATE %s), want a unique violation that names the key", err, me.SQLState)
+	case me.Committed == 0:
+		t.Errorf("Committed = 0, want the parts before the unique index")
+	}
+	var invalid int
+	if err := db.QueryRow(`SELECT count(*) FROM pg_index WHERE NOT indisvalid`).Scan(&invalid); err != nil {
+		t.Fatal(err)
+	}
+	if invalid == 0 {
+		t.Log("PostgreSQL left no invalid index behind")
+	}
+	if _, err := db.Exec(`DELETE FROM "users" WHERE "id" = (SELECT max("id") FROM "users")`); err != nil {
+		t.Fatal(err)
+	}
+	results, err := m.Up(ctx, db)
+	if err != nil {
+		t.Fatalf("Up once the rows are fixed: %v", err)
+	}
+	if diff := cmp.Diff([]string{"0003_online"}, ids(results)); diff != "" {
+		t.Errorf("applied (-want +got):\n%s", diff)
+	}
+	e.assertSchema(t, db, ms)
+	assertValid(t, db)
+}
+
+func TestSQLiteRendersNoOnlineForm(t *testing.T) {
+	ctx := context.Background()
+	db := engines[0].open(t)
+	ms := blog()
+	plan, err := newMigrator(ms...).Plan(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plan {
+		if p.NonTransactional || len(p.Parts) != 1 {
+			t.Errorf("migration %s runs in %d parts on SQLite", p.ID, len(p.Parts))
+		}
+	}
+}
