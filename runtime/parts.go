@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/strata-go/strata/runtime/dialect"
 )
@@ -69,4 +70,50 @@ func (r *run) part1(steps []dialect.Step, outside bool) Part {
 		p.Settings = r.settings(steps)
 	}
 	return p
+}
+
+// Script writes parts as an SQL script that does what the run does: a
+// transaction as BEGIN, the statements that set its timeouts, its steps
+// and COMMIT; a statement outside any transaction after a comment that
+// says so; a part that repeats after a comment that says so. Each step is
+// an SQL statement ending with ';', after a comment saying what it locks
+// where the dialect says, or, for a step written in Go, the comment "-- Go
+// step (operation N)", N counting the migration's operations from 1. No
+// parts make "-- no statements".
+func Script(parts []Part) string {
+	if len(parts) == 0 {
+		return "-- no statements\n"
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		switch {
+		case p.Outside:
+			b.WriteString("-- outside a transaction\n")
+		case p.Repeat:
+			b.WriteString("-- repeated, in a transaction each time, until it changes no row\n")
+		}
+		if !p.Outside {
+			b.WriteString("BEGIN;\n")
+			for _, set := range p.Settings {
+				b.WriteString(set + ";\n")
+			}
+		}
+		for _, st := range p.Steps {
+			if st.Go != nil {
+				fmt.Fprintf(&b, "-- Go step (operation %d)\n", st.Op+1)
+				continue
+			}
+			if st.Locks != "" {
+				b.WriteString("-- locks " + st.Locks + "\n")
+			}
+			if st.Lint != "" {
+				b.WriteString("-- " + st.Lint + "\n")
+			}
+			b.WriteString(strings.TrimSuffix(strings.TrimSpace(st.SQL), ";") + ";\n")
+		}
+		if !p.Outside {
+			b.WriteString("COMMIT;\n")
+		}
+	}
+	return b.String()
 }

@@ -95,6 +95,11 @@ type Step struct {
 	// review it, such as `ACCESS EXCLUSIVE on "users"`; "" when the
 	// dialect does not say.
 	Locks string
+	// Lint is a comment for SQL linters, printed above the statement, for
+	// a statement that a linter flags although it is safe as the dialect
+	// renders it, such as "squawk-ignore changing-column-type" for a
+	// change of type that PostgreSQL makes without reading the table.
+	Lint string
 }
 
 // Stepwise reports whether steps must run one group at a time, each

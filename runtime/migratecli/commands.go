@@ -602,43 +602,8 @@ func printSQL(w io.Writer, id, dialectName string, down bool, parts []runtime.Pa
 	printParts(w, parts)
 }
 
-// printParts prints each part of a migration as the run carries it out: a
-// transaction as BEGIN, the statements that set its timeouts, its steps
-// and COMMIT; a statement outside any transaction after a comment that
-// says so. Each step is an SQL statement ending with ';', after a comment
-// saying what it locks where the dialect says, or, for a step written in
-// Go, the comment "-- Go step (operation N)", N counting the migration's
-// operations from 1; "-- no statements" when there are none.
+// printParts prints the parts of a migration as [runtime.Script] writes
+// them.
 func printParts(w io.Writer, parts []runtime.Part) {
-	if len(parts) == 0 {
-		_, _ = fmt.Fprintln(w, "-- no statements")
-	}
-	for _, p := range parts {
-		switch {
-		case p.Outside:
-			_, _ = fmt.Fprintln(w, "-- outside a transaction")
-		case p.Repeat:
-			_, _ = fmt.Fprintln(w, "-- repeated, in a transaction each time, until it changes no row")
-		}
-		if !p.Outside {
-			_, _ = fmt.Fprintln(w, "BEGIN;")
-			for _, set := range p.Settings {
-				_, _ = fmt.Fprintf(w, "%s;\n", set)
-			}
-		}
-		for _, st := range p.Steps {
-			if st.Go != nil {
-				_, _ = fmt.Fprintf(w, "-- Go step (operation %d)\n", st.Op+1)
-				continue
-			}
-			if st.Locks != "" {
-				_, _ = fmt.Fprintf(w, "-- locks %s\n", st.Locks)
-			}
-			stmt := strings.TrimSuffix(strings.TrimSpace(st.SQL), ";")
-			_, _ = fmt.Fprintf(w, "%s;\n", stmt)
-		}
-		if !p.Outside {
-			_, _ = fmt.Fprintln(w, "COMMIT;")
-		}
-	}
+	_, _ = io.WriteString(w, runtime.Script(parts))
 }

@@ -551,7 +551,7 @@ func TestRenderCastsExplicitlyOnlyWherePostgreSQLWouldNot(t *testing.T) {
 			before := applied(t, &schema.Schema{}, setup)
 			ops := []schema.Operation{schema.AlterColumn{Table: "t", Column: schema.Column{Name: "c", Type: tc.to}}}
 			steps := render(t, before, ops)
-			if got, want := script(steps, ops), "-- operation 1: alter column t.c\n-- locks ACCESS EXCLUSIVE on \"t\"\n"+`ALTER TABLE "t" ALTER COLUMN "c" `+tc.want+";\n\n"; got != want {
+			if got, want := withoutLocks(script(steps, ops)), "-- operation 1: alter column t.c\n"+`ALTER TABLE "t" ALTER COLUMN "c" `+tc.want+";\n\n"; got != want {
 				t.Errorf("Render (-want +got):\n%s", cmp.Diff(want, got))
 			}
 			db := freshSchema(t, server)
@@ -560,4 +560,16 @@ func TestRenderCastsExplicitlyOnlyWherePostgreSQLWouldNot(t *testing.T) {
 			assertLive(t, db, applied(t, before, ops))
 		})
 	}
+}
+
+// withoutLocks returns script without its lines that say what a statement
+// locks.
+func withoutLocks(script string) string {
+	var b strings.Builder
+	for line := range strings.Lines(script) {
+		if !strings.HasPrefix(line, "-- locks ") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }

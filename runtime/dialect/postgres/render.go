@@ -60,7 +60,8 @@ func (d Dialect) RenderInPlace(state *schema.Schema, ops []schema.Operation) ([]
 		case ok && swaps[i]:
 			rendered, err = alterEnum(state, alter, true) // see enumSwaps
 		default:
-			rendered, err = renderWithTriggers(state, op)
+			alter, isAlter := op.(schema.AlterColumn)
+			rendered, err = renderWithTriggers(state, op, !d.Plain && isAlter && !created[alter.Table])
 		}
 		created.note(op)
 		if err != nil {
@@ -84,17 +85,18 @@ func describe(op schema.Operation) string {
 	return op.String()
 }
 
-// renderOp applies op to s and renders it. The checks run against the
+// renderOp applies op to s and renders it, a column made NOT NULL in its
+// online form when online is true (see alterColumn). The checks run against the
 // schema the operation leaves, which holds everything its SQL refers to (a
 // table created with a foreign key to itself, for one) and lacks what it
 // drops.
-func renderOp(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
+func renderOp(s *schema.Schema, op schema.Operation, online bool) ([]dialect.Step, error) {
 	if op == nil {
 		return nil, errors.New("no operation")
 	}
 	if alter, ok := op.(schema.AlterColumn); ok {
 		// Rendering it needs the column as it was, which Apply replaces.
-		return alterColumn(s, alter)
+		return alterColumn(s, alter, online)
 	}
 	if alter, ok := op.(schema.AlterEnum); ok {
 		return alterEnum(s, alter, false) // it needs the values as they were

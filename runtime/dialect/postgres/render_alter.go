@@ -1,7 +1,12 @@
 package postgres
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/strata-go/strata/runtime/dialect"
 	"github.com/strata-go/strata/runtime/schema"
@@ -38,7 +43,7 @@ func renameColumn(s *schema.Schema, op schema.RenameColumn) ([]dialect.Step, err
 // alterColumn applies op to s and renders the statements that turn the
 // column as it was into op.Column: only what differs, in an order
 // PostgreSQL accepts.
-func alterColumn(s *schema.Schema, op schema.AlterColumn) ([]dialect.Step, error) {
+func alterColumn(s *schema.Schema, op schema.AlterColumn, online bool) ([]dialect.Step, error) {
 	var was schema.Column
 	if t := s.Table(op.Table); t != nil && t.Column(op.Column.Name) != nil {
 		was = *t.Column(op.Column.Name)
@@ -57,7 +62,67 @@ func alterColumn(s *schema.Schema, op schema.AlterColumn) ([]dialect.Step, error
 	if err != nil {
 		return nil, fmt.Errorf("column %s: %w", op.Column.Name, err)
 	}
-	return stepsUnless(nil, alterStatements(op, was, from, to)...)
+	statements := alterStatements(op, was, from, to)
+	if online && was.Nullable && !op.Column.Nullable {
+		return notNullOnline(op, statements)
+	}
+	steps, err := stepsUnless(nil, statements...)
+	retype := alterTable(op.Table, "ALTER COLUMN "+quote(op.Column.Name)+" TYPE ")
+	for k := range steps {
+		if !strings.HasPrefix(steps[k].SQL, retype) {
+			continue
+		}
+		if rewritesNothing(from, to) {
+			steps[k].Locks = accessExclusive(op.Table) + ", a moment: " + from + " to " + to + " reads and rewrites no row"
+			steps[k].Lint = "squawk-ignore changing-column-type"
+		} else {
+			steps[k].Locks = accessExclusive(op.Table) + " while it rewrites the table"
+		}
+	}
+	return steps, err
+}
+
+// rewritesNothing reports whether PostgreSQL changes a column of SQL type
+// from to type to without reading or rewriting the table's rows: a VARCHAR
+// that grows or loses its limit, or becomes TEXT; a NUMERIC whose
+// precision grows at the same scale, or that loses its limit; a BIT
+// VARYING that grows.
+func rewritesNothing(from, to string) bool {
+	from, to = canonicalType(from), canonicalType(to)
+	fromBase, fromParams := typeParts(from)
+	toBase, toParams := typeParts(to)
+	switch {
+	case fromBase == "character varying" && to == "text":
+		return true
+	case fromBase != toBase:
+		return false
+	case fromBase == "character varying", fromBase == "bit varying":
+		return len(toParams) == 0 || (len(fromParams) == 1 && len(toParams) == 1 && toParams[0] >= fromParams[0])
+	case fromBase == "numeric":
+		return len(toParams) == 0 ||
+			(len(fromParams) == 2 && len(toParams) == 2 && toParams[1] == fromParams[1] && toParams[0] >= fromParams[0])
+	}
+	return false
+}
+
+// typeParts splits a type in canonical spelling into its base name and its
+// numeric parameters: "numeric(10,2)" into "numeric" and [10 2]. A type
+// with parameters that are not numbers, or an array, keeps them in its
+// base name.
+func typeParts(typ string) (string, []int) {
+	open := strings.IndexByte(typ, '(')
+	if open < 0 || !strings.HasSuffix(typ, ")") {
+		return typ, nil
+	}
+	var params []int
+	for _, p := range strings.Split(typ[open+1:len(typ)-1], ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil {
+			return typ, nil
+		}
+		params = append(params, n)
+	}
+	return typ[:open], params
 }
 
 // alterStatements lists the statements that turn column was of op.Table,
@@ -134,4 +199,71 @@ func using(op schema.AlterColumn, was schema.Column, from, to string) string {
 		return " USING " + quote(was.Name) + "::text::" + to
 	}
 	return " USING " + quote(was.Name) + "::" + to
+}
+
+// backfillBatch is how many rows each transaction of the online form of a
+// backfill fills in.
+const backfillBatch = 5000
+
+// notNullOnline returns the online form of alteration op of an existing
+// table that makes its column NOT NULL, whose plain form is statements
+// (see alterStatements): the statements before the backfill as they are;
+// then the backfill, in batches of backfillBatch rows, each in a
+// transaction of its own; a CHECK (column IS NOT NULL) NOT VALID, which
+// refuses new NULLs from then on; the backfill again, for the rows that
+// writers left NULL meanwhile; VALIDATE of the check, apart, which reads
+// the table without blocking its writers; SET NOT NULL, which PostgreSQL
+// (12 and later) proves from the check without reading the table; and
+// the statements after it, then the check dropped.
+func notNullOnline(op schema.AlterColumn, statements []string) ([]dialect.Step, error) {
+	table, column := op.Table, op.Column.Name
+	setNotNull := alterTable(table, "ALTER COLUMN "+quote(column)+" SET NOT NULL")
+	at := slices.Index(statements, setNotNull)
+	if at < 0 {
+		return nil, fmt.Errorf("column %s: no SET NOT NULL among its statements", column)
+	}
+	var before []string
+	for _, st := range statements[:at] {
+		if !strings.HasPrefix(st, "SET LOCAL "+backfillingSetting) && !strings.HasPrefix(st, "UPDATE ") {
+			before = append(before, st)
+		}
+	}
+	steps, _ := stepsUnless(nil, before...)
+	var backfill dialect.Step
+	if op.Backfill != "" {
+		backfill = dialect.Step{
+			SQL: "SET LOCAL " + backfillingSetting + " = on; UPDATE " + quote(table) + " SET " + quote(column) + " = " + op.Backfill +
+				" WHERE ctid IN (SELECT ctid FROM " + quote(table) + " WHERE " + quote(column) + " IS NULL LIMIT " + strconv.Itoa(backfillBatch) + ")",
+			Repeat: true,
+			Locks:  "ROW EXCLUSIVE on " + quote(table) + " and at most " + strconv.Itoa(backfillBatch) + " rows at a time",
+		}
+		steps = append(steps, backfill)
+	}
+	check := notNullCheckName(table, column)
+	steps = append(steps, dialect.Step{
+		SQL:   alterTable(table, "ADD CONSTRAINT "+quote(check)+" CHECK ("+quote(column)+" IS NOT NULL) NOT VALID"),
+		Locks: accessExclusive(table) + ", a moment",
+	})
+	if op.Backfill != "" {
+		steps = append(steps, backfill)
+	}
+	steps = append(steps,
+		dialect.Step{SQL: alterTable(table, "VALIDATE CONSTRAINT "+quote(check)), Apart: true, Locks: shareUpdateExclusive(table)},
+		dialect.Step{SQL: setNotNull, Locks: accessExclusive(table) + ", a moment: the validated check spares reading the table"},
+	)
+	after, _ := stepsUnless(nil, statements[at+1:]...)
+	steps = append(steps, after...)
+	return append(steps, dialect.Step{SQL: alterTable(table, "DROP CONSTRAINT "+quote(check)), Locks: accessExclusive(table) + ", a moment"}), nil
+}
+
+// notNullCheckName names the check that the online form of making column
+// of table NOT NULL adds for a while: {table}_{column}_not_null, cut to
+// PostgreSQL's 63 bytes with a hash of the whole name when it is longer.
+func notNullCheckName(table, column string) string {
+	name := table + "_" + column + "_not_null"
+	if len(name) <= 63 {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	return name[:54] + "_" + hex.EncodeToString(sum[:4])
 }

@@ -607,6 +607,9 @@ func script(steps []dialect.Step, ops []schema.Operation) string {
 		if s.Locks != "" {
 			b.WriteString("-- locks " + s.Locks + "\n")
 		}
+		if s.Lint != "" {
+			b.WriteString("-- " + s.Lint + "\n")
+		}
 		b.WriteString(s.SQL + ";\n\n")
 	}
 	return b.String()

@@ -112,10 +112,10 @@ func createFunction(f autoNowFunc, replace bool) string {
 
 // renderWithTriggers renders op against s, as renderOp does, and brings
 // the auto_now triggers in step with the schema it leaves.
-func renderWithTriggers(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
+func renderWithTriggers(s *schema.Schema, op schema.Operation, online bool) ([]dialect.Step, error) {
 	tables := triggerTables(op)
 	was := autoNowFuncs(s, tables)
-	steps, err := renderOp(s, op)
+	steps, err := renderOp(s, op, online)
 	if err != nil {
 		return nil, err
 	}

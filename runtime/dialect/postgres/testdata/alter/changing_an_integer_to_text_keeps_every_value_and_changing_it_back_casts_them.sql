@@ -1,7 +1,7 @@
 -- up
 
 -- operation 1: alter column items.price
--- locks ACCESS EXCLUSIVE on "items"
+-- locks ACCESS EXCLUSIVE on "items" while it rewrites the table
 ALTER TABLE "items" ALTER COLUMN "price" TYPE TEXT;
 
 -- operation 1: alter column items.price
@@ -15,6 +15,6 @@ ALTER TABLE "items" ALTER COLUMN "price" SET DEFAULT '0';
 ALTER TABLE "items" ALTER COLUMN "price" DROP DEFAULT;
 
 -- operation 1: alter column items.price
--- locks ACCESS EXCLUSIVE on "items"
+-- locks ACCESS EXCLUSIVE on "items" while it rewrites the table
 ALTER TABLE "items" ALTER COLUMN "price" TYPE INTEGER USING "price"::INTEGER;
 

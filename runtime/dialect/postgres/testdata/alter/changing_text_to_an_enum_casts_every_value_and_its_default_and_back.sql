@@ -5,7 +5,7 @@
 ALTER TABLE "items" ALTER COLUMN "state" DROP DEFAULT;
 
 -- operation 1: alter column items.state
--- locks ACCESS EXCLUSIVE on "items"
+-- locks ACCESS EXCLUSIVE on "items" while it rewrites the table
 ALTER TABLE "items" ALTER COLUMN "state" TYPE "status" USING "state"::"status";
 
 -- operation 1: alter column items.state
@@ -19,7 +19,7 @@ ALTER TABLE "items" ALTER COLUMN "state" SET DEFAULT 'active';
 ALTER TABLE "items" ALTER COLUMN "state" DROP DEFAULT;
 
 -- operation 1: alter column items.state
--- locks ACCESS EXCLUSIVE on "items"
+-- locks ACCESS EXCLUSIVE on "items" while it rewrites the table
 ALTER TABLE "items" ALTER COLUMN "state" TYPE TEXT;
 
 -- operation 1: alter column items.state

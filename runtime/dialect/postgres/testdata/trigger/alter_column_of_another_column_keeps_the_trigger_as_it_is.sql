@@ -3,7 +3,7 @@
 ALTER TABLE "posts" ALTER COLUMN "n" DROP DEFAULT;
 
 -- operation 1: alter column posts.n
--- locks ACCESS EXCLUSIVE on "posts"
+-- locks ACCESS EXCLUSIVE on "posts" while it rewrites the table
 ALTER TABLE "posts" ALTER COLUMN "n" TYPE BIGINT;
 
 -- operation 1: alter column posts.n
@@ -17,7 +17,7 @@ ALTER TABLE "posts" ALTER COLUMN "n" SET DEFAULT 1;
 ALTER TABLE "posts" ALTER COLUMN "n" DROP DEFAULT;
 
 -- operation 1: alter column posts.n
--- locks ACCESS EXCLUSIVE on "posts"
+-- locks ACCESS EXCLUSIVE on "posts" while it rewrites the table
 ALTER TABLE "posts" ALTER COLUMN "n" TYPE INTEGER;
 
 -- operation 1: alter column posts.n
