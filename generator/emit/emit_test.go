@@ -186,6 +186,19 @@ var cases = []struct {
 			Down: []schema.Operation{schema.DropTable{Name: "notes"}},
 		},
 	},
+	{
+		name: "a column widened in place, and narrowed back",
+		file: File{
+			Package: "migrations",
+			ID:      "0009_alter_users_email",
+			Up: []schema.Operation{
+				schema.AlterColumn{Table: "users", Column: schema.Column{Name: "email", Type: schema.Type{Kind: schema.Text}}},
+			},
+			Down: []schema.Operation{
+				schema.AlterColumn{Table: "users", Column: schema.Column{Name: "email", Type: schema.Type{Kind: schema.Text, Size: 320}}},
+			},
+		},
+	},
 }
 
 func TestMigrationGolden(t *testing.T) {

@@ -82,11 +82,7 @@ func renderOnline(s *schema.Schema, op schema.Operation, created createdHere) ([
 		}
 	case schema.DropIndex:
 		if err = checkReferences(s, table); err == nil {
-			steps = []dialect.Step{{
-				SQL:     "DROP INDEX CONCURRENTLY IF EXISTS " + quote(op.Name),
-				Outside: true,
-				Locks:   shareUpdateExclusive(table),
-			}}
+			steps = []dialect.Step{concurrently("DROP INDEX CONCURRENTLY IF EXISTS "+quote(op.Name), table)}
 		}
 	case schema.AddUnique:
 		if err = checkUnique(s, t, op.Unique); err == nil {
@@ -123,7 +119,22 @@ func buildConcurrently(table string, ix schema.Index) dialect.Step {
 	if ix.Where != "" {
 		sql += " WHERE " + ix.Where
 	}
-	return dialect.Step{SQL: sql, Outside: true, Locks: shareUpdateExclusive(table)}
+	return concurrently(sql, table)
+}
+
+// concurrently returns the step of a CREATE or DROP INDEX CONCURRENTLY
+// of an index of table. Such a statement blocks no reader or writer,
+// however long it waits for the transactions older than it to end, so
+// neither a lock timeout, which would only make it fail, nor a statement
+// timeout bounds it (squawk, which asks for both before every statement
+// that takes a lock, is told so).
+func concurrently(sql, table string) dialect.Step {
+	return dialect.Step{
+		SQL:     sql,
+		Outside: true,
+		Locks:   shareUpdateExclusive(table) + "; it waits for older transactions, so no timeout bounds it",
+		Lint:    "squawk-ignore require-lock-timeout, require-statement-timeout",
+	}
 }
 
 // notValid returns the steps that add constraint name, declared by
