@@ -256,8 +256,16 @@ func renderOn(d dialect.Dialect, id string, old, after *schema.Schema, up, down 
 func emitMigration(pkg, id string, plan *diff.Plan) ([]byte, error) {
 	notes := map[int]string{}
 	for i, c := range plan.Up {
+		var note []string
 		if c.Destructive != "" {
-			notes[i] = "Destructive: " + c.Destructive + "."
+			note = append(note, "Destructive: "+c.Destructive+".")
+		}
+		if c.Rewrites != "" {
+			reason := diff.RewritesReason(c.Rewrites)
+			note = append(note, strings.ToUpper(reason[:1])+reason[1:]+".")
+		}
+		if len(note) > 0 {
+			notes[i] = strings.Join(note, "\n")
 		}
 	}
 	migration, err := emit.Migration(emit.File{Package: pkg, ID: id, Up: plan.Ops(), Notes: notes, Down: plan.Down})
@@ -281,18 +289,31 @@ type GuardError struct {
 
 func (e *GuardError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "makemigrations: refusing %d destructive change(s) without --force", len(e.Changes))
+	kind := "destructive change(s)"
+	for _, c := range e.Changes {
+		if c.Rewrites != "" {
+			kind = "change(s) that lose data, may fail on existing rows or rewrite a table,"
+		}
+	}
+	fmt.Fprintf(&b, "makemigrations: refusing %d %s without --force", len(e.Changes), kind)
 	if len(e.Renames) > 0 {
 		b.WriteString(".\nFirst, if you renamed something, say so, and its data stays:")
 		for _, w := range e.Renames {
 			fmt.Fprintf(&b, "\n  %s", w)
 		}
-		b.WriteString("\nThe destructive change(s):")
+		b.WriteString("\nThe guarded change(s):")
 	} else {
 		b.WriteString(":")
 	}
 	for _, c := range e.Changes {
-		fmt.Fprintf(&b, "\n  %s: %s", c.Op, c.Destructive)
+		reasons := []string{}
+		if c.Destructive != "" {
+			reasons = append(reasons, c.Destructive)
+		}
+		if c.Rewrites != "" {
+			reasons = append(reasons, diff.RewritesReason(c.Rewrites)+" (fine on a small table, or in a window of downtime)")
+		}
+		fmt.Fprintf(&b, "\n  %s: %s", c.Op, strings.Join(reasons, "; "))
 	}
 	b.WriteString("\nIf this is what you mean, run again with --force (under go generate, which cannot pass flags: " +
 		"STRATA_FORCE=1 go generate ./...); the migration will mark these operations.")

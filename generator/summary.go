@@ -20,6 +20,9 @@ type Line struct {
 	// Destructive is the guard's reason when the change can lose data or
 	// fail on existing rows, and "" otherwise.
 	Destructive string
+	// Rewrites names the table the change rewrites on PostgreSQL (see
+	// [diff.Change]), or is "".
+	Rewrites string
 }
 
 // String returns the line as makemigrations prints it, such as
@@ -29,6 +32,9 @@ func (l Line) String() string {
 	s := string(l.Sign) + " " + l.Text
 	if l.Destructive != "" {
 		s += " (destructive: " + l.Destructive + ")"
+	}
+	if l.Rewrites != "" {
+		s += " (rewrites table " + l.Rewrites + ")"
 	}
 	return s
 }
@@ -44,7 +50,7 @@ func (r *Result) Summary() []Line {
 	}
 	lines := make([]Line, 0, len(r.Plan.Up))
 	for _, c := range r.Plan.Up {
-		lines = append(lines, Line{Sign: sign(c.Op), Text: describe(state, c.Op), Destructive: c.Destructive})
+		lines = append(lines, Line{Sign: sign(c.Op), Text: describe(state, c.Op), Destructive: c.Destructive, Rewrites: c.Rewrites})
 		_ = c.Op.Apply(state) // the plan was applied once already, in build
 	}
 	return lines

@@ -21,6 +21,7 @@ func TestTheSummarySaysWhatEachChangeDoes(t *testing.T) {
 				{Name: "email", Type: text(255)},
 				{Name: "note", Type: text(0), Nullable: true},
 				{Name: "legacy", Type: text(0)},
+				{Name: "score", Type: schema.Type{Kind: schema.Int32}},
 			},
 			PrimaryKey: []string{"id"},
 		}},
@@ -34,6 +35,7 @@ func TestTheSummarySaysWhatEachChangeDoes(t *testing.T) {
 		{Op: schema.DropColumn{Table: "users", Column: "legacy"}, Destructive: "drops column users.legacy and its data"},
 		{Op: schema.AlterEnum{Name: "status", Values: []string{"active", "banned", "gone"}}},
 		{Op: schema.RenameColumn{Table: "users", From: "email", To: "mail"}},
+		{Op: schema.AlterColumn{Table: "users", Column: schema.Column{Name: "score", Type: schema.Type{Kind: schema.Int64}}}, Rewrites: "users"},
 	}}}
 	var got []string
 	for _, l := range res.Summary() {
@@ -46,6 +48,7 @@ func TestTheSummarySaysWhatEachChangeDoes(t *testing.T) {
 		"- drop column users.legacy (destructive: drops column users.legacy and its data)",
 		"~ alter enum status: (active, banned) → (active, banned, gone)",
 		"~ rename column users.email to mail",
+		"~ alter column users.score: int32 → int64 (rewrites table users)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)

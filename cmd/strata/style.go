@@ -32,15 +32,15 @@ const (
 	reset  = "\x1b[0m"
 )
 
-// line spells a summary line, coloured by its sign; a destructive change
-// is red whatever its sign.
+// line spells a summary line, coloured by its sign; a destructive change,
+// or one that rewrites a table, is red whatever its sign.
 func (s style) line(l generator.Line) string {
 	if !s.color {
 		return l.String()
 	}
 	color := yellow
 	switch {
-	case l.Destructive != "":
+	case l.Destructive != "", l.Rewrites != "":
 		color = red
 	case l.Sign == '+':
 		color = green

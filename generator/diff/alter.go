@@ -34,7 +34,29 @@ func alterColumn(table string, o, n schema.Column, hints Hints) Change {
 			reasons = append(reasons, notNullReason(table, n))
 		}
 	}
-	return Change{Op: op, Destructive: strings.Join(reasons, "; ")}
+	change := Change{Op: op, Destructive: strings.Join(reasons, "; ")}
+	if !sameType(o.Type, n.Type) && !inPlaceType(o.Type, n.Type) {
+		change.Rewrites = table
+	}
+	return change
+}
+
+// inPlaceType reports whether PostgreSQL changes a column of type a to
+// type b without reading or rewriting the table: a VARCHAR that grows or
+// becomes unbounded text. Every other change of type rewrites the table,
+// the widening of an integer included. (SQLite rebuilds the table for any
+// change of a column, which its single writer does not notice.)
+func inPlaceType(a, b schema.Type) bool {
+	if a.Kind != schema.Text || b.Kind != schema.Text || len(a.Custom) > 0 || len(b.Custom) > 0 {
+		return false
+	}
+	return b.Size == 0 || (a.Size > 0 && b.Size >= a.Size)
+}
+
+// RewritesReason says what a change that rewrites table costs, for the
+// note above it and the guard's refusal.
+func RewritesReason(table string) string {
+	return "rewrites table " + table + " on PostgreSQL, holding a lock that blocks its reads and writes until every row is rewritten"
 }
 
 // losslessType reports whether every value of type a converts to type b

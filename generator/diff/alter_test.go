@@ -30,6 +30,19 @@ func alterCase(name string, o, n schema.Column, hints Hints, up schema.AlterColu
 	}
 }
 
+// rewrites returns the alteration case c with its change marked as one
+// that rewrites table items.
+func rewrites(c planCase) planCase {
+	c.up = []Change{rewriting(c.up[0])}
+	return c
+}
+
+// rewriting returns change c marked as one that rewrites table items.
+func rewriting(c Change) Change {
+	c.Rewrites = "items"
+	return c
+}
+
 func alterCases() []planCase {
 	alter := func(c schema.Column) schema.AlterColumn { return schema.AlterColumn{Table: "items", Column: c} }
 	qty16, qty32, qty64 := col("qty", schema.Int16), col("qty", Int32), col("qty", Int64)
@@ -48,27 +61,27 @@ func alterCases() []planCase {
 	}
 
 	cases := []planCase{
-		alterCase("an integer widened to int32 is altered freely", qty16, qty32, Hints{}, alter(qty32), ""),
-		alterCase("an integer widened to int64 is altered freely", qty32, qty64, Hints{}, alter(qty64), ""),
-		alterCase("a float widened to float64 is altered freely",
-			col("ratio", schema.Float32), col("ratio", schema.Float64), Hints{}, alter(col("ratio", schema.Float64)), ""),
-		alterCase("any type becomes unbounded text freely",
-			col("flag", schema.Bool), col("flag", Text), Hints{}, alter(col("flag", Text)), ""),
-		alterCase("a type= column becomes unbounded text freely",
-			numeric("numeric(20,0)"), col("price", Text), Hints{}, alter(col("price", Text)), ""),
+		rewrites(alterCase("an integer widened to int32 keeps every value but rewrites the table", qty16, qty32, Hints{}, alter(qty32), "")),
+		rewrites(alterCase("an integer widened to int64 keeps every value but rewrites the table", qty32, qty64, Hints{}, alter(qty64), "")),
+		rewrites(alterCase("a float widened to float64 keeps every value but rewrites the table",
+			col("ratio", schema.Float32), col("ratio", schema.Float64), Hints{}, alter(col("ratio", schema.Float64)), "")),
+		rewrites(alterCase("any type becomes unbounded text, rewriting the table",
+			col("flag", schema.Bool), col("flag", Text), Hints{}, alter(col("flag", Text)), "")),
+		rewrites(alterCase("a type= column becomes unbounded text, rewriting the table",
+			numeric("numeric(20,0)"), col("price", Text), Hints{}, alter(col("price", Text)), "")),
 		alterCase("a varchar grows freely", code8, typed("code", varchar(20)), Hints{}, alter(typed("code", varchar(20))), ""),
 		alterCase("a varchar becomes unbounded freely", code8, code, Hints{}, alter(code), ""),
-		alterCase("an unbounded text narrowed to a varchar is guarded", code, code8, Hints{}, alter(code8),
-			"column items.code changes type from text to varchar(8)"+noUsing),
-		alterCase("a narrowing with a using= hint converts with it and passes the guard", code, code8, usingCode,
-			schema.AlterColumn{Table: "items", Column: code8, Using: "substr(code, 1, 8)"}, ""),
+		rewrites(alterCase("an unbounded text narrowed to a varchar is guarded", code, code8, Hints{}, alter(code8),
+			"column items.code changes type from text to varchar(8)"+noUsing)),
+		rewrites(alterCase("a narrowing with a using= hint converts with it, and is guarded for its rewrite", code, code8, usingCode,
+			schema.AlterColumn{Table: "items", Column: code8, Using: "substr(code, 1, 8)"}, "")),
 		alterCase("a using= hint on a lossless change is not used", code8, code, usingCode, alter(code), ""),
-		alterCase("an integer narrowed is guarded", qty64, qty32, Hints{}, alter(qty32),
-			"column items.qty changes type from int64 to int32"+noUsing),
-		alterCase("an integer that becomes a float is guarded", qty32, col("qty", schema.Float64), Hints{}, alter(col("qty", schema.Float64)),
-			"column items.qty changes type from int32 to float64"+noUsing),
-		alterCase("a type= change is guarded", numeric("numeric(20,0)"), numeric("numeric(30,0)"), Hints{}, alter(numeric("numeric(30,0)")),
-			"column items.price changes type from int64 (type=numeric(20,0)) to int64 (type=numeric(30,0))"+noUsing),
+		rewrites(alterCase("an integer narrowed is guarded", qty64, qty32, Hints{}, alter(qty32),
+			"column items.qty changes type from int64 to int32"+noUsing)),
+		rewrites(alterCase("an integer that becomes a float is guarded", qty32, col("qty", schema.Float64), Hints{}, alter(col("qty", schema.Float64)),
+			"column items.qty changes type from int32 to float64"+noUsing)),
+		rewrites(alterCase("a type= change is guarded", numeric("numeric(20,0)"), numeric("numeric(30,0)"), Hints{}, alter(numeric("numeric(30,0)")),
+			"column items.price changes type from int64 (type=numeric(20,0)) to int64 (type=numeric(30,0))"+noUsing)),
 		alterCase("a column becomes NULL freely", note, null(note), Hints{}, alter(null(note)), ""),
 		alterCase("a column becomes NOT NULL with its backfill= hint", null(note), note, backfill,
 			schema.AlterColumn{Table: "items", Column: note, Backfill: "'none'"}, ""),
@@ -84,8 +97,8 @@ func alterCases() []planCase {
 		alterCase("a default is changed freely", withDefault(note, "''"), withDefault(note, "'x'"), Hints{}, alter(withDefault(note, "'x'")), ""),
 		alterCase("a default is dropped freely", withDefault(note, "''"), note, Hints{}, alter(note), ""),
 		alterCase("auto_now is added freely", ts(false), ts(true), Hints{}, alter(ts(true)), ""),
-		alterCase("a narrowing to NOT NULL without backfill gives both reasons", null(note), typed("note", varchar(8)), Hints{},
-			alter(typed("note", varchar(8))), "column items.note changes type from text to varchar(8)"+noUsing+"; "+noBackfill),
+		rewrites(alterCase("a narrowing to NOT NULL without backfill gives both reasons", null(note), typed("note", varchar(8)), Hints{},
+			alter(typed("note", varchar(8))), "column items.note changes type from text to varchar(8)"+noUsing+"; "+noBackfill)),
 	}
 	mood, feeling := enum("mood", "calm", "angry"), enum("feeling", "calm", "angry")
 	plainID := col("id", Int64)
@@ -109,7 +122,7 @@ func alterCases() []planCase {
 		new:  db(enums(feeling), table("items", idCol(), enumCol("m", "feeling"))),
 		up: changes(
 			schema.CreateEnum{Enum: feeling},
-			guarded(alter(enumCol("m", "feeling")), "column items.m changes type from enum mood to enum feeling"+noUsing),
+			rewriting(guarded(alter(enumCol("m", "feeling")), "column items.m changes type from enum mood to enum feeling"+noUsing)),
 			schema.DropEnum{Name: "mood"},
 		),
 		down: ops(
@@ -125,7 +138,7 @@ func alterCases() []planCase {
 		up: changes(
 			guarded(schema.DropColumn{Table: "items", Column: "gone"}, "drops column items.gone and its data"),
 			schema.AddColumn{Table: "items", Column: null(col("added", Text))},
-			alter(qty64),
+			rewriting(Change{Op: alter(qty64)}),
 		),
 		down: ops(
 			alter(qty32),

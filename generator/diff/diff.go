@@ -92,6 +92,11 @@ type Change struct {
 	Op schema.Operation
 	// Destructive says why Op can lose data or fail on existing rows, or is "".
 	Destructive string
+	// Rewrites names the table that Op rewrites on PostgreSQL, row by row,
+	// under a lock that blocks its reads and writes until it is done (a
+	// change of a column's type that PostgreSQL cannot make in place), or
+	// is "".
+	Rewrites string
 }
 
 // Hints tell [Compare] what two schemas alone cannot: which tables and
@@ -266,11 +271,12 @@ func (p *Plan) Ops() []schema.Operation {
 }
 
 // Guarded returns the changes of the plan's Up that the destructive guard
-// stops unless the user forces them: those whose Destructive is set.
+// stops unless the user forces them: those whose Destructive or Rewrites
+// is set.
 func (p *Plan) Guarded() []Change {
 	var guarded []Change
 	for _, c := range p.Up {
-		if c.Destructive != "" {
+		if c.Destructive != "" || c.Rewrites != "" {
 			guarded = append(guarded, c)
 		}
 	}

@@ -196,7 +196,7 @@ func renameOrderCase() planCase {
 			schema.RenameIndex{Table: "users", From: "accounts_legacy_idx", To: "users_score_idx"},
 			schema.RenameConstraint{Table: "users", From: "accounts_email_key", To: "users_email_key"},
 			schema.AlterColumn{Table: "users", Column: withDefault(col("name", Text), "''"), Backfill: "''"},
-			schema.AlterColumn{Table: "users", Column: col("score", Int64)},
+			Change{Op: schema.AlterColumn{Table: "users", Column: col("score", Int64)}, Rewrites: "users"},
 			schema.AddCheck{Table: "users", Check: schema.Check{Name: "users_name_check", Expr: "name <> ''"}},
 			schema.AddCheck{Table: "users", Check: schema.Check{Name: "users_score_check", Expr: "score >= 0"}},
 		),

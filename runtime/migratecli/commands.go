@@ -217,10 +217,19 @@ ends the process at once.
 With --to ID it applies the pending migrations up to ID, included, and
 stops there. ID may be cut to any prefix that names one migration.
 
+On PostgreSQL a change to a table that exists already runs in its online
+form, part by part, like a NonTransactional migration: indexes built
+CONCURRENTLY, constraints added NOT VALID and validated apart, NOT NULL
+backfilled in batches. Every transaction sets lock_timeout
+(--step-lock-timeout, 2s) and statement_timeout (--step-statement-timeout,
+1m); a statement that gives up waiting for a lock is rolled back and tried
+again, 5 more times with growing pauses, then fails naming who holds the
+lock. --offline keeps the plain form, each migration in one transaction.
+
 With --single-transaction it applies them all in one transaction instead:
-all of them or, on any failure, none. It refuses a migration marked
-NonTransactional then. Given with --fake-initial, the migrations faked come
-first, then the rest in one transaction.
+all of them or, on any failure, none, in the plain form. It refuses a
+migration marked NonTransactional then. Given with --fake-initial, the
+migrations faked come first, then the rest in one transaction.
 
 With --fake-initial it adopts a database whose tables were made by other
 means: each pending migration that creates tables, from the first, is

@@ -1,6 +1,7 @@
 -- operation 1: add unique people_org_nickname_key on people
 -- outside a transaction
--- locks SHARE UPDATE EXCLUSIVE on "people" (blocks no reads or writes)
+-- locks SHARE UPDATE EXCLUSIVE on "people" (blocks no reads or writes); it waits for older transactions, so no timeout bounds it
+-- squawk-ignore require-lock-timeout, require-statement-timeout
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "people_org_nickname_key" ON "people" ("org_id", "nickname");
 
 -- operation 1: add unique people_org_nickname_key on people
