@@ -24,7 +24,8 @@ var crashSeed = flag.Uint64("crash.seed", 0, "seed of the kill times of the cras
 const (
 	envCrashDriver = "STRATA_TEST_CRASH_DRIVER"
 	envCrashDSN    = "STRATA_TEST_CRASH_DSN"
-	envCrashIndex  = "STRATA_TEST_CRASH_INDEX" // set: apply indexConcurrently instead
+	envCrashIndex  = "STRATA_TEST_CRASH_INDEX"  // set: apply indexConcurrently instead
+	envCrashOnline = "STRATA_TEST_CRASH_ONLINE" // set: apply onlineCrash instead
 	crashStarted   = "started"
 	crashRows      = 150
 )
@@ -63,6 +64,9 @@ func TestCrashHelperProcess(t *testing.T) {
 	ms := crashMigrations()
 	if os.Getenv(envCrashIndex) != "" {
 		ms = indexConcurrently()
+	}
+	if os.Getenv(envCrashOnline) != "" {
+		ms = onlineCrash()
 	}
 	fmt.Println(crashStarted)
 	if _, err := newMigrator(ms...).Up(context.Background(), db); err != nil {

@@ -5,9 +5,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -135,6 +139,9 @@ UNION ALL SELECT conname FROM pg_constraint WHERE NOT convalidated AND connamesp
 			t.Fatal(err)
 		}
 		invalid = append(invalid, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	if len(invalid) > 0 {
 		t.Errorf("invalid indexes or constraints not validated: %v", invalid)
@@ -325,4 +332,103 @@ func TestSQLiteRendersNoOnlineForm(t *testing.T) {
 			t.Errorf("migration %s runs in %d parts on SQLite", p.ID, len(p.Parts))
 		}
 	}
+}
+
+// onlineCrashRows is how many rows the table of onlineCrash holds: enough
+// for the backfill to take several batches.
+const onlineCrashRows = 12_000
+
+// onlineCrash returns users filled with onlineCrashRows rows whose nick is
+// NULL, then a migration that changes it in every online form, the
+// batched backfill of a column made NOT NULL included.
+func onlineCrash() []runtime.Migration {
+	ms := onlineChanges()
+	seed := runtime.Migration{
+		ID: "0002_seed",
+		Up: []schema.Operation{
+			schema.AddColumn{Table: "users", Column: schema.Column{Name: "nick", Type: schema.Type{Kind: schema.Text}, Nullable: true}},
+			schema.RunSQL{SQL: fmt.Sprintf(`INSERT INTO "users" ("email") SELECT 'u' || g || '@example.com' FROM generate_series(1, %d) g`, onlineCrashRows)},
+		},
+	}
+	change := ms[2]
+	change.Up = append(slices.Clone(change.Up), schema.AlterColumn{
+		Table: "users", Column: schema.Column{Name: "nick", Type: schema.Type{Kind: schema.Text}}, Backfill: "'anonymous'",
+	})
+	return []runtime.Migration{ms[0], seed, change}
+}
+
+func TestKillingAnOnlineMigrationLeavesAStateTheNextRunFinishes(t *testing.T) {
+	seed := *crashSeed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	t.Logf("kill times from -crash.seed=%d", seed)
+	rng := rand.New(rand.NewPCG(seed, seed))
+	e := postgresEngine()
+	ctx := context.Background()
+	dsn := e.dsn(t)
+	db := e.openDSN(t, dsn)
+	ms := onlineCrash()
+	m := newMigrator(ms...)
+
+	prepare := func() {
+		resetCrashDatabase(t, e, db)
+		if _, err := m.UpTo(ctx, db, "0002_seed"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prepare()
+	start := time.Now()
+	if _, err := m.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	t.Logf("the online migration takes %v", took)
+
+	landed := map[string]int{}
+	for kill := range 20 {
+		prepare()
+		cmd := startCrashHelper(t, e, dsn, envCrashOnline+"=1")
+		time.Sleep(time.Duration(rng.Int64N(int64(took))))
+		killed := cmd.Process.Signal(syscall.SIGKILL) == nil
+		_ = cmd.Wait()
+		waitForKilledSession(t, db)
+		switch p := progressOf(t, m, db, "0003_online"); {
+		case !killed || p == nil && count(t, db, "strata_migrations") == 3:
+			landed["after the migration"]++
+		case p == nil:
+			landed["before its first part"]++
+		case p.Interrupted:
+			landed[fmt.Sprintf("during statement %d, outside a transaction", p.Done+1)]++
+		default:
+			landed[fmt.Sprintf("after %d statements", p.Done)]++
+		}
+		if _, err := m.Up(ctx, db, runtime.WithLockTimeout(30*time.Second)); err != nil {
+			t.Fatalf("kill %d: Up after the kill: %v", kill+1, err)
+		}
+		e.assertSchema(t, db, ms)
+		assertValid(t, db)
+		wantProgress(t, m, db, "0003_online", nil)
+		var nulls int
+		if err := db.QueryRow(`SELECT count(*) FROM "users" WHERE "nick" IS NULL`).Scan(&nulls); err != nil || nulls != 0 {
+			t.Fatalf("kill %d: %d NULL nicks after the next Up (%v)", kill+1, nulls, err)
+		}
+	}
+	t.Logf("where the 20 kills landed: %v", landed)
+}
+
+// progressOf returns the progress m's status reports for migration id on
+// db, or nil.
+func progressOf(t *testing.T, m *runtime.Migrator, db *sql.DB, id string) *runtime.Progress {
+	t.Helper()
+	statuses, err := m.Status(context.Background(), db, runtime.WithAllowDrift())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range statuses {
+		if s.ID == id {
+			return s.Progress
+		}
+	}
+	return nil
 }

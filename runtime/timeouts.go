@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -96,8 +97,8 @@ type blockerFinder interface {
 // number of tries and the sessions that hold locks on the tables its
 // statement names, when the dialect can tell.
 func (r *run) nameBlockers(ctx context.Context, conn *sql.Conn, err error, attempt int) {
-	me, ok := err.(*MigrationError)
-	if !ok {
+	var me *MigrationError
+	if !errors.As(err, &me) {
 		return
 	}
 	me.LockTries = attempt

@@ -28,7 +28,7 @@ func RunParts(ctx context.Context, conn *sql.Conn, d dialect.Dialect, steps []di
 			continue
 		}
 		end := k + 1
-		for !alone(st) && end < len(steps) && !(stepwise && alone(steps[end])) {
+		for !alone(st) && end < len(steps) && (!stepwise || !alone(steps[end])) {
 			end++
 		}
 		again, err := runTransaction(ctx, conn, d, steps, k, end)
