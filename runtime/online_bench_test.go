@@ -73,7 +73,8 @@ var busyChanges = []struct {
 // writer's latency while the migration runs: p99 and max, each request
 // timed from when it was due, so that requests held up behind a lock
 // count for as long as they waited to start. It does so in the online
-// form and in the plain one (offline), which shows the stall.
+// form and in the plain one (offline), which shows the stall, or fails
+// (metric failed).
 //
 //	STRATA_TEST_POSTGRES_URL=... go test ./runtime -run '^$' -bench OnlineChangeUnderWrites
 func BenchmarkOnlineChangeUnderWrites(b *testing.B) {
@@ -96,16 +97,25 @@ func BenchmarkOnlineChangeUnderWrites(b *testing.B) {
 					time.Sleep(200 * time.Millisecond) // the writer at its pace
 					b.StartTimer()
 					start := time.Now()
-					if _, err := m.Up(context.Background(), db, opts...); err != nil {
-						b.Fatal(err)
-					}
+					_, err := m.Up(context.Background(), db, opts...)
 					took := time.Since(start)
 					b.StopTimer()
 					lat := w.stop(start, start.Add(took))
+					switch {
+					case err != nil && form == "online":
+						b.Fatal(err)
+					case err != nil:
+						// The plain form under writes can fail outright: a
+						// full-table UPDATE then SET NOT NULL deadlocks with
+						// writers updating the same rows.
+						b.Logf("the plain form failed: %v", err)
+						b.ReportMetric(1, "failed")
+					}
 					b.ReportMetric(float64(took.Milliseconds()), "migrate-ms")
 					b.ReportMetric(ms99(lat), "writer-p99-ms")
 					b.ReportMetric(float64(slices.Max(lat).Milliseconds()), "writer-max-ms")
 					b.ReportMetric(float64(len(lat)), "writes")
+					b.ReportMetric(float64(w.failed.Load()), "failed-writes")
 				}
 			})
 		}
