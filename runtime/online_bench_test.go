@@ -113,7 +113,7 @@ func BenchmarkOnlineChangeUnderWrites(b *testing.B) {
 					}
 					b.ReportMetric(float64(took.Milliseconds()), "migrate-ms")
 					b.ReportMetric(ms99(lat), "writer-p99-ms")
-					b.ReportMetric(float64(slices.Max(lat).Milliseconds()), "writer-max-ms")
+					b.ReportMetric(float64(slices.Max(lat))/float64(time.Millisecond), "writer-max-ms")
 					b.ReportMetric(float64(len(lat)), "writes")
 					b.ReportMetric(float64(w.failed.Load()), "failed-writes")
 				}
