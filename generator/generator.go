@@ -198,7 +198,7 @@ func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.
 	if err != nil {
 		return nil, err
 	}
-	res, err := build(dir, id, old, plan, models.Models)
+	res, err := build(dir, id, old, plan, models.Models, models.Offline)
 	if err != nil {
 		return nil, err
 	}
@@ -208,21 +208,26 @@ func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.
 
 // build renders and encodes the migration id that carries out plan on old,
 // and the snapshot after it, which records the tables' model structs.
-func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, models map[string]string) (*Result, error) {
+// offline names the tables whose models carry //strata:offline.
+func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, models map[string]string, offline []string) (*Result, error) {
 	up := plan.Ops()
 	after := old.Fork() // Apply copies what it changes: old stays as it is
 	if err := after.ApplyAll(up); err != nil {
 		return nil, fmt.Errorf("makemigrations: the plan does not apply to the snapshot (a strata bug): %w", err)
 	}
 	res := &Result{ID: id, Plan: plan, Before: old, SQL: map[string][]dialect.Step{}}
+	plain := offlineTables(offline, up, plan.Down)
 	for _, d := range Dialects {
+		if o, ok := d.(dialect.Offliner); ok && len(plain) > 0 {
+			d = o.Offline(plain...)
+		}
 		steps, err := renderOn(d, id, old, after, up, plan.Down)
 		if err != nil {
 			return nil, err
 		}
 		res.SQL[d.Name()] = steps
 	}
-	migration, err := emitMigration(dir.pkg, id, plan)
+	migration, err := emitMigration(dir.pkg, id, plan, plain)
 	if err != nil {
 		return nil, err
 	}
@@ -252,8 +257,9 @@ func renderOn(d dialect.Dialect, id string, old, after *schema.Schema, up, down 
 }
 
 // emitMigration returns the file of migration id, which carries out plan,
-// for package pkg, with a note above each destructive operation.
-func emitMigration(pkg, id string, plan *diff.Plan) ([]byte, error) {
+// for package pkg, with a note above each destructive operation, and the
+// tables whose changes keep their plain form.
+func emitMigration(pkg, id string, plan *diff.Plan, offline []string) ([]byte, error) {
 	notes := map[int]string{}
 	for i, c := range plan.Up {
 		var note []string
@@ -268,7 +274,7 @@ func emitMigration(pkg, id string, plan *diff.Plan) ([]byte, error) {
 			notes[i] = strings.Join(note, "\n")
 		}
 	}
-	migration, err := emit.Migration(emit.File{Package: pkg, ID: id, Up: plan.Ops(), Notes: notes, Down: plan.Down})
+	migration, err := emit.Migration(emit.File{Package: pkg, ID: id, Up: plan.Ops(), Notes: notes, Down: plan.Down, Offline: offline})
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)
 	}

@@ -30,8 +30,12 @@ func (r *run) render(rp *replayer, i int, down bool) ([]dialect.Step, error) {
 	if err != nil {
 		return nil, &MigrationError{ID: mig.ID, Down: down, Err: err}
 	}
-	render := r.dialect.Render
-	if inPlace, ok := r.dialect.(inPlaceRenderer); ok && !down {
+	d := r.dialect
+	if o, ok := d.(dialect.Offliner); ok && len(mig.Offline) > 0 {
+		d = o.Offline(mig.Offline...)
+	}
+	render := d.Render
+	if inPlace, ok := d.(inPlaceRenderer); ok && !down {
 		// The replayer's schema moves past migration i as it renders.
 		render = inPlace.RenderInPlace
 		rp.handOver(i + 1)

@@ -42,4 +42,11 @@ type Migration struct {
 	// migration it replaces, then "_squashed"), lists that squash and the
 	// migrations it replaced: a ledger that records either is complete.
 	Replaces []string
+
+	// Offline names the tables whose changes in this migration keep their
+	// plain form, in the migration's transaction, where the dialect would
+	// otherwise render an online form (see [WithOffline]). strata
+	// makemigrations lists the tables it changes whose models carry
+	// //strata:offline. It counts in no checksum.
+	Offline []string
 }

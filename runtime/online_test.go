@@ -432,3 +432,50 @@ func progressOf(t *testing.T, m *runtime.Migrator, db *sql.DB, id string) *runti
 	}
 	return nil
 }
+
+func TestTheTablesAMigrationListsOfflineKeepThePlainForm(t *testing.T) {
+	ctx := context.Background()
+	e := postgresEngine()
+	db := e.open(t)
+	ms := onlineChanges()
+	ms[2].Offline = []string{"users"}
+	more := runtime.Migration{
+		ID: "0004_index_both",
+		Up: []schema.Operation{
+			schema.CreateIndex{Table: "users", Index: schema.Index{Name: "users_bio_idx", Columns: []string{"email", "id"}}},
+			schema.CreateIndex{Table: "orgs", Index: schema.Index{Name: "orgs_id_idx", Columns: []string{"id"}}},
+		},
+		Offline: []string{"users"},
+	}
+	ms = append(ms, more)
+	m := newMigrator(ms...)
+	plan, err := m.Plan(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan[2].NonTransactional {
+		t.Error("0003, whose table is offline, runs part by part")
+	}
+	var forms []string
+	for _, st := range plan[3].Steps {
+		forms = append(forms, st.SQL)
+	}
+	want := []string{
+		`CREATE INDEX "users_bio_idx" ON "users" ("email", "id")`,
+		`CREATE INDEX CONCURRENTLY IF NOT EXISTS "orgs_id_idx" ON "orgs" ("id")`,
+	}
+	if diff := cmp.Diff(want, forms); diff != "" {
+		t.Errorf("0004's statements (-want +got):\n%s", diff)
+	}
+	steps, err := m.SQL("0004_index_both", postgresEngine().dialect, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 2 || steps[0].Outside || !steps[1].Outside {
+		t.Errorf("SQL renders 0004 as %+v, want users plain and orgs online", steps)
+	}
+	if _, err := m.Up(ctx, db); err != nil {
+		t.Fatalf("Up: %v", err)
+	}
+	e.assertSchema(t, db, ms)
+}

@@ -26,6 +26,9 @@ func (m *Migrator) SQL(id string, d dialect.Dialect, down bool) ([]dialect.Step,
 	if down {
 		ops, n = ms[i].Down, i+1
 	}
+	if o, ok := d.(dialect.Offliner); ok && len(ms[i].Offline) > 0 {
+		d = o.Offline(ms[i].Offline...)
+	}
 	rp := replayer{migrations: ms}
 	before, err := rp.after(n)
 	if err != nil {

@@ -44,6 +44,9 @@ type File struct {
 	// Replaces, set for a migration that strata squash writes, lists the
 	// IDs of the migrations it folds into one.
 	Replaces []string
+	// Offline lists the tables whose changes keep their plain form (see
+	// runtime.Migration.Offline).
+	Offline []string
 }
 
 // Migration returns the source of the migration file f, gofmt'd:
@@ -92,23 +95,35 @@ func Migration(f File) ([]byte, error) {
 	buf = append(buf, "import (\n\t\""+runtimePath+"\"\n\t\""+schemaPath+"\"\n)\n\n"...)
 	buf = append(buf, "func init() {\n\tMigrator.Register(runtime.Migration{\n"...)
 	id := strconv.Quote(f.ID)
-	keys, single := []string{"ID", "Up", "Down"}, []bool{true, len(f.Up) == 0, len(f.Down) == 0}
-	if len(f.Replaces) > 0 {
-		keys, single = []string{"ID", "Replaces", "Up", "Down"}, []bool{true, true, len(f.Up) == 0, len(f.Down) == 0}
+	lists := []struct {
+		key    string
+		values []string
+	}{{"Replaces", f.Replaces}, {"Offline", f.Offline}}
+	keys, single := []string{"ID"}, []bool{true}
+	for _, l := range lists {
+		if len(l.values) > 0 {
+			keys, single = append(keys, l.key), append(single, true)
+		}
 	}
+	keys, single = append(keys, "Up", "Down"), append(single, len(f.Up) == 0, len(f.Down) == 0)
 	pads := golit.KeyPadding(keys, single)
 	upPad, downPad := pads[len(pads)-2], pads[len(pads)-1]
 	buf = appendField(buf, "ID", pads[0])
 	buf = append(buf, id...)
 	buf = append(buf, ",\n"...)
-	if len(f.Replaces) > 0 {
-		buf = appendField(buf, "Replaces", pads[1])
+	k := 1
+	for _, l := range lists {
+		if len(l.values) == 0 {
+			continue
+		}
+		buf = appendField(buf, l.key, pads[k])
+		k++
 		buf = append(buf, "[]string{"...)
-		for k, r := range f.Replaces {
-			if k > 0 {
+		for j, v := range l.values {
+			if j > 0 {
 				buf = append(buf, ", "...)
 			}
-			buf = strconv.AppendQuote(buf, r)
+			buf = strconv.AppendQuote(buf, v)
 		}
 		buf = append(buf, "},\n"...)
 	}

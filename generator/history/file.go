@@ -191,9 +191,11 @@ func (r *file) migration(lit *ast.CompositeLit, m *Migration, id string) {
 		case "NonTransactional":
 			m.NonTransactional = r.boolean(kv.Value)
 		case "Replaces":
-			m.Replaces = r.ids(kv.Value)
+			m.Replaces = r.strings(name, "a migration ID", kv.Value)
+		case "Offline":
+			m.Offline = r.strings(name, "a table name", kv.Value)
 		default:
-			r.errorf(key.Pos(), "runtime.Migration has no field %s (it has ID, Up, Down, NonTransactional, Replaces)", name)
+			r.errorf(key.Pos(), "runtime.Migration has no field %s (it has ID, Up, Down, NonTransactional, Replaces, Offline)", name)
 		}
 	}
 }
@@ -293,29 +295,29 @@ func (r *file) positions(x ast.Expr) []token.Position {
 	return pos
 }
 
-// ids reads x, the value of Replaces: a []string literal of string
-// literals.
-func (r *file) ids(x ast.Expr) []string {
+// strings reads x, the value of field (Replaces or Offline): a []string
+// literal of string literals, each what says.
+func (r *file) strings(field, what string, x ast.Expr) []string {
 	lit, ok := ast.Unparen(x).(*ast.CompositeLit)
 	if !ok {
-		r.errorf(x.Pos(), "expected Replaces to be a []string literal, found %s", describe(x))
+		r.errorf(x.Pos(), "expected %s to be a []string literal, found %s", field, describe(x))
 		return nil
 	}
-	var ids []string
+	var values []string
 	for _, e := range lit.Elts {
 		b, ok := ast.Unparen(e).(*ast.BasicLit)
-		var id string
+		var v string
 		var err error
 		if ok && b.Kind == token.STRING {
-			id, err = strconv.Unquote(b.Value)
+			v, err = strconv.Unquote(b.Value)
 		}
 		if !ok || b.Kind != token.STRING || err != nil {
-			r.errorf(e.Pos(), "expected a migration ID as a string literal in Replaces, found %s", describe(e))
+			r.errorf(e.Pos(), "expected %s as a string literal in %s, found %s", what, field, describe(e))
 			continue
 		}
-		ids = append(ids, id)
+		values = append(values, v)
 	}
-	return ids
+	return values
 }
 
 func (r *file) boolean(x ast.Expr) bool {

@@ -51,6 +51,9 @@ type Migration struct {
 	// Replaces is the migration's field of the same name: the IDs of the
 	// migrations it folds into one, whose files are gone.
 	Replaces []string
+	// Offline is the migration's field of the same name: the tables whose
+	// changes keep their plain form.
+	Offline []string
 	// Pos is the position of the file's Register call.
 	Pos token.Position
 

@@ -75,7 +75,7 @@ func (l *loader) docDirectives(doc *ast.CommentGroup, typeName string, used map[
 		case msg != "":
 			l.errorf(pos, typeName, "", "//strata:%s: %s", d.verb, msg)
 		case !slices.Contains(directiveVerbs, d.verb):
-			l.errorf(c.Slash, typeName, "", "unknown directive //strata:%s%s; the directives are //strata:table, index, unique, check, pk and enum",
+			l.errorf(c.Slash, typeName, "", "unknown directive //strata:%s%s; the directives are //strata:table, index, unique, check, pk, offline and enum",
 				d.verb, didYouMean(d.verb, directiveVerbs))
 		default:
 			dirs = append(dirs, d)

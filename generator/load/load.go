@@ -101,6 +101,10 @@ type Result struct {
 	// table: its package path, a dot and its type name, such as
 	// "example.com/app/models.User".
 	Models map[string]string
+	// Offline names, sorted, the tables whose models carry
+	// //strata:offline: their changes keep the plain form, with no online
+	// form on PostgreSQL.
+	Offline []string
 }
 
 // Rename is a renamed_from hint: table Table (and column Column, when set)
@@ -228,6 +232,9 @@ func (l *loader) result() *Result {
 	for _, m := range l.models {
 		s.Tables = append(s.Tables, m.table)
 		res.Models[m.table.Name] = m.pkg.PkgPath + "." + m.goName
+		if m.offline {
+			res.Offline = append(res.Offline, m.table.Name)
+		}
 		renames = append(renames, m.renames...)
 		for _, col := range slices.Sorted(maps.Keys(m.hints)) {
 			key, h := m.table.Name+"."+col, m.hints[col]
@@ -253,6 +260,7 @@ func (l *loader) result() *Result {
 		return strings.Compare(a.Column, b.Column)
 	})
 	res.Renames = renames
+	slices.Sort(res.Offline)
 	res.EnumRenames = l.usedEnumRenames(used)
 	return res
 }

@@ -26,6 +26,7 @@ type model struct {
 	known   map[string]*column // every column a field declares, even a broken one
 	pkField *column            // the field with the pk option
 	pkDir   bool               // whether a //strata:pk directive was read
+	offline bool               // whether a //strata:offline directive was read
 	renames []Rename
 	hints   map[string]columnHints // by column name
 	fks     []fkRef

@@ -8,10 +8,18 @@ import (
 	"github.com/strata-go/strata/runtime/schema"
 )
 
-// tableLevelDirective applies one //strata:pk, index, unique or check
-// directive to the table of m.
+// tableLevelDirective applies one //strata:pk, index, unique, check or
+// offline directive to the table of m.
 func (l *loader) tableLevelDirective(m *model, d directive) {
 	switch d.verb {
+	case "offline":
+		switch {
+		case len(d.args) > 0:
+			l.errorf(d.args[0].pos, m.goName, "", "//strata:offline takes no arguments: write //strata:offline")
+		case m.offline:
+			l.errorf(d.pos, m.goName, "", "second //strata:offline")
+		}
+		m.offline = true
 	case "pk":
 		l.pkDirective(m, d)
 	case "index":

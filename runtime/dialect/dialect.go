@@ -130,10 +130,11 @@ type Timeouts interface {
 // Offliner is implemented by dialects that render changes to existing
 // tables in an online form by default, one that holds no lock that
 // blocks writes for longer than a moment (PostgreSQL builds indexes
-// CONCURRENTLY); Offline returns the dialect that renders every change in
-// its plain form instead, inside the migration's transaction.
+// CONCURRENTLY). Offline returns the dialect that renders the changes to
+// the tables named in their plain form instead, inside the migration's
+// transaction, or, given no table, every change.
 type Offliner interface {
-	Offline() Dialect
+	Offline(tables ...string) Dialect
 }
 
 // LockOptions tune how [Dialect.Lock] and [Dialect.Begin] take the migration

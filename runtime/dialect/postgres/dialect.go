@@ -14,7 +14,11 @@
 // database/sql.
 package postgres
 
-import "github.com/strata-go/strata/runtime/dialect"
+import (
+	"slices"
+
+	"github.com/strata-go/strata/runtime/dialect"
+)
 
 // Dialect is the PostgreSQL dialect. The zero value is ready to use and safe
 // for concurrent use.
@@ -31,11 +35,24 @@ type Dialect struct {
 	// Plain renders every change in its plain form, inside the
 	// migration's transaction, for a team that takes downtime to migrate.
 	Plain bool
+	// PlainTables names the tables whose changes take their plain form
+	// when Plain is not set.
+	PlainTables []string
 }
 
-// Offline returns the dialect that renders every change in its plain
-// form ([Dialect.Plain]).
-func (Dialect) Offline() dialect.Dialect { return Dialect{Plain: true} }
+// Offline returns the dialect that renders the changes to tables in their
+// plain form ([Dialect.PlainTables]), or, given none, every change
+// ([Dialect.Plain]).
+func (d Dialect) Offline(tables ...string) dialect.Dialect {
+	if len(tables) == 0 {
+		return Dialect{Plain: true}
+	}
+	d.PlainTables = append(slices.Clone(d.PlainTables), tables...)
+	return d
+}
+
+// plain reports whether changes to table take their plain form.
+func (d Dialect) plain(table string) bool { return d.Plain || slices.Contains(d.PlainTables, table) }
 
 // Name returns "postgres", the name under which [schema.RunSQL.For] and
 // [schema.Type.CustomFor] look up PostgreSQL's own text.

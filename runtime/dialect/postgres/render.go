@@ -53,7 +53,7 @@ func (d Dialect) RenderInPlace(state *schema.Schema, ops []schema.Operation) ([]
 			err      error
 		)
 		if !d.Plain {
-			rendered, online, err = renderOnline(state, op, created)
+			rendered, online, err = renderOnline(state, op, created, d.plain)
 		}
 		switch alter, ok := op.(schema.AlterEnum); {
 		case online:
@@ -61,7 +61,7 @@ func (d Dialect) RenderInPlace(state *schema.Schema, ops []schema.Operation) ([]
 			rendered, err = alterEnum(state, alter, true) // see enumSwaps
 		default:
 			alter, isAlter := op.(schema.AlterColumn)
-			rendered, err = renderWithTriggers(state, op, !d.Plain && isAlter && !created[alter.Table])
+			rendered, err = renderWithTriggers(state, op, isAlter && !d.plain(alter.Table) && !created[alter.Table])
 		}
 		created.note(op)
 		if err != nil {

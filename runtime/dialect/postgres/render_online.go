@@ -46,9 +46,10 @@ func (c createdHere) note(op schema.Operation) {
 }
 
 // renderOnline renders op in its online form, applying it to s, when op
-// has one and changes a table not created here; it reports false, having
-// changed nothing, otherwise.
-func renderOnline(s *schema.Schema, op schema.Operation, created createdHere) ([]dialect.Step, bool, error) {
+// has one and changes a table not created here, whose changes plain does
+// not ask to be plain; it reports false, having changed nothing,
+// otherwise.
+func renderOnline(s *schema.Schema, op schema.Operation, created createdHere, plain func(table string) bool) ([]dialect.Step, bool, error) {
 	var table string
 	switch op := op.(type) {
 	case schema.CreateIndex:
@@ -64,7 +65,7 @@ func renderOnline(s *schema.Schema, op schema.Operation, created createdHere) ([
 	default:
 		return nil, false, nil
 	}
-	if created[table] || s.Table(table) == nil {
+	if created[table] || plain(table) || s.Table(table) == nil {
 		return nil, false, nil
 	}
 	if err := op.Apply(s); err != nil {
