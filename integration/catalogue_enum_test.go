@@ -42,6 +42,7 @@ var enumChanges = []change{
 	},
 	{
 		name:      "enum values reordered",
+		force:     true, // the type swap rewrites users on PostgreSQL
 		before:    enumModels(`StatusActive Status = "active"; StatusBanned Status = "banned"; StatusAway Status = "away"`, "active"),
 		after:     enumModels(`StatusAway Status = "away"; StatusBanned Status = "banned"; StatusActive Status = "active"`, "active"),
 		rows:      []string{"INSERT INTO users (id, status) VALUES (1, 'active'), (2, 'banned')"},

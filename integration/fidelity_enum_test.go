@@ -221,6 +221,7 @@ func (d *fDraw) reorderEnumValues() bool {
 	for slices.Equal(e.names(), before) {
 		d.rng.Shuffle(len(e.values), func(i, j int) { e.values[i], e.values[j] = e.values[j], e.values[i] })
 	}
+	d.force = true // the type swap rewrites the tables that use it on PostgreSQL
 	d.note("reorder enum E%d from %v to %v", e.n, before, e.names())
 	return true
 }

@@ -53,10 +53,15 @@ func inPlaceType(a, b schema.Type) bool {
 	return b.Size == 0 || (a.Size > 0 && b.Size >= a.Size)
 }
 
-// RewritesReason says what a change that rewrites table costs, for the
-// note above it and the guard's refusal.
-func RewritesReason(table string) string {
-	return "rewrites table " + table + " on PostgreSQL, holding a lock that blocks its reads and writes until every row is rewritten"
+// RewritesReason says what a change that rewrites tables, named as
+// [Change.Rewrites] names them, costs, for the note above it and the
+// guard's refusal.
+func RewritesReason(tables string) string {
+	what := "table "
+	if strings.Contains(tables, ", ") {
+		what = "tables "
+	}
+	return "rewrites " + what + tables + " on PostgreSQL, holding a lock that blocks its reads and writes until every row is rewritten"
 }
 
 // losslessType reports whether every value of type a converts to type b

@@ -92,10 +92,11 @@ type Change struct {
 	Op schema.Operation
 	// Destructive says why Op can lose data or fail on existing rows, or is "".
 	Destructive string
-	// Rewrites names the table that Op rewrites on PostgreSQL, row by row,
-	// under a lock that blocks its reads and writes until it is done (a
-	// change of a column's type that PostgreSQL cannot make in place), or
-	// is "".
+	// Rewrites names the tables, separated by ", ", that Op rewrites on
+	// PostgreSQL, row by row, under a lock that blocks their reads and
+	// writes until it is done (a change of a column's type that
+	// PostgreSQL cannot make in place, or of an enum type's values other
+	// than an insertion), or is "".
 	Rewrites string
 }
 

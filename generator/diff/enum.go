@@ -64,9 +64,27 @@ func (p *planner) enumChanges(o, n schema.Enum) (early, late []step) {
 		late = append(late, step{Change: Change{
 			Op:          schema.AlterEnum{Name: o.Name, Values: slices.Clone(n.Values)},
 			Destructive: p.loseValuesReason(o.Name, values, n.Values),
+			Rewrites:    strings.Join(p.enumTables(o.Name), ", "),
 		}})
 	}
 	return early, late
+}
+
+// enumTables names, sorted, the tables of the new schema with a column of
+// enum type enum, which a change that swaps the type rewrites on
+// PostgreSQL.
+func (p *planner) enumTables(enum string) []string {
+	var tables []string
+	for _, t := range p.new.Tables {
+		for _, c := range t.Columns {
+			if c.Type.Kind == schema.EnumKind && c.Type.Enum == enum {
+				tables = append(tables, t.Name)
+				break
+			}
+		}
+	}
+	slices.Sort(tables)
+	return tables
 }
 
 // withInsertions returns values with the values of want it lacks inserted:

@@ -31,13 +31,13 @@ func enumCases() []planCase {
 		name: "a value removed is guarded, naming the columns of the enum",
 		old:  db(status("active", "banned"), users("'active'")),
 		new:  db(status("active"), users("'active'")),
-		up:   changes(guarded(alterStatus("active"), loses)),
+		up:   changes(rewritingUsers(guarded(alterStatus("active"), loses))),
 		down: ops(alterStatus("active", "banned")),
 	}, {
-		name: "a reorder is not guarded",
+		name: "a reorder loses nothing, but is guarded for the rewrite of the tables that use the type",
 		old:  db(status("active", "banned"), users("'active'")),
 		new:  db(status("banned", "active"), users("'active'")),
-		up:   changes(alterStatus("banned", "active")),
+		up:   changes(rewritingUsers(Change{Op: alterStatus("banned", "active")})),
 		down: ops(alterStatus("active", "banned")),
 	}, {
 		name:     "a value renamed with a hint is renamed, not removed",
@@ -56,7 +56,7 @@ func enumCases() []planCase {
 		}},
 		up: changes(
 			alterStatus("active", "blocked", "banned"),
-			guarded(alterStatus("active", "blocked"), loses),
+			rewritingUsers(guarded(alterStatus("active", "blocked"), loses)),
 		),
 		down: ops(alterStatus("active", "blocked", "banned"), alterStatus("active", "banned")),
 	}, {
@@ -66,7 +66,7 @@ func enumCases() []planCase {
 		up: changes(
 			alterStatus("active", "pending", "banned"),
 			schema.AlterColumn{Table: "users", Column: withDefault(enumCol("status", "status"), "'pending'")},
-			guarded(alterStatus("active", "pending"), loses),
+			rewritingUsers(guarded(alterStatus("active", "pending"), loses)),
 		),
 		down: ops(
 			alterStatus("active", "pending", "banned"),
@@ -90,4 +90,10 @@ func enumCases() []planCase {
 			schema.RenameEnumValue{Enum: "status", From: "on", To: "active"},
 		),
 	}}
+}
+
+// rewritingUsers returns c marked as a change that rewrites table users.
+func rewritingUsers(c Change) Change {
+	c.Rewrites = "users"
+	return c
 }

@@ -37,7 +37,13 @@ func alterEnum(s *schema.Schema, op schema.AlterEnum, swap bool) ([]dialect.Step
 	if _, ok := insertions(was, op.Values); ok && !swap {
 		return stepsUnless(nil, addValues(op.Name, was, op.Values)...)
 	}
-	return stepsUnless(nil, typeSwap(s, op.Name)...)
+	steps, err := stepsUnless(nil, typeSwap(s, op.Name)...)
+	for k := range steps {
+		if sql := steps[k].SQL; strings.HasPrefix(sql, "ALTER TABLE ") && strings.Contains(sql, " TYPE ") {
+			steps[k].Locks = accessExclusive(quotedNames(sql)[0]) + " while it rewrites the table"
+		}
+	}
+	return steps, err
 }
 
 // insertions returns the values of values that was lacks, and reports

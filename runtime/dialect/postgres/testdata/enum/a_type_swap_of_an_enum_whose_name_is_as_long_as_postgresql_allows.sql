@@ -11,7 +11,7 @@ CREATE TYPE "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" AS
 ALTER TABLE "visits" ALTER COLUMN "e" DROP DEFAULT;
 
 -- operation 1: alter enum eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
--- locks ACCESS EXCLUSIVE on "visits"
+-- locks ACCESS EXCLUSIVE on "visits" while it rewrites the table
 ALTER TABLE "visits" ALTER COLUMN "e" TYPE "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" USING "e"::text::"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
 
 -- operation 1: alter enum eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee

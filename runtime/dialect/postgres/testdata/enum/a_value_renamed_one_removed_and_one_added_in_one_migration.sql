@@ -14,7 +14,7 @@ CREATE TYPE "mood" AS ENUM ('happy', 'blue', 'angry');
 ALTER TABLE "diary" ALTER COLUMN "mood" DROP DEFAULT;
 
 -- operation 2: alter enum mood
--- locks ACCESS EXCLUSIVE on "diary"
+-- locks ACCESS EXCLUSIVE on "diary" while it rewrites the table
 ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 2: alter enum mood
@@ -22,7 +22,7 @@ ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 ALTER TABLE "diary" ALTER COLUMN "mood" SET DEFAULT 'happy';
 
 -- operation 2: alter enum mood
--- locks ACCESS EXCLUSIVE on "visits"
+-- locks ACCESS EXCLUSIVE on "visits" while it rewrites the table
 ALTER TABLE "visits" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 2: alter enum mood
@@ -41,7 +41,7 @@ CREATE TYPE "mood" AS ENUM ('happy', 'blue', 'meh');
 ALTER TABLE "diary" ALTER COLUMN "mood" DROP DEFAULT;
 
 -- operation 1: alter enum mood
--- locks ACCESS EXCLUSIVE on "diary"
+-- locks ACCESS EXCLUSIVE on "diary" while it rewrites the table
 ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 1: alter enum mood
@@ -49,7 +49,7 @@ ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 ALTER TABLE "diary" ALTER COLUMN "mood" SET DEFAULT 'happy';
 
 -- operation 1: alter enum mood
--- locks ACCESS EXCLUSIVE on "visits"
+-- locks ACCESS EXCLUSIVE on "visits" while it rewrites the table
 ALTER TABLE "visits" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 1: alter enum mood

@@ -11,7 +11,7 @@ CREATE TYPE "mood" AS ENUM ('meh', 'sad', 'happy');
 ALTER TABLE "diary" ALTER COLUMN "mood" DROP DEFAULT;
 
 -- operation 1: alter enum mood
--- locks ACCESS EXCLUSIVE on "diary"
+-- locks ACCESS EXCLUSIVE on "diary" while it rewrites the table
 ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 1: alter enum mood
@@ -19,7 +19,7 @@ ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 ALTER TABLE "diary" ALTER COLUMN "mood" SET DEFAULT 'happy';
 
 -- operation 1: alter enum mood
--- locks ACCESS EXCLUSIVE on "visits"
+-- locks ACCESS EXCLUSIVE on "visits" while it rewrites the table
 ALTER TABLE "visits" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 1: alter enum mood
@@ -38,7 +38,7 @@ CREATE TYPE "mood" AS ENUM ('happy', 'sad', 'meh');
 ALTER TABLE "diary" ALTER COLUMN "mood" DROP DEFAULT;
 
 -- operation 1: alter enum mood
--- locks ACCESS EXCLUSIVE on "diary"
+-- locks ACCESS EXCLUSIVE on "diary" while it rewrites the table
 ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 1: alter enum mood
@@ -46,7 +46,7 @@ ALTER TABLE "diary" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 ALTER TABLE "diary" ALTER COLUMN "mood" SET DEFAULT 'happy';
 
 -- operation 1: alter enum mood
--- locks ACCESS EXCLUSIVE on "visits"
+-- locks ACCESS EXCLUSIVE on "visits" while it rewrites the table
 ALTER TABLE "visits" ALTER COLUMN "mood" TYPE "mood" USING "mood"::text::"mood";
 
 -- operation 1: alter enum mood
