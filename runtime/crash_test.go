@@ -25,7 +25,7 @@ const (
 	envCrashDriver = "STRATA_TEST_CRASH_DRIVER"
 	envCrashDSN    = "STRATA_TEST_CRASH_DSN"
 	envCrashIndex  = "STRATA_TEST_CRASH_INDEX"  // set: apply indexConcurrently instead
-	envCrashOnline = "STRATA_TEST_CRASH_ONLINE" // set: apply onlineCrash instead
+	envCrashOnline = "STRATA_TEST_CRASH_ONLINE" // set: apply onlineCrash of the form it names instead
 	crashStarted   = "started"
 	crashRows      = 150
 )
@@ -65,8 +65,8 @@ func TestCrashHelperProcess(t *testing.T) {
 	if os.Getenv(envCrashIndex) != "" {
 		ms = indexConcurrently()
 	}
-	if os.Getenv(envCrashOnline) != "" {
-		ms = onlineCrash()
+	if form := os.Getenv(envCrashOnline); form != "" {
+		ms = onlineCrash(form)
 	}
 	fmt.Println(crashStarted)
 	if _, err := newMigrator(ms...).Up(context.Background(), db); err != nil {

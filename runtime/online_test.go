@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -338,11 +337,37 @@ func TestSQLiteRendersNoOnlineForm(t *testing.T) {
 // for the backfill to take several batches.
 const onlineCrashRows = 12_000
 
+// onlineCrashForms names the online forms the crash test kills, each with
+// the operations of the migration that takes it.
+var onlineCrashForms = []struct {
+	name string
+	ops  []schema.Operation
+}{
+	{"a concurrent index", []schema.Operation{
+		schema.CreateIndex{Table: "users", Index: schema.Index{Name: "users_nick_idx", Columns: []string{"nick", "email"}}},
+		schema.AddUnique{Table: "users", Unique: schema.Unique{Name: "users_email_key", Columns: []string{"email"}}},
+	}},
+	{"NOT VALID then VALIDATE", []schema.Operation{
+		schema.CreateTable{Table: schema.Table{
+			Name:       "orgs",
+			Columns:    []schema.Column{{Name: "id", Type: schema.Type{Kind: schema.Int64}}},
+			PrimaryKey: []string{"id"},
+		}},
+		schema.AddColumn{Table: "users", Column: schema.Column{Name: "org_id", Type: schema.Type{Kind: schema.Int64}, Nullable: true}},
+		schema.AddForeignKey{Table: "users", ForeignKey: schema.ForeignKey{
+			Name: "users_org_id_fkey", Columns: []string{"org_id"}, RefTable: "orgs", RefColumns: []string{"id"},
+		}},
+		schema.AddCheck{Table: "users", Check: schema.Check{Name: "users_id_check", Expr: "id > 0"}},
+	}},
+	{"a batched backfill", []schema.Operation{
+		schema.AlterColumn{Table: "users", Column: schema.Column{Name: "nick", Type: schema.Type{Kind: schema.Text}}, Backfill: "'anonymous'"},
+	}},
+}
+
 // onlineCrash returns users filled with onlineCrashRows rows whose nick is
-// NULL, then a migration that changes it in every online form, the
-// batched backfill of a column made NOT NULL included.
-func onlineCrash() []runtime.Migration {
-	ms := onlineChanges()
+// NULL, then migration 0003_online, which changes it with the operations
+// of the online form named form of onlineCrashForms.
+func onlineCrash(form string) []runtime.Migration {
 	seed := runtime.Migration{
 		ID: "0002_seed",
 		Up: []schema.Operation{
@@ -350,11 +375,13 @@ func onlineCrash() []runtime.Migration {
 			schema.RunSQL{SQL: fmt.Sprintf(`INSERT INTO "users" ("email") SELECT 'u' || g || '@example.com' FROM generate_series(1, %d) g`, onlineCrashRows)},
 		},
 	}
-	change := ms[2]
-	change.Up = append(slices.Clone(change.Up), schema.AlterColumn{
-		Table: "users", Column: schema.Column{Name: "nick", Type: schema.Type{Kind: schema.Text}}, Backfill: "'anonymous'",
-	})
-	return []runtime.Migration{ms[0], seed, change}
+	change := runtime.Migration{ID: "0003_online"}
+	for _, f := range onlineCrashForms {
+		if f.name == form {
+			change.Up = f.ops
+		}
+	}
+	return []runtime.Migration{blog()[0], seed, change}
 }
 
 func TestKillingAnOnlineMigrationLeavesAStateTheNextRunFinishes(t *testing.T) {
@@ -365,12 +392,23 @@ func TestKillingAnOnlineMigrationLeavesAStateTheNextRunFinishes(t *testing.T) {
 	t.Logf("kill times from -crash.seed=%d", seed)
 	rng := rand.New(rand.NewPCG(seed, seed))
 	e := postgresEngine()
+	for _, form := range onlineCrashForms {
+		t.Run(form.name, func(t *testing.T) {
+			killOnlineMigration(t, e, rng, form.name)
+		})
+	}
+}
+
+// killOnlineMigration kills, 20 times, a process applying the online
+// migration of form with SIGKILL at a random point, and checks that the
+// next Up finishes it: every index valid, every constraint validated, no
+// NULL left, the schema the migrations build.
+func killOnlineMigration(t *testing.T, e engine, rng *rand.Rand, form string) {
 	ctx := context.Background()
 	dsn := e.dsn(t)
 	db := e.openDSN(t, dsn)
-	ms := onlineCrash()
+	ms := onlineCrash(form)
 	m := newMigrator(ms...)
-
 	prepare := func() {
 		resetCrashDatabase(t, e, db)
 		if _, err := m.UpTo(ctx, db, "0002_seed"); err != nil {
@@ -388,8 +426,8 @@ func TestKillingAnOnlineMigrationLeavesAStateTheNextRunFinishes(t *testing.T) {
 	landed := map[string]int{}
 	for kill := range 20 {
 		prepare()
-		cmd := startCrashHelper(t, e, dsn, envCrashOnline+"=1")
-		time.Sleep(time.Duration(rng.Int64N(int64(took))))
+		cmd := startCrashHelper(t, e, dsn, envCrashOnline+"="+form)
+		time.Sleep(time.Duration(rng.Int64N(int64(took) * 3 / 2)))
 		killed := cmd.Process.Signal(syscall.SIGKILL) == nil
 		_ = cmd.Wait()
 		waitForKilledSession(t, db)
@@ -409,12 +447,17 @@ func TestKillingAnOnlineMigrationLeavesAStateTheNextRunFinishes(t *testing.T) {
 		e.assertSchema(t, db, ms)
 		assertValid(t, db)
 		wantProgress(t, m, db, "0003_online", nil)
-		var nulls int
-		if err := db.QueryRow(`SELECT count(*) FROM "users" WHERE "nick" IS NULL`).Scan(&nulls); err != nil || nulls != 0 {
-			t.Fatalf("kill %d: %d NULL nicks after the next Up (%v)", kill+1, nulls, err)
+		if form == "a batched backfill" {
+			var nulls int
+			if err := db.QueryRow(`SELECT count(*) FROM "users" WHERE "nick" IS NULL`).Scan(&nulls); err != nil || nulls != 0 {
+				t.Fatalf("kill %d: %d NULL nicks after the next Up (%v)", kill+1, nulls, err)
+			}
 		}
 	}
 	t.Logf("where the 20 kills landed: %v", landed)
+	if landed["after the migration"]+landed["before its first part"] == 20 {
+		t.Errorf("no kill landed inside the migration: %v", landed)
+	}
 }
 
 // progressOf returns the progress m's status reports for migration id on
