@@ -270,10 +270,14 @@ func addColumn(s *schema.Schema, op schema.AddColumn) ([]dialect.Step, error) {
 	return stepsUnless(nil, alterTable(op.Table, "ADD COLUMN "+def))
 }
 
-func createIndex(table string, ix schema.Index) string {
-	sql := "CREATE INDEX "
+func createIndex(table string, ix schema.Index) string { return createIndexHow(table, ix, "") }
+
+// createIndexHow declares index ix of table with how, such as
+// "CONCURRENTLY IF NOT EXISTS ", after INDEX.
+func createIndexHow(table string, ix schema.Index, how string) string {
+	sql := "CREATE INDEX " + how
 	if ix.Unique {
-		sql = "CREATE UNIQUE INDEX "
+		sql = "CREATE UNIQUE INDEX " + how
 	}
 	sql += quote(ix.Name) + " ON " + quote(table) + " " + quoteList(ix.Columns)
 	if ix.Where != "" {

@@ -112,15 +112,7 @@ func renderOnline(s *schema.Schema, op schema.Operation, created createdHere, pl
 // buildConcurrently returns the step that builds index ix of table
 // CONCURRENTLY.
 func buildConcurrently(table string, ix schema.Index) dialect.Step {
-	sql := "CREATE INDEX CONCURRENTLY IF NOT EXISTS "
-	if ix.Unique {
-		sql = "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "
-	}
-	sql += quote(ix.Name) + " ON " + quote(table) + " " + quoteList(ix.Columns)
-	if ix.Where != "" {
-		sql += " WHERE " + ix.Where
-	}
-	return concurrently(sql, table)
+	return concurrently(createIndexHow(table, ix, "CONCURRENTLY IF NOT EXISTS "), table)
 }
 
 // concurrently returns the step of a CREATE or DROP INDEX CONCURRENTLY
