@@ -297,3 +297,22 @@ func TestOpen(t *testing.T) {
 		}
 	})
 }
+
+func TestSQLTakesTheFormAndTheTimeouts(t *testing.T) {
+	unsetDatabaseURL(t)
+	res := run(t, "sql", "--dialect", "postgres", "--offline", "--step-lock-timeout", "5s", "--step-statement-timeout", "0", "0003_index_users_email")
+	want := `-- 0003_index_users_email (up, postgres)
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+-- locks SHARE on "users" (blocks writes while it builds)
+CREATE UNIQUE INDEX "users_email_idx" ON "users" ("email");
+COMMIT;
+`
+	if res.code != 0 || res.stdout != want {
+		t.Errorf("migrate sql --offline: exit code %d, output (-want +got):\n%s\nerror output: %s", res.code, cmp.Diff(want, res.stdout), res.stderr)
+	}
+	res = run(t, "sql", "--dialect", "postgres", "--step-lock-timeout", "-1s", "0003_index_users_email")
+	if res.code != 2 || !strings.Contains(res.stderr, "must not be negative") {
+		t.Errorf("a negative timeout: exit code %d, error output %q; want a usage error", res.code, res.stderr)
+	}
+}
