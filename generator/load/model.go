@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/strata-go/strata/internal/sqltext"
 	"github.com/strata-go/strata/runtime/schema"
 )
 
@@ -125,6 +126,10 @@ func (l *loader) columnType(m *model, c *column) (schema.Type, bool) {
 	var typ schema.Type
 	for _, key := range []string{"type", "type.postgres", "type.sqlite"} {
 		if sql, ok := c.opts[key]; ok {
+			if p := sqltext.Type(sql); p != nil {
+				l.errorf(c.pos, m.goName, c.path, "%s=%s is not one SQL type: %s, at byte %d; strata writes it into its own statements", key, sql, p.Why, p.At+1)
+				return typ, false
+			}
 			dialect := ""
 			if key != "type" {
 				dialect = key[len("type."):]
@@ -175,6 +180,9 @@ func (l *loader) columnType(m *model, c *column) (schema.Type, bool) {
 // options of c.
 func (l *loader) columnDefault(m *model, c *column, col *schema.Column) {
 	if v, ok := c.opts["default"]; ok {
+		if !l.optionExpression(m, c, "default", v) {
+			return
+		}
 		known := c.g.kind != "" || col.Type.Kind == schema.JSON
 		sql, problem := defaultSQL("default", v, col.Type, known, c.g.enum)
 		if problem != "" {
@@ -198,7 +206,7 @@ func (l *loader) columnDefault(m *model, c *column, col *schema.Column) {
 // col, into m.hints.
 func (l *loader) columnHints(m *model, c *column, col schema.Column) {
 	var h columnHints
-	if v, ok := c.opts["backfill"]; ok {
+	if v, ok := c.opts["backfill"]; ok && l.optionExpression(m, c, "backfill", v) {
 		known := c.g.kind != "" || col.Type.Kind == schema.JSON
 		sql, problem := defaultSQL("backfill", v, col.Type, known, c.g.enum)
 		switch {
@@ -210,7 +218,9 @@ func (l *loader) columnHints(m *model, c *column, col schema.Column) {
 			h.backfill = sql
 		}
 	}
-	h.using = c.opts["using"]
+	if v, ok := c.opts["using"]; ok && l.optionExpression(m, c, "using", v) {
+		h.using = v
+	}
 	if h == (columnHints{}) {
 		return
 	}
@@ -317,7 +327,7 @@ func (l *loader) columnRefs(m *model, c *column, col *schema.Column) {
 	if hasFK {
 		m.fks = append(m.fks, ref)
 	}
-	if expr, ok := c.opts["check"]; ok {
+	if expr, ok := c.opts["check"]; ok && l.optionExpression(m, c, "check", expr) {
 		name := ConstraintName(m.table.Name, []string{c.column}, "check")
 		m.table.Checks = append(m.table.Checks, schema.Check{Name: name, Expr: expr})
 		m.names = append(m.names, namedObject{name: name, what: "check constraint", pos: c.pos, field: c.path})
@@ -361,4 +371,16 @@ func (l *loader) checkColumnRenames(m *model) {
 		}
 		from[r.From] = r
 	}
+}
+
+// optionExpression checks that v, the value of option key of field c of
+// m, is one SQL expression (see [sqltext.Expression]), and reports whether
+// it is.
+func (l *loader) optionExpression(m *model, c *column, key, v string) bool {
+	p := sqltext.Expression(v)
+	if p == nil {
+		return true
+	}
+	l.errorf(c.pos, m.goName, c.path, "%s=%s is not one SQL expression: %s, at byte %d; strata writes it into its own statements", key, v, p.Why, p.At+1)
+	return false
 }

@@ -1,10 +1,12 @@
 package load
 
 import (
+	"go/token"
 	"maps"
 	"slices"
 	"strings"
 
+	"github.com/strata-go/strata/internal/sqltext"
 	"github.com/strata-go/strata/runtime/schema"
 )
 
@@ -83,6 +85,9 @@ func (l *loader) indexDirective(m *model, d directive) {
 			index.Unique = true
 			rest = rest[1:]
 		case a.kind == argWord && a.text == "where" && index.Where == "" && len(rest) > 1 && rest[1].kind == argString && rest[1].text != "":
+			if !l.expression(m, rest[1], "where") {
+				return
+			}
 			index.Where = rest[1].text
 			rest = rest[2:]
 		case a.kind == argWord && a.text == "where" && index.Where == "":
@@ -123,12 +128,27 @@ func (l *loader) checkDirective(m *model, d directive) {
 		l.errorf(d.pos, m.goName, "", `//strata:check takes a name and an SQL expression: write //strata:check NAME "EXPR"`)
 		return
 	}
-	if !l.directiveName(m, d.args[0], "check") {
+	if !l.directiveName(m, d.args[0], "check") || !l.expression(m, d.args[1], "//strata:check") {
 		return
 	}
 	name := ConstraintName(m.table.Name, []string{d.args[0].text}, "check")
 	m.table.Checks = append(m.table.Checks, schema.Check{Name: name, Expr: d.args[1].text})
 	m.names = append(m.names, namedObject{name: name, what: "check constraint", pos: d.args[0].pos})
+}
+
+// expression checks that a, the string argument what of a directive of m,
+// is one SQL expression (see [sqltext.Expression]), and reports whether
+// it is.
+func (l *loader) expression(m *model, a dirArg, what string) bool {
+	p := sqltext.Expression(a.text)
+	if p == nil {
+		return true
+	}
+	// The argument's position is that of its opening quote; without
+	// escapes in it, the problem's offset counts from there.
+	l.errorf(a.pos+1+token.Pos(p.At), m.goName, "", "%s %q is not one SQL expression: %s, at byte %d; strata writes it into its own statements",
+		what, a.text, p.Why, p.At+1)
+	return false
 }
 
 // directiveName checks the name a directive gives an index or constraint.
