@@ -1,36 +1,21 @@
 package load
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/strata-go/strata/runtime/schema"
 )
 
 // MaxNameLen is the longest identifier strata gives a table, column, index or
-// constraint, in bytes: PostgreSQL's limit (NAMEDATALEN - 1), which it would
-// otherwise enforce by silently cutting longer names.
-const MaxNameLen = 63
+// constraint, in bytes (see [schema.MaxNameLen]).
+const MaxNameLen = schema.MaxNameLen
 
 // ConstraintName returns the conventional name of an index or constraint of
-// table over columns: "{table}_{columns joined by _}_{suffix}", or
-// "{table}_{suffix}" when columns is empty (the primary key, "users_pkey").
-//
-// The suffixes strata uses are "pkey", "key" (unique constraint), "idx"
-// (index), "fkey" (foreign key) and "check". A name longer than [MaxNameLen]
-// bytes is cut to 54 bytes and ends with "_" and the first 8 hex digits of
-// the SHA-256 of the full name, so that it stays unique and always comes out
-// the same.
+// table over columns, as every dialect derives it: see [schema.DerivedName].
 func ConstraintName(table string, columns []string, suffix string) string {
-	parts := append(append([]string{table}, columns...), suffix)
-	name := strings.Join(parts, "_")
-	if len(name) <= MaxNameLen {
-		return name
-	}
-	sum := sha256.Sum256([]byte(name))
-	hash := hex.EncodeToString(sum[:4])
-	return name[:MaxNameLen-len(hash)-1] + "_" + hash
+	return schema.DerivedName(table, columns, suffix)
 }
 
 // identProblem says why name cannot be an SQL identifier in strata's

@@ -232,9 +232,10 @@ func createTable(s *schema.Schema, t *schema.Table) ([]dialect.Step, error) {
 	return stepsUnless(nil, sql...)
 }
 
-// primaryKeyName is the name of a table's primary-key constraint, the one
-// PostgreSQL would choose itself.
-func primaryKeyName(table string) string { return table + primaryKeySuffix }
+// primaryKeyName is the name of a table's primary-key constraint: the one
+// PostgreSQL would choose itself, {table}_pkey, shortened as strata
+// shortens every name it derives ([schema.DerivedName]).
+func primaryKeyName(table string) string { return schema.DerivedName(table, nil, "pkey") }
 
 // primaryKeySuffix ends the name of every table's primary key.
 const primaryKeySuffix = "_pkey"

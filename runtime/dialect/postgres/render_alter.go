@@ -1,8 +1,6 @@
 package postgres
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -257,13 +255,8 @@ func notNullOnline(op schema.AlterColumn, statements []string) ([]dialect.Step, 
 }
 
 // notNullCheckName names the check that the online form of making column
-// of table NOT NULL adds for a while: {table}_{column}_not_null, cut to
-// PostgreSQL's 63 bytes with a hash of the whole name when it is longer.
+// of table NOT NULL adds for a while: {table}_{column}_not_null, shortened
+// as strata shortens every name it derives ([schema.DerivedName]).
 func notNullCheckName(table, column string) string {
-	name := table + "_" + column + "_not_null"
-	if len(name) <= 63 {
-		return name
-	}
-	sum := sha256.Sum256([]byte(name))
-	return name[:54] + "_" + hex.EncodeToString(sum[:4])
+	return schema.DerivedName(table, []string{column}, "not_null")
 }

@@ -50,8 +50,16 @@ func relationNameUses(t *schema.Table, name string) int {
 	if t.Name == name {
 		uses++
 	}
-	if pk, ok := strings.CutSuffix(name, primaryKeySuffix); ok && pk == t.Name && len(t.PrimaryKey) > 0 {
-		uses++
+	switch {
+	case len(t.PrimaryKey) == 0:
+	case len(t.Name)+len(primaryKeySuffix) > schema.MaxNameLen:
+		if name == primaryKeyName(t.Name) { // shortened: rare, and it allocates
+			uses++
+		}
+	default:
+		if pk, ok := strings.CutSuffix(name, primaryKeySuffix); ok && pk == t.Name {
+			uses++
+		}
 	}
 	for _, ix := range t.Indexes {
 		if ix.Name == name {

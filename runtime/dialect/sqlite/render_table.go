@@ -47,7 +47,7 @@ func tableDefinition(s *schema.Schema, t *schema.Table, as string, folded []sche
 		lines = append(lines, def)
 	}
 	if len(t.PrimaryKey) > 0 && rowid == "" {
-		lines = append(lines, "CONSTRAINT "+quoteIdent(t.Name+"_pkey")+" PRIMARY KEY "+identList(t.PrimaryKey))
+		lines = append(lines, "CONSTRAINT "+quoteIdent(schema.DerivedName(t.Name, nil, "pkey"))+" PRIMARY KEY "+identList(t.PrimaryKey))
 	}
 	for _, ck := range t.Checks {
 		lines = append(lines, "CONSTRAINT "+quoteIdent(ck.Name)+" CHECK ("+ck.Expr+")")
