@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // enumType is a named string type marked //strata:enum.
@@ -59,8 +60,12 @@ func (l *loader) addEnum(d typeDecl, dir directive) {
 		switch {
 		case slices.Contains(e.values, v):
 			// Another name for a value listed already.
+		case v == "":
+			l.errorf(c.Pos(), goName, "", "enum value of %s is empty, which PostgreSQL refuses as an enum label: give it a value, or make the field a pointer for no value", c.Name())
 		case len(v) > MaxNameLen:
 			l.errorf(c.Pos(), goName, "", "enum value %q of %s is longer than 63 bytes, the most PostgreSQL keeps", v, c.Name())
+		case !utf8.ValidString(v) || strings.ContainsRune(v, 0):
+			l.errorf(c.Pos(), goName, "", "enum value %q of %s is not valid UTF-8 without NUL, which PostgreSQL needs", v, c.Name())
 		default:
 			e.values = append(e.values, v)
 		}
