@@ -170,8 +170,8 @@ func (l *loader) tableDirective(m *model, d directive) bool {
 		l.errorf(name.pos, m.goName, "", "table name %q is not valid: %s%s", name.text, p, writeInstead(name.text, "%s"))
 		return false
 	}
-	if strings.HasPrefix(name.text, "strata_") {
-		l.errorf(name.pos, m.goName, "", `table name %q is not valid: the prefix "strata_" is reserved for strata's own tables`, name.text)
+	if why := tableReserved(name.text); why != "" {
+		l.errorf(name.pos, m.goName, "", `table name %q is not valid: %s`, name.text, why)
 		return false
 	}
 	m.table.Name = name.text

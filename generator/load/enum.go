@@ -54,6 +54,10 @@ func (l *loader) addEnum(d typeDecl, dir directive) {
 		l.errorf(dir.pos, goName, "", "enum name %q is not valid: %s%s", e.name, p, writeInstead(e.name, "//strata:enum %s"))
 		return
 	}
+	if why := enumReserved(e.name); why != "" {
+		l.errorf(dir.pos, goName, "", "enum name %q is not valid: %s; name it with //strata:enum NAME", e.name, why)
+		return
+	}
 	for _, c := range l.enumConstants(d.obj) {
 		v := constant.StringVal(c.Val())
 		e.consts[c.Name()] = v

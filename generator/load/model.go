@@ -100,6 +100,8 @@ func (l *loader) buildModel(m *model) {
 func (l *loader) buildColumn(m *model, c *column) {
 	if p := identProblem(c.column); p != "" {
 		l.errorf(c.pos, m.goName, c.path, "column name %q is not valid: %s%s", c.column, p, writeInstead(c.column, `db:"%s"`))
+	} else if why := columnReserved(c.column); why != "" {
+		l.errorf(c.pos, m.goName, c.path, "column name %q is not valid: %s; give the field another db name", c.column, why)
 	}
 	opts, problems := parseOptions(c.strata)
 	for _, p := range problems {

@@ -174,6 +174,22 @@ func (l *loader) checkNames(tables map[string]*model) {
 			global[m.table.Name] = place{"table", m.tableDir}
 		}
 	}
+	// PostgreSQL names the sequence of an identity column
+	// {table}_{column}_seq, in the namespace of tables.
+	for _, m := range l.models {
+		for _, c := range m.table.Columns {
+			if !c.Identity {
+				continue
+			}
+			seq := schema.DerivedName(m.table.Name, []string{c.Name}, "seq")
+			if first, ok := global[seq]; ok {
+				l.errorf(m.tableDir, m.goName, "", "PostgreSQL names the sequence of the identity column %s.%s %s, which is the name of the %s at %s: rename that %s",
+					m.table.Name, c.Name, seq, first.what, l.position(first.pos), first.what)
+				continue
+			}
+			global[seq] = place{"identity sequence of " + m.table.Name + "." + c.Name, m.tableDir}
+		}
+	}
 	used := l.usedEnums()
 	for _, key := range slices.Sorted(maps.Keys(l.enums)) {
 		e := l.enums[key]
