@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"go/types"
 	"regexp"
 	"slices"
 	"strconv"
@@ -141,4 +142,65 @@ func quoteSQL(v string) string {
 // first parenthesis closes at its end.
 func isParenthesized(v string) bool {
 	return v != "" && v[0] == '(' && sqltext.ClosingParen(v, 0) == len(v)-1
+}
+
+// goRangeProblem says why the number sql, a default or backfill of a field
+// of Go type g, is not a value of that Go type, which is narrower than its
+// column's SQL type for an unsigned or 8-bit integer, or is out of range
+// for a float; "" when it is a value, or not a plain number.
+func goRangeProblem(g goType, sql string) string {
+	b := basicOf(g.typ)
+	if b == nil || !decimalRe.MatchString(sql) {
+		return ""
+	}
+	info := b.Info()
+	switch {
+	case info&types.IsInteger != 0:
+		if !integerRe.MatchString(sql) {
+			return ""
+		}
+		var err error
+		if info&types.IsUnsigned != 0 {
+			_, err = strconv.ParseUint(strings.TrimPrefix(sql, "+"), 10, intBits(b.Kind()))
+		} else {
+			_, err = strconv.ParseInt(sql, 10, intBits(b.Kind()))
+		}
+		if err != nil {
+			return fmt.Sprintf("%s is not a value of the field's Go type %s", sql, g.display())
+		}
+	case info&types.IsFloat != 0:
+		bits := 64
+		if b.Kind() == types.Float32 {
+			bits = 32
+		}
+		if _, err := strconv.ParseFloat(sql, bits); err != nil {
+			return fmt.Sprintf("%s is out of range for the field's Go type %s", sql, g.display())
+		}
+	}
+	return ""
+}
+
+// basicOf returns the basic type under t, through a pointer, or nil.
+func basicOf(t types.Type) *types.Basic {
+	if t == nil {
+		return nil
+	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	b, _ := t.Underlying().(*types.Basic)
+	return b
+}
+
+// intBits returns the width of the integer kind k.
+func intBits(k types.BasicKind) int {
+	switch k {
+	case types.Int8, types.Uint8:
+		return 8
+	case types.Int16, types.Uint16:
+		return 16
+	case types.Int32, types.Uint32:
+		return 32
+	}
+	return 64
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -255,5 +256,21 @@ func TestModelsIsDeterministic(t *testing.T) {
 	_, second := runArchive(t, ar)
 	if diff := cmp.Diff(first, second); diff != "" {
 		t.Errorf("two loads differ (-first +second):\n%s", diff)
+	}
+}
+
+func TestATableOfMoreColumnsThanPostgreSQLAllowsIsRefused(t *testing.T) {
+	var fields strings.Builder
+	for i := range maxColumns + 1 {
+		fmt.Fprintf(&fields, "\tC%d int64 `db:\"c%d\"`\n", i, i)
+	}
+	ar := &txtar.Archive{Files: []txtar.File{
+		{Name: "go.mod", Data: []byte("module example.com/m\n\ngo 1.22\n")},
+		{Name: "models/models.go", Data: []byte("package models\n\n//strata:table wide\ntype Wide struct {\n\tID int64 `db:\"id\" strata:\"pk\"`\n" + fields.String() + "}\n")},
+	}}
+	gotName, got := runArchive(t, ar)
+	want := "models/models.go:3:1: Wide: table wide has 1602 columns, more than the 1600 PostgreSQL allows: split it into tables\n"
+	if gotName != "want.errors" || got != want {
+		t.Errorf("Models = %s:\n%s\nwant want.errors:\n%s", gotName, got, want)
 	}
 }

@@ -68,6 +68,9 @@ type namedObject struct {
 	global bool
 }
 
+// maxColumns is the most columns PostgreSQL allows in a table.
+const maxColumns = 1600
+
 // maxVarchar is the largest size PostgreSQL allows for VARCHAR(n).
 const maxVarchar = 10485760
 
@@ -87,6 +90,9 @@ func (l *loader) buildModel(m *model) {
 	if len(m.known) == 0 {
 		l.errorf(m.pos, m.goName, "", "model has no columns: give its fields db tags")
 		return
+	}
+	if n := len(m.table.Columns); n > maxColumns {
+		l.errorf(m.tableDir, m.goName, "", "table %s has %d columns, more than the %d PostgreSQL allows: split it into tables", m.table.Name, n, maxColumns)
 	}
 	for _, d := range m.dirs {
 		l.tableLevelDirective(m, d)
@@ -187,6 +193,9 @@ func (l *loader) columnDefault(m *model, c *column, col *schema.Column) {
 		}
 		known := c.g.kind != "" || col.Type.Kind == schema.JSON
 		sql, problem := defaultSQL("default", v, col.Type, known, c.g.enum)
+		if problem == "" {
+			problem = goRangeProblem(c.g, sql)
+		}
 		if problem != "" {
 			l.errorf(c.pos, m.goName, c.path, "default=%s: %s", v, problem)
 		}
@@ -211,6 +220,9 @@ func (l *loader) columnHints(m *model, c *column, col schema.Column) {
 	if v, ok := c.opts["backfill"]; ok && l.optionExpression(m, c, "backfill", v) {
 		known := c.g.kind != "" || col.Type.Kind == schema.JSON
 		sql, problem := defaultSQL("backfill", v, col.Type, known, c.g.enum)
+		if problem == "" {
+			problem = goRangeProblem(c.g, sql)
+		}
 		switch {
 		case col.Nullable:
 			l.errorf(c.pos, m.goName, c.path, "backfill fills the NULLs of a column that becomes NOT NULL, and %s is nullable: remove backfill", c.g.display())

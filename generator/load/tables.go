@@ -102,9 +102,20 @@ func (l *loader) resolveFK(m *model, ref fkRef, tables map[string]*model) {
 }
 
 // sameType reports whether a foreign key may join columns of types a and
-// b: the same kind, size and enum.
+// b: the same kind, size and enum, and on each engine the same SQL type
+// spelt out with type=, or none.
 func sameType(a, b schema.Type) bool {
-	return a.Kind == b.Kind && a.Size == b.Size && a.Enum == b.Enum
+	if a.Kind != b.Kind || a.Size != b.Size || a.Enum != b.Enum {
+		return false
+	}
+	for _, d := range []string{"postgres", "sqlite"} {
+		sa, oka := a.CustomFor(d)
+		sb, okb := b.CustomFor(d)
+		if oka != okb || !strings.EqualFold(strings.Join(strings.Fields(sa), " "), strings.Join(strings.Fields(sb), " ")) {
+			return false
+		}
+	}
+	return true
 }
 
 // describeType prints a column type for messages.
@@ -114,6 +125,16 @@ func describeType(t schema.Type) string {
 		return "enum " + t.Enum
 	case t.Size > 0:
 		return fmt.Sprintf("%s(size=%d)", t.Kind, t.Size)
+	case len(t.Custom) > 0:
+		var sqls []string
+		for _, c := range t.Custom {
+			key := "type"
+			if c.Dialect != "" {
+				key += "." + c.Dialect
+			}
+			sqls = append(sqls, key+"="+c.SQL)
+		}
+		return fmt.Sprintf("%s (%s)", t.Kind, strings.Join(sqls, ", "))
 	}
 	return string(t.Kind)
 }
