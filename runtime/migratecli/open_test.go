@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/strata-go/strata/internal/dburl"
 )
 
 func TestRedact(t *testing.T) {
@@ -231,13 +233,13 @@ func TestCheckDriver(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := checkDriver(tt.driver, tt.registered)
+			err := dburl.CheckDriver(tt.driver, tt.registered, "in this command")
 			got := ""
 			if err != nil {
 				got = err.Error()
 			}
 			if got != tt.want {
-				t.Errorf("checkDriver(%q, %q) = %q, want %q", tt.driver, tt.registered, got, tt.want)
+				t.Errorf("CheckDriver(%q, %q) = %q, want %q", tt.driver, tt.registered, got, tt.want)
 			}
 		})
 	}

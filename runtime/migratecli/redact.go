@@ -9,10 +9,12 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/strata-go/strata/internal/dburl"
 )
 
 // redacted is what a password is replaced by.
-const redacted = "xxxxx"
+const redacted = dburl.Redacted
 
 // Redact returns rawURL with any password replaced by "xxxxx": the one in
 // the user information of a URL (user:password@host), whether or not "//"
@@ -21,87 +23,7 @@ const redacted = "xxxxx"
 // sslpassword setting, as a query parameter (?password=pw) or in a
 // key=value connection string (host=db password=pw). The rest of rawURL is
 // left as it was, even when it is not a well-formed URL.
-func Redact(rawURL string) string {
-	s := passwordSetting.ReplaceAllString(rawURL, "${1}${2}"+redacted)
-	spans := userPasswords(s)
-	for k := len(spans) - 1; k >= 0; k-- {
-		s = s[:spans[k].start] + redacted + s[spans[k].end:]
-	}
-	return s
-}
-
-// passwordSetting matches a password given as a query parameter or as a
-// key=value setting (password=..., sslpassword=...): the character before
-// it, the key with its '=', then the value, quoted as in a libpq
-// connection string or running to the next '&', '#' or space.
-var passwordSetting = regexp.MustCompile(`(?i)(^|[?&;\s])((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^&#\s]*)`)
-
-// scheme matches the scheme of a URL with its colon.
-var scheme = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*:`)
-
-// span is where a password lies in a string: s[start:end].
-type span struct{ start, end int }
-
-// userPasswords returns where the passwords of the user information of the
-// URLs in s lie: for each scheme, such as "postgres:", followed by any
-// number of '/' and user:password@host, the password. An '@' ends the
-// user information: the last one before the query or fragment or, when
-// none comes before them, the last one of all; and the user name holds no
-// '/', '?' or '#'. So a password holding an unescaped '/', '@', '?' or '#'
-// is still found whole, while neither a query such as
-// ?application_name=a:b@c nor a file path such as sqlite:/data/a:b@c.db is
-// taken for user information. A database name holding an '@' is redacted
-// too much, which is the safe way to be wrong.
-func userPasswords(s string) []span {
-	var spans []span
-	for i := 0; i < len(s); {
-		loc := scheme.FindStringIndex(s[i:])
-		if loc == nil {
-			break
-		}
-		after := i + loc[1]
-		sp, ok := userPassword(s, after)
-		if !ok {
-			i = after
-			continue
-		}
-		spans = append(spans, sp)
-		i = sp.end + 1 // past the '@'
-	}
-	return spans
-}
-
-// userPassword finds the password of the user information that starts at
-// from, just after a scheme's colon, as [userPasswords] describes. Its
-// span ends at the '@' that ends the user information.
-func userPassword(s string, from int) (span, bool) {
-	auth := from
-	for auth < len(s) && s[auth] == '/' {
-		auth++
-	}
-	rest := s[auth:]
-	authority := rest
-	if end := strings.IndexAny(rest, "?#"); end >= 0 {
-		authority = rest[:end]
-	}
-	at := strings.LastIndex(authority, "@")
-	if at < 0 {
-		at = strings.LastIndex(rest, "@")
-	}
-	if at < 0 {
-		return span{}, false
-	}
-	user, password, ok := strings.Cut(rest[:at], ":")
-	switch {
-	case !ok, strings.ContainsAny(user, "/?#"):
-		return span{}, false
-	case strings.HasPrefix(password, "//"):
-		// user was a scheme: another URL starts here.
-		return span{}, false
-	}
-	start := auth + len(user) + 1
-	return span{start, start + len(password)}, true
-}
+func Redact(rawURL string) string { return dburl.Redact(rawURL) }
 
 // secretsIn returns the passwords written in text, a whole command-line
 // argument or environment value: those of the user information of the URLs
@@ -110,11 +32,11 @@ func userPassword(s string, from int) (span, bool) {
 // differs. It leaves out empty ones.
 func secretsIn(text string) []string {
 	var found []string
-	for _, sp := range userPasswords(text) {
-		found = append(found, text[sp.start:sp.end])
+	for _, sp := range dburl.UserPasswords(text) {
+		found = append(found, text[sp.Start:sp.End])
 	}
-	for _, m := range passwordSetting.FindAllStringSubmatch(text, -1) {
-		found = append(found, m[3], unquoteSetting(m[3]))
+	for _, v := range dburl.PasswordSettings(text) {
+		found = append(found, v, unquoteSetting(v))
 	}
 	return withForms(found)
 }
