@@ -57,6 +57,21 @@ func onlineChanges() []runtime.Migration {
 	return []runtime.Migration{users, seed, change}
 }
 
+// seededForOnline returns a new PostgreSQL database of the shared tests
+// with the migrations of onlineChanges applied up to 0002_seed, the
+// migrator and the migrations.
+func seededForOnline(t *testing.T) (engine, *sql.DB, *runtime.Migrator, []runtime.Migration) {
+	t.Helper()
+	e := postgresEngine()
+	db := e.open(t)
+	ms := onlineChanges()
+	m := newMigrator(ms...)
+	if _, err := m.UpTo(context.Background(), db, "0002_seed"); err != nil {
+		t.Fatal(err)
+	}
+	return e, db, m, ms
+}
+
 // postgresEngine returns the PostgreSQL engine of the shared tests.
 func postgresEngine() engine { return engines[1] }
 
@@ -234,13 +249,7 @@ func TestAStatementThatTimesOutWaitingForALockIsTriedAgain(t *testing.T) {
 
 func TestAStatementThatKeepsTimingOutNamesWhoHoldsTheLock(t *testing.T) {
 	ctx := context.Background()
-	e := postgresEngine()
-	db := e.open(t)
-	ms := onlineChanges()
-	m := newMigrator(ms...)
-	if _, err := m.UpTo(ctx, db, "0002_seed"); err != nil {
-		t.Fatal(err)
-	}
+	e, db, m, ms := seededForOnline(t)
 	release := blockUsers(t, db)
 
 	start := time.Now()
@@ -285,13 +294,7 @@ func wantOnlineApplied(t *testing.T, e engine, db *sql.DB, m *runtime.Migrator, 
 
 func TestAUniqueIndexBuildThatFailsIsClearedAndBuiltAgainOnceTheRowsAreFixed(t *testing.T) {
 	ctx := context.Background()
-	e := postgresEngine()
-	db := e.open(t)
-	ms := onlineChanges()
-	m := newMigrator(ms...)
-	if _, err := m.UpTo(ctx, db, "0002_seed"); err != nil {
-		t.Fatal(err)
-	}
+	e, db, m, ms := seededForOnline(t)
 	if _, err := db.Exec(`INSERT INTO "users" ("email") VALUES ('u7@example.com')`); err != nil {
 		t.Fatal(err)
 	}

@@ -44,19 +44,12 @@ func Expression(s string) *Problem {
 		switch {
 		case c == 0:
 			return &Problem{i, "a NUL byte, which PostgreSQL refuses in text"}
-		case c == '\'':
-			if p := prefixProblem(s, i); p != nil {
-				return p
+		case c == '\'' || c == '"':
+			if c == '\'' {
+				if p := prefixProblem(s, i); p != nil {
+					return p
+				}
 			}
-			if brackets > 0 {
-				return &Problem{i, "a quote inside [ ], which SQLite reads as a quoted name"}
-			}
-			end, p := closing(s, i)
-			if p != nil {
-				return p
-			}
-			i = end
-		case c == '"':
 			if brackets > 0 {
 				return &Problem{i, "a quote inside [ ], which SQLite reads as a quoted name"}
 			}
