@@ -461,8 +461,12 @@ func sqlCommand(s *settings) *cli.Command {
 		ArgsUsage: "ID",
 		Description: `sql prints the statements that migration ID runs on a dialect, each
 ending with ';', and a '-- Go step (operation N)' comment for each step
-written in Go, N counting the migration's operations from 1. It connects
-to no database. The dialect is --dialect or, without it, the one of
+written in Go, N counting the migration's operations from 1: each
+transaction between BEGIN; and COMMIT;, with the SET LOCAL lines of its
+timeouts (--step-lock-timeout, --step-statement-timeout), a statement run
+outside any transaction after a comment saying so, and above each
+statement a comment saying what it locks. --offline prints the plain
+form. It connects to no database. The dialect is --dialect or, without it, the one of
 --db (or DATABASE_URL). ID may be cut to any prefix that names one
 migration, such as 0002.`,
 		Flags: append([]cli.Flag{

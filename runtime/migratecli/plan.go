@@ -16,11 +16,13 @@ func planCommand(s *settings) *cli.Command {
 		Usage:     "print the SQL that up would run, changing nothing",
 		UsageText: name + " plan [--allow-drift] [--db URL]",
 		Description: `plan prints, for each migration that up would apply now, in order, a
-line "-- ID" ("-- ID (non-transactional)" for a migration marked
-NonTransactional), then its statements rendered for the database's
-dialect, each ending with ';', and a '-- Go step (operation N)' comment
-for each step written in Go; "nothing to apply" when no migration is
-pending. It changes nothing, creates nothing and takes no lock. A
+line "-- ID" ("-- ID (non-transactional)" for a migration that runs part
+by part: marked NonTransactional, or holding an online change on
+PostgreSQL), then its statements rendered for the database's dialect as
+sql prints them: each transaction between BEGIN; and COMMIT; with the
+SET LOCAL lines of its timeouts, each statement after a comment saying
+what it locks, and a '-- Go step (operation N)' comment for each step
+written in Go; "nothing to apply" when no migration is pending. It changes nothing, creates nothing and takes no lock. A
 migration that a run left part way is printed whole. Like up, it refuses
 to run on drift unless given --allow-drift.`,
 		Flags:           flags(s, false, append(formFlags(s), allowDriftFlag(s))...),
