@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	goruntime "runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -194,19 +193,28 @@ func appModule(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, dir, "go.mod", "module example.com/app\n\ngo "+goVersion()+"\n\n"+
+	writeFile(t, dir, "go.mod", "module example.com/app\n\ngo "+goDirective(t, root)+"\n\n"+
 		"require github.com/strata-go/strata v0.0.0\n\nreplace github.com/strata-go/strata => "+root+"\n")
 	writeFile(t, dir, "go.sum", string(sum))
 	return dir
 }
 
-// goVersion returns the language version of the running Go, such as 1.26.
-func goVersion() string {
-	v := strings.TrimPrefix(goruntime.Version(), "go")
-	if parts := strings.Split(v, "."); len(parts) > 2 {
-		v = parts[0] + "." + parts[1]
+// goDirective returns the go version strata's go.mod asks for, such as
+// 1.26.8: a module that requires strata asks for no less, or the go
+// command wants its go.mod tidied before it loads a package.
+func goDirective(t *testing.T, root string) string {
+	t.Helper()
+	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return v
+	for line := range strings.Lines(string(mod)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "go "); ok {
+			return v
+		}
+	}
+	t.Fatal("strata's go.mod has no go directive")
+	return ""
 }
 
 // goEnv is the environment of the go commands the tests run in their

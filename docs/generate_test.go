@@ -272,14 +272,12 @@ func (ex *example) apply(t *testing.T) {
 	}
 }
 
-// modelModule writes a module without migrations yet: go.mod, and the
-// migrations package's generate.go, which declares its Migrator. It
-// imports nothing outside the standard library, so the loader needs no
-// module download.
+// modelModule writes a module without migrations yet: go.mod, which
+// requires this checkout of strata (so a model may use runtime/column), and
+// the migrations package's generate.go, which declares its Migrator.
 func modelModule(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	writeFile(t, dir, "go.mod", "module example.com/app\n\ngo 1.22\n")
+	dir := appModule(t)
 	writeFile(t, dir, "migrations/generate.go", "package migrations\n\n"+
 		"import \"github.com/strata-go/strata/runtime\"\n\nvar Migrator = runtime.NewMigrator()\n")
 	return dir

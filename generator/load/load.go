@@ -126,11 +126,14 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
 // Column kinds follow the Go types: bool; int8, uint8 and int16 are Int16;
 // uint16 and int32 are Int32; int, int64 and uint32 are Int64; float32,
 // float64; string is Text (VARCHAR with size=N); []byte is Bytes; time.Time
-// is Timestamp; json.RawMessage, and a map, struct, slice or array with the
-// json option, are JSON; a named type whose underlying type is [16]byte
-// (google/uuid's UUID) is UUID; other named types take their underlying
-// type's kind. A pointer or a database/sql Null type (NullString, NullTime,
-// Null[T], ...) makes the column nullable; every other column is NOT NULL.
+// is Timestamp; json.RawMessage, strata's column.JSON[T], and a map, struct,
+// slice or array with the json option, are JSON; a named type whose
+// underlying type is [16]byte (google/uuid's UUID) is UUID; other named types
+// take their underlying type's kind. A pointer or a database/sql Null type
+// (NullString, NullTime, Null[T], ...) makes the column nullable, and so
+// does a slice or map ([]byte and json.RawMessage included), whose nil value
+// clients send as NULL, except in the primary key; every other column is
+// NOT NULL.
 // The type= options fill Type.Custom; a field whose Go type has no kind of
 // its own (uint64, a []string without json) is still a column when it has a
 // type= option, and then takes the neutral Kind Text.

@@ -119,7 +119,9 @@ func (l *loader) buildColumn(m *model, c *column) {
 	if !ok {
 		return
 	}
-	col := schema.Column{Name: c.column, Type: typ, Nullable: c.g.nullable}
+	// A nil slice or map is sent as NULL: its column takes NULL, but in a
+	// primary key, where the database refuses it either way.
+	col := schema.Column{Name: c.column, Type: typ, Nullable: c.g.nullable || c.g.nilable && !c.opts.has("pk")}
 	l.columnDefault(m, c, &col)
 	l.columnHints(m, c, col)
 	l.columnKeys(m, c, &col)

@@ -62,6 +62,11 @@ func (l *loader) pkDirective(m *model, d directive) {
 	}
 	if ok {
 		m.table.PrimaryKey = cols
+		for i, col := range m.table.Columns {
+			if slices.Contains(cols, col.Name) {
+				m.table.Columns[i].Nullable = false // a nil-able type's column, now in the key
+			}
+		}
 		m.names = append(m.names, namedObject{name: ConstraintName(m.table.Name, nil, "pkey"), what: "primary key", pos: d.pos, global: true})
 	}
 }

@@ -12,7 +12,10 @@ type goType struct {
 	typ      types.Type  // the Go type, for messages (see display)
 	kind     schema.Kind // "" when the Go type has no column kind of its own
 	nullable bool        // a pointer or a database/sql Null type
-	enum     *enumType   // for EnumKind
+	// nilable is a slice or map: nil is one of its values, and clients
+	// send it as NULL, so its column is nullable outside a primary key.
+	nilable bool
+	enum    *enumType // for EnumKind
 	// composite is a map, struct, slice or array: a column only as JSON
 	// (with the json option) or with a type= option.
 	composite bool
@@ -67,6 +70,10 @@ func (l *loader) describeType(t types.Type) goType {
 
 // kindOf sets the kind of g from t, a type that is not a pointer.
 func (l *loader) kindOf(t types.Type, g *goType) {
+	switch t.Underlying().(type) {
+	case *types.Slice, *types.Map:
+		g.nilable = true
+	}
 	if named, ok := t.(*types.Named); ok {
 		if kind := wellKnownKind(named); kind != "" {
 			g.kind = kind
@@ -126,16 +133,20 @@ func basicKind(b *types.Basic, g *goType) {
 }
 
 // wellKnownKind returns the kind of the named types strata knows by name:
-// time.Time and encoding/json.RawMessage.
+// time.Time, encoding/json.RawMessage and strata's own column.JSON.
 func wellKnownKind(t *types.Named) schema.Kind {
 	switch pathName(t) {
 	case "time.Time":
 		return schema.Timestamp
-	case "encoding/json.RawMessage":
+	case "encoding/json.RawMessage", columnJSON:
 		return schema.JSON
 	}
 	return ""
 }
+
+// columnJSON is the path and name of the generic JSON type of strata's
+// runtime/column package.
+const columnJSON = "github.com/strata-go/strata/runtime/column.JSON"
 
 // isSQLNull reports whether t is one of database/sql's Null types.
 func isSQLNull(t *types.Named) bool {

@@ -58,7 +58,7 @@ var Snapshot = schema.Schema{
 				{Name: "title", Type: schema.Type{Kind: schema.Text, Size: 200}},
 				{Name: "slug", Type: schema.Type{Kind: schema.Text}},
 				{Name: "body", Type: schema.Type{Kind: schema.Text}, Default: "''"},
-				{Name: "meta", Type: schema.Type{Kind: schema.JSON}},
+				{Name: "meta", Type: schema.Type{Kind: schema.JSON}, Nullable: true},
 				{Name: "published_at", Type: schema.Type{Kind: schema.Timestamp}, Nullable: true},
 				{Name: "created_at", Type: schema.Type{Kind: schema.Timestamp}, Default: "CURRENT_TIMESTAMP"},
 				{Name: "updated_at", Type: schema.Type{Kind: schema.Timestamp}, Default: "CURRENT_TIMESTAMP", AutoNow: true},
