@@ -11,8 +11,9 @@ import (
 // Open opens the database a URL names, as the migrate command reads it:
 // postgres:// and postgresql:// URLs through the "pgx" driver (pgx's
 // stdlib), sqlite:PATH and file: URIs through the "sqlite" driver
-// (modernc.org/sqlite), with a busy timeout of ten seconds and foreign
-// keys on unless the URL sets them. So an app can take the same
+// (modernc.org/sqlite), with a busy timeout of ten seconds, foreign keys
+// on, and time.Time values written in UTC as SQLite's own functions write
+// them (_time_format=sqlite&_timezone=UTC), each unless the URL sets it. So an app can take the same
 // DATABASE_URL at start-up as its migrate command:
 //
 //	db, err := runtime.Open(ctx, os.Getenv("DATABASE_URL"))

@@ -35,15 +35,22 @@ type Target struct {
 	DSN     string
 }
 
-// sqliteSettings are the connection settings every SQLite
-// database, unless its URL sets them itself: wait up to ten seconds for
-// another writer rather than fail at once, and enforce foreign keys.
+// sqliteSettings are the connection settings of every SQLite database,
+// unless its URL sets them itself: wait up to ten seconds for another
+// writer rather than fail at once, enforce foreign keys, and write a
+// time.Time as SQLite's own functions do, in UTC with its offset
+// (2024-03-05 14:15:16.123456789+00:00), the form strata's defaults and
+// auto_now triggers write too, so that datetime() reads every stored time
+// and their text sorts in time order.
 var sqliteSettings = []struct {
-	pragma string   // the setting as a _pragma value
+	param  string   // the query parameter, key=value
+	pragma bool     // param is a _pragma, which a _pragma of the same name sets too
 	keys   []string // query keys that set it already
 }{
-	{"busy_timeout(10000)", []string{"_busy_timeout", "_timeout"}},
-	{"foreign_keys(1)", []string{"_foreign_keys", "_fk"}},
+	{"_pragma=busy_timeout(10000)", true, []string{"_busy_timeout", "_timeout"}},
+	{"_pragma=foreign_keys(1)", true, []string{"_foreign_keys", "_fk"}},
+	{"_time_format=sqlite", false, []string{"_time_format", "_time_integer_format"}},
+	{"_timezone=UTC", false, []string{"_timezone"}},
 }
 
 // Parse reads a database URL without connecting to anything.
@@ -93,8 +100,8 @@ func withSQLiteSettings(path, query string) (string, error) {
 		params = append(params, query)
 	}
 	for _, s := range sqliteSettings {
-		if !setsSQLite(values, s.pragma, s.keys) {
-			params = append(params, "_pragma="+s.pragma)
+		if !setsSQLite(values, s.param, s.pragma, s.keys) {
+			params = append(params, s.param)
 		}
 	}
 	if len(params) == 0 {
@@ -103,15 +110,19 @@ func withSQLiteSettings(path, query string) (string, error) {
 	return path + "?" + strings.Join(params, "&"), nil
 }
 
-// setsSQLite reports whether the query values set the same thing as the
-// pragma, either through one of keys or through a _pragma of the same name.
-func setsSQLite(values url.Values, pragma string, keys []string) bool {
+// setsSQLite reports whether the query values set what param sets,
+// either through one of keys or, for a pragma, through a _pragma of the
+// same name.
+func setsSQLite(values url.Values, param string, pragma bool, keys []string) bool {
 	for _, k := range keys {
 		if values.Has(k) {
 			return true
 		}
 	}
-	name, _, _ := strings.Cut(pragma, "(")
+	if !pragma {
+		return false
+	}
+	name, _, _ := strings.Cut(strings.TrimPrefix(param, "_pragma="), "(")
 	for _, p := range values["_pragma"] {
 		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(p)), name) {
 			return true

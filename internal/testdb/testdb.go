@@ -41,7 +41,7 @@ func SQLiteURL(t testing.TB) string {
 func SQLite(t testing.TB) *sql.DB {
 	t.Helper()
 	path := strings.TrimPrefix(SQLiteURL(t), "sqlite:")
-	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_time_format=sqlite&_timezone=UTC")
 	if err != nil {
 		t.Fatalf("testdb: open sqlite: %v", err)
 	}

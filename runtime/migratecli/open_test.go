@@ -87,7 +87,10 @@ func TestRedact(t *testing.T) {
 }
 
 func TestParseURL(t *testing.T) {
-	const settings = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	const (
+		times    = "_time_format=sqlite&_timezone=UTC"
+		settings = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&" + times
+	)
 	tests := []struct {
 		name string
 		in   string
@@ -126,12 +129,22 @@ func TestParseURL(t *testing.T) {
 		{
 			name: "a busy timeout of the URL's own is not overridden",
 			in:   "sqlite:app.db?_pragma=busy_timeout(50)",
-			want: target{dialect: "sqlite", driver: "sqlite", dsn: "app.db?_pragma=busy_timeout(50)&_pragma=foreign_keys(1)"},
+			want: target{dialect: "sqlite", driver: "sqlite", dsn: "app.db?_pragma=busy_timeout(50)&_pragma=foreign_keys(1)&" + times},
 		},
 		{
 			name: "a foreign-key setting of the URL's own is not overridden",
 			in:   "sqlite:app.db?_fk=0",
-			want: target{dialect: "sqlite", driver: "sqlite", dsn: "app.db?_fk=0&_pragma=busy_timeout(10000)"},
+			want: target{dialect: "sqlite", driver: "sqlite", dsn: "app.db?_fk=0&_pragma=busy_timeout(10000)&" + times},
+		},
+		{
+			name: "a time format or zone of the URL's own is not overridden",
+			in:   "sqlite:app.db?_time_format=datetime&_timezone=Europe/Paris",
+			want: target{dialect: "sqlite", driver: "sqlite", dsn: "app.db?_time_format=datetime&_timezone=Europe/Paris&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"},
+		},
+		{
+			name: "times stored as integers keep the URL's format, and take UTC",
+			in:   "sqlite:app.db?_time_integer_format=unix",
+			want: target{dialect: "sqlite", driver: "sqlite", dsn: "app.db?_time_integer_format=unix&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_timezone=UTC"},
 		},
 		{
 			name: "a file URI is passed on whole, with the settings",

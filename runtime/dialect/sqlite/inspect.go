@@ -192,7 +192,7 @@ func readColumns(ctx context.Context, tx *sql.Tx, t *schema.Table, ddl *tableDDL
 			return nil, fmt.Errorf("column %s is generated or hidden, which strata does not model", c.name)
 		}
 		typ, identity := declaredType(c.decl, rowid && c.pk == 1)
-		col := schema.Column{Name: c.name, Type: typ, Nullable: !c.notNull && !identity, Default: c.dflt.String, Identity: identity}
+		col := schema.Column{Name: c.name, Type: typ, Nullable: !c.notNull && !identity, Default: inspectedDefault(typ, c.dflt.String), Identity: identity}
 		cd := ddl.column(c.name)
 		if cd != nil && cd.enum != nil && typ.Kind == schema.Text && typ.Size == 0 {
 			e := schema.Enum{Name: enumName(t.Name, c.name), Values: cd.enum}

@@ -40,16 +40,33 @@ func prepareRebuild(table string, saved *[]string) goStep {
 }
 
 // restoreTriggers returns the Go step that closes the rebuild of table: it
-// creates again the triggers prepareRebuild kept in saved.
+// creates again the triggers prepareRebuild kept in saved, strata's own
+// auto_now trigger in today's form (see upgradeAutoNow).
 func restoreTriggers(table string, saved *[]string) goStep {
 	return func(ctx context.Context, tx *sql.Tx) error {
 		for _, create := range *saved {
+			create = upgradeAutoNow(table, create)
 			if _, err := tx.ExecContext(ctx, create); err != nil {
 				return fmt.Errorf("sqlite: rebuild table %s: create its trigger again: %w\n%s", table, err, create)
 			}
 		}
 		return nil
 	}
+}
+
+// upgradeAutoNow returns create, the statement of a trigger of table, with
+// the current time in [nowSQL]'s form when it is strata's auto_now trigger
+// as releases before that form wrote it, setting CURRENT_TIMESTAMP. So a
+// table created then writes one form of time from its next rebuild on, as
+// its rebuilt DEFAULTs do.
+func upgradeAutoNow(table, create string) string {
+	if !strings.HasPrefix(create, "CREATE TRIGGER "+quoteIdent(autoNowName(table))+" ") {
+		return create
+	}
+	return strings.NewReplacer(
+		" IS NOT CURRENT_TIMESTAMP", " IS NOT "+nowSQL,
+		" THEN CURRENT_TIMESTAMP ELSE ", " THEN "+nowSQL+" ELSE ",
+	).Replace(create)
 }
 
 // maxViolations is how many violations the error of foreignKeyCheck lists.

@@ -187,7 +187,7 @@ func columnDef(s *schema.Schema, c schema.Column, rowid bool) (string, error) {
 		def = append(def, "NOT NULL")
 	}
 	if c.Default != "" {
-		def = append(def, "DEFAULT "+renderDefault(c.Default))
+		def = append(def, "DEFAULT "+renderDefault(columnDefault(c)))
 	}
 	if rowid {
 		def = append(def, "PRIMARY KEY")
@@ -289,6 +289,35 @@ func defaultKind(d string) defaultClass {
 		return currentDefault
 	}
 	return exprDefault
+}
+
+// nowSQL is the current time as a timestamp column stores it: UTC, to the
+// millisecond, with the offset, 2024-03-05 14:15:16.123+00:00. It is the
+// form modernc.org/sqlite writes a time.Time in under _time_format=sqlite
+// and _timezone=UTC, which the database URLs strata opens set, so that
+// values written by Go and by the database read alike through datetime()
+// and sort in time order as text. (CURRENT_TIMESTAMP has neither the
+// fraction nor the offset.)
+const nowSQL = "strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')"
+
+// columnDefault returns the default of c as SQLite computes it: the
+// current time in the form of [nowSQL] for CURRENT_TIMESTAMP on a
+// timestamp column, c.Default itself otherwise.
+func columnDefault(c schema.Column) string {
+	if c.Type.Kind == schema.Timestamp && strings.EqualFold(strings.TrimSpace(c.Default), "CURRENT_TIMESTAMP") {
+		return nowSQL
+	}
+	return c.Default
+}
+
+// inspectedDefault returns the default SQLite reports for a column of type
+// typ as the schema holds it: [nowSQL] on a timestamp column is
+// CURRENT_TIMESTAMP.
+func inspectedDefault(typ schema.Type, d string) string {
+	if typ.Kind == schema.Timestamp && d == nowSQL {
+		return "CURRENT_TIMESTAMP"
+	}
+	return d
 }
 
 // renderDefault returns the default d as SQLite's DEFAULT takes it: a

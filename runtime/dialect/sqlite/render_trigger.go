@@ -18,7 +18,8 @@ import (
 // strata_auto_now_{table} (cut to 63 bytes with a hash, as the loader cuts
 // constraint names, so that the name is the one PostgreSQL's trigger
 // function gets), AFTER UPDATE FOR EACH ROW, which sets each auto_now
-// column to CURRENT_TIMESTAMP unless the UPDATE gave it a new value itself.
+// column to the current time ([nowSQL]) unless the UPDATE gave it a new
+// value itself.
 // It finds the row by the table's primary key, or by rowid when the table
 // has none, so that it serves WITHOUT ROWID tables and composite keys too.
 //
@@ -80,23 +81,26 @@ func autoNowTriggers(s *schema.Schema, only []string) []autoNowTrigger {
 			}
 		}
 		if len(columns) > 0 {
-			triggers = append(triggers, autoNowTrigger{table: t.Name, name: autoNowName(t.Name), sql: autoNowSQL(t, columns)})
+			triggers = append(triggers, autoNowTrigger{table: t.Name, name: autoNowName(t.Name), sql: autoNowSQL(t, columns, nowSQL)})
 		}
 	}
 	return triggers
 }
 
-// autoNowSQL returns the CREATE TRIGGER that keeps columns of t current.
-func autoNowSQL(t *schema.Table, columns []string) string {
+// autoNowSQL returns the CREATE TRIGGER that keeps columns of t current,
+// setting them to now, the SQL of the current time: [nowSQL], or
+// CURRENT_TIMESTAMP in the triggers that strata wrote before it wrote
+// times in nowSQL's form, which Inspect still reads.
+func autoNowSQL(t *schema.Table, columns []string, now string) string {
 	stale := func(c string) string {
 		c = quoteIdent(c)
-		return "NEW." + c + " IS OLD." + c + " AND NEW." + c + " IS NOT CURRENT_TIMESTAMP"
+		return "NEW." + c + " IS OLD." + c + " AND NEW." + c + " IS NOT " + now
 	}
 	when := make([]string, len(columns))
 	set := make([]string, len(columns))
 	for i, c := range columns {
 		when[i] = "(" + stale(c) + ")"
-		set[i] = quoteIdent(c) + " = CASE WHEN " + stale(c) + " THEN CURRENT_TIMESTAMP ELSE " + quoteIdent(c) + " END"
+		set[i] = quoteIdent(c) + " = CASE WHEN " + stale(c) + " THEN " + now + " ELSE " + quoteIdent(c) + " END"
 	}
 	key := "rowid = NEW.rowid"
 	if len(t.PrimaryKey) > 0 {
@@ -210,7 +214,7 @@ func readAutoNow(ctx context.Context, tx *sql.Tx, s *schema.Schema) error {
 		for _, m := range setColumn.FindAllStringSubmatch(text, -1) {
 			columns = append(columns, strings.ReplaceAll(m[1][1:len(m[1])-1], `""`, `"`))
 		}
-		if len(columns) == 0 || autoNowSQL(t, columns) != text {
+		if len(columns) == 0 || autoNowSQL(t, columns, nowSQL) != text && autoNowSQL(t, columns, "CURRENT_TIMESTAMP") != text {
 			continue
 		}
 		for _, c := range columns {

@@ -11,7 +11,7 @@ CREATE TABLE "strata_rebuild_members" (
   "status" TEXT NOT NULL DEFAULT 'active' CHECK ("status" IN ('active', 'banned')),
   "score" INT NOT NULL DEFAULT 0,
   "mentor_id" BIGINT,
-  "joined_at" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  "joined_at" TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')),
   "code" TEXT NOT NULL DEFAULT (lower('NEW')),
   CONSTRAINT "members_score_check" CHECK (score >= 0),
   CONSTRAINT "members_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE CASCADE

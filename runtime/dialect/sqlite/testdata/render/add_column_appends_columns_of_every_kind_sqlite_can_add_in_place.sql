@@ -25,8 +25,8 @@ ALTER TABLE "orgs" ADD COLUMN "seats" INT NOT NULL DEFAULT -1;
 -- operation 9: add column orgs.updated_at
 ALTER TABLE "orgs" ADD COLUMN "updated_at" TIMESTAMP;
 CREATE TRIGGER "strata_auto_now_orgs" AFTER UPDATE ON "orgs" FOR EACH ROW
-WHEN (NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT CURRENT_TIMESTAMP)
+WHEN (NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))
 BEGIN
-  UPDATE "orgs" SET "updated_at" = CASE WHEN NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT CURRENT_TIMESTAMP THEN CURRENT_TIMESTAMP ELSE "updated_at" END WHERE "id" = NEW."id";
+  UPDATE "orgs" SET "updated_at" = CASE WHEN NEW."updated_at" IS OLD."updated_at" AND NEW."updated_at" IS NOT strftime('%Y-%m-%d %H:%M:%f+00:00', 'now') THEN strftime('%Y-%m-%d %H:%M:%f+00:00', 'now') ELSE "updated_at" END WHERE "id" = NEW."id";
 END;
 

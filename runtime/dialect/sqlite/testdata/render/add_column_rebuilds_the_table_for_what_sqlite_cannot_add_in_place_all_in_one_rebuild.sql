@@ -4,7 +4,7 @@
 CREATE TABLE "strata_rebuild_orgs" (
   "id" INTEGER PRIMARY KEY,
   "name" VARCHAR(200) NOT NULL,
-  "created_at" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  "created_at" TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')),
   "code" TEXT NOT NULL DEFAULT (lower('NEW')),
   "seats" INT NOT NULL
 );

@@ -12,7 +12,7 @@ CREATE TABLE "kinds" (
   "note" TEXT NOT NULL DEFAULT (lower('HELLO')),
   "code" VARCHAR(12) NOT NULL DEFAULT 'it''s',
   "raw" BLOB NOT NULL DEFAULT X'00ff',
-  "at" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  "at" TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')),
   "doc" TEXT NOT NULL DEFAULT '{}',
   "key" TEXT,
   "mood" TEXT NOT NULL DEFAULT 'happy' CHECK ("mood" IN ('happy', 'it''s complicated')),

@@ -4,8 +4,8 @@
 CREATE TABLE "strata_rebuild_posts" (
   "id" INTEGER PRIMARY KEY,
   "n" BIGINT NOT NULL DEFAULT 1,
-  "created_at" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  "updated_at" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+  "created_at" TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')),
+  "updated_at" TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))
 );
 INSERT INTO "strata_rebuild_posts" ("id", "n", "created_at", "updated_at")
 SELECT "id", "n", "created_at", "updated_at" FROM "posts";
@@ -23,8 +23,8 @@ PRAGMA legacy_alter_table = OFF;
 CREATE TABLE "strata_rebuild_posts" (
   "id" INTEGER PRIMARY KEY,
   "n" INT NOT NULL DEFAULT 0,
-  "created_at" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  "updated_at" TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+  "created_at" TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00:00', 'now')),
+  "updated_at" TIMESTAMP NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00:00', 'now'))
 );
 INSERT INTO "strata_rebuild_posts" ("id", "n", "created_at", "updated_at")
 SELECT "id", "n", "created_at", "updated_at" FROM "posts";
