@@ -5,6 +5,7 @@
 package column
 
 import (
+	"bytes"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
@@ -51,8 +52,9 @@ func (j JSON[T]) Value() (driver.Value, error) {
 }
 
 // Scan decodes a JSON value read from the database into V, as
-// [database/sql.Scanner] asks. It takes text or bytes; NULL sets V to the
-// zero T.
+// [database/sql.Scanner] asks. It takes text or bytes; NULL and the JSON
+// null set V to the zero T, so that a nil json.RawMessage, written as
+// null, reads back nil.
 func (j *JSON[T]) Scan(src any) error {
 	var zero T
 	j.V = zero
@@ -66,6 +68,9 @@ func (j *JSON[T]) Scan(src any) error {
 		b = s
 	default:
 		return fmt.Errorf("column: cannot read a %T as JSON into %T: the column holds no JSON text", src, j.V)
+	}
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil // as a nil map or slice is written; a json.RawMessage stays nil
 	}
 	if err := json.Unmarshal(b, &j.V); err != nil {
 		return fmt.Errorf("column: decoding JSON into %T: %w", j.V, err)
