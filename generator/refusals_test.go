@@ -92,6 +92,11 @@ var refusals = []struct {
 	{"a renamed_from naming the column itself", field("A int64 `db:\"a\" strata:\"renamed_from=a\"`"), "current name"},
 	{"a model without columns", "//strata:table t\ntype T struct {\n\tid int64\n}", "no columns"},
 	{"a field without a db tag", field("Nick string"), "no db tag"},
+	// Bytes no engine takes as text, in a tag written as an interpreted string.
+	{"a string default holding NUL", field(`A string "db:\"a\" strata:\"default='a\x00b'\""`), "NUL byte"},
+	{"a string default that is not UTF-8", field(`A string "db:\"a\" strata:\"default='a\xffb'\""`), "not valid UTF-8"},
+	{"a type that is not UTF-8", field(`A string "db:\"a\" strata:\"type=text\xff\""`), "not valid UTF-8"},
+	{"a column name that is not UTF-8", field(`A string "db:\"a\xffb\""`), "not valid UTF-8"},
 }
 
 // field returns a model of table t with an id key and the field f.

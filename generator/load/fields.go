@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // field is a struct field that is a column: a field of the model, or of a
@@ -29,6 +30,11 @@ func (l *loader) structFields(m *model, st *types.Struct, prefix string, seen ma
 		path := prefix + v.Name()
 		if p := tagProblem(tag); p != "" {
 			l.errorf(v.Pos(), m.goName, path, "%s", p)
+			continue
+		}
+		if !utf8.ValidString(tag) {
+			l.errorf(v.Pos(), m.goName, path, "the struct tag is not valid UTF-8 (at byte %d of %q): names and SQL must be text both engines take",
+				invalidAt(tag)+1, tag)
 			continue
 		}
 		db, hasDB := reflect.StructTag(tag).Lookup("db")
@@ -91,6 +97,19 @@ func embeddedStruct(v *types.Var) (*types.Struct, string) {
 		return nil, ""
 	}
 	return st, enumKey(named.Obj())
+}
+
+// invalidAt returns the offset of the first byte of s that is not valid
+// UTF-8.
+func invalidAt(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return len(s)
 }
 
 // tagProblem checks that tag follows the struct tag convention of the
