@@ -119,9 +119,9 @@ func covers(key, columns []string) bool {
 func sqlName(name string) string {
 	plain := name != ""
 	for i, r := range name {
-		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
-			plain = false
-		}
+		lower := r == '_' || r >= 'a' && r <= 'z'
+		digit := i > 0 && r >= '0' && r <= '9'
+		plain = plain && (lower || digit)
 	}
 	if plain {
 		return name
