@@ -72,6 +72,8 @@ func changedTables(op schema.Operation) []string {
 		return []string{op.Table}
 	case schema.DropCheck:
 		return []string{op.Table}
+	case schema.AlterPrimaryKey:
+		return []string{op.Table}
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ func sign(op schema.Operation) byte {
 }
 
 // describe says what op does to s, the schema before it: the operation
-// itself and, for an altered column or enum, what changes.
+// itself and, for an altered column, enum or primary key, what changes.
 func describe(s *schema.Schema, op schema.Operation) string {
 	switch op := op.(type) {
 	case schema.AlterColumn:
@@ -83,6 +83,8 @@ func describe(s *schema.Schema, op schema.Operation) string {
 		if old := s.Enum(op.Name); old != nil {
 			return fmt.Sprintf("%s: (%s) → (%s)", op, strings.Join(old.Values, ", "), strings.Join(op.Values, ", "))
 		}
+	case schema.AlterPrimaryKey:
+		return fmt.Sprintf("%s: %s → %s", op, keyText(op.Old), keyText(op.New))
 	}
 	return fmt.Sprint(op)
 }
@@ -119,6 +121,14 @@ func columnChanges(o schema.Column, op schema.AlterColumn) string {
 		return "no visible change"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// keyText spells the columns of a primary key as (a, b), or (none).
+func keyText(columns []string) string {
+	if len(columns) == 0 {
+		return "(none)"
+	}
+	return "(" + strings.Join(columns, ", ") + ")"
 }
 
 func nullText(nullable bool) string {

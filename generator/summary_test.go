@@ -36,6 +36,9 @@ func TestTheSummarySaysWhatEachChangeDoes(t *testing.T) {
 		{Op: schema.AlterEnum{Name: "status", Values: []string{"active", "banned", "gone"}}},
 		{Op: schema.RenameColumn{Table: "users", From: "email", To: "mail"}},
 		{Op: schema.AlterColumn{Table: "users", Column: schema.Column{Name: "score", Type: schema.Type{Kind: schema.Int64}}}, Rewrites: "users"},
+		{Op: schema.AlterPrimaryKey{Table: "users", Old: []string{"id"}, New: []string{"id", "mail"}}},
+		{Op: schema.AlterPrimaryKey{Table: "users", Old: []string{"id", "mail"}}},
+		{Op: schema.AlterPrimaryKey{Table: "users", New: []string{"mail"}}, Destructive: "two rows may share"},
 	}}}
 	var got []string
 	for _, l := range res.Summary() {
@@ -49,6 +52,9 @@ func TestTheSummarySaysWhatEachChangeDoes(t *testing.T) {
 		"~ alter enum status: (active, banned) → (active, banned, gone)",
 		"~ rename column users.email to mail",
 		"~ alter column users.score: int32 → int64 (rewrites table users)",
+		"~ alter primary key of users: (id) → (id, mail)",
+		"~ alter primary key of users: (id, mail) → (none)",
+		"~ alter primary key of users: (none) → (mail) (destructive: two rows may share)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)

@@ -38,7 +38,7 @@ type probe struct{ query, want string }
 // between, compares the live schema with the models, checks the rows, then
 // reverts the edit and checks schema and rows again.
 func TestEachChangeMigratesAndRevertsAHoldingDatabase(t *testing.T) {
-	for _, c := range slices.Concat(catalogue, moreChanges, alterations, autoNowChanges, enumChanges, autoRenames) {
+	for _, c := range slices.Concat(catalogue, moreChanges, alterations, autoNowChanges, enumChanges, autoRenames, keyChanges) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			first, both, before, after := generateChange(t, c)

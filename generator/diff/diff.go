@@ -29,8 +29,11 @@
 // enum type whose values change keeps its name: a value renamed with a hint
 // is renamed (RenameEnumValue), values gained are inserted where the model
 // lists them, and values lost or reordered take an AlterEnum to the new
-// list, guarded when values are lost. A change to a primary key comes back
-// as an [UnsupportedError] listing every such change.
+// list, guarded when values are lost. A primary key that changes is moved
+// in place (AlterPrimaryKey), keeping the rows; the guard stops it when
+// existing rows may share a value of the new key (see [Plan.Guarded]). The
+// foreign keys that reference the old key are dropped before it moves and
+// added back after.
 //
 // The Up runs in these steps, each sorted by table and name:
 //
@@ -53,9 +56,12 @@
 //  5. CreateTable, referenced tables first; a foreign key that closes a
 //     cycle is added once all are created.
 //  6. DropColumn, then AddColumn (in the model's order), then AlterColumn;
-//     then the AlterEnum that takes a kept enum type to its new list when
-//     it loses values or changes their order, once no default names a
-//     value it loses.
+//     then AlterPrimaryKey, once the columns of the new key exist and are
+//     NOT NULL, followed by what must wait for the old key to go: the
+//     alterations that make a column of it NULL-able or give a column an
+//     identity, and the drops of its columns; then the AlterEnum that
+//     takes a kept enum type to its new list when it loses values or
+//     changes their order, once no default names a value it loses.
 //  7. CreateIndex, AddUnique, AddCheck, AddForeignKey on kept tables, and
 //     the foreign keys of new tables that reference a key step 6 or 7
 //     makes.
@@ -150,10 +156,9 @@ type Rename struct {
 // Compare returns the plan that takes a database from old to new, with the
 // hints the models give. Both schemas are left unchanged.
 //
-// A nil schema is an empty one. Compare returns an [*UnsupportedError] when
-// the schemas differ in ways this version cannot generate, and an error
-// when either schema is inconsistent (an index on a missing column, a
-// foreign key to a missing table). It checks its own result: the plan's Up
+// A nil schema is an empty one. Compare returns an error when either
+// schema is inconsistent (an index on a missing column, a foreign key to a
+// missing table or to columns that are not a key of it). It checks its own result: the plan's Up
 // must turn old into new and its Down must turn that back into old, up to
 // the order of columns; an error saying otherwise is a bug in strata.
 func Compare(old, new *schema.Schema, hints Hints) (*Plan, error) {
@@ -168,10 +173,7 @@ func Compare(old, new *schema.Schema, hints Hints) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("diff: the renames do not apply to the old schema (a strata bug): %w", err)
 	}
-	steps, err := p.plan()
-	if err != nil {
-		return nil, err
-	}
+	steps := p.plan()
 	plan := &Plan{
 		Warnings: p.warnings,
 		initial:  len(from.Tables) == 0 && len(from.Enums) == 0,

@@ -10,11 +10,11 @@ import (
 )
 
 // catalog is the pool that random schemas are drawn from, so that two of
-// them share tables, columns and keys. Most things have two variants: a
-// schema takes the second rarely where Compare cannot plan the difference
-// (a primary key) and often where it can (an enum's values, a column's
+// them share tables, columns and keys. Most things have two variants, of
+// which a schema takes the second often: an enum's values, a column's
 // definition or name, a table's name, an index's definition, the action of
-// a foreign key, a check).
+// a foreign key, a check. A table's primary key is id, or now and then
+// (id, code) or code.
 type catalog struct {
 	tables []catTable
 	enums  [][2]schema.Enum
@@ -238,8 +238,13 @@ func (ct *catTable) build(rng *rand.Rand) (schema.Table, map[string]string) {
 		case 2:
 			t.Indexes = append(t.Indexes, schema.Index{Name: name + "_" + code + "_uidx", Columns: cols, Unique: true})
 		}
-		if rng.Float64() < 0.01 && !t.Column(code).Nullable {
-			t.PrimaryKey = []string{"id", code}
+		if !t.Column(code).Nullable {
+			switch r := rng.Float64(); {
+			case r < 0.1:
+				t.PrimaryKey = []string{"id", code}
+			case r < 0.2:
+				t.PrimaryKey = []string{code}
+			}
 		}
 	}
 	for _, k := range ct.keys {
@@ -266,6 +271,9 @@ func (ct *catTable) build(rng *rand.Rand) (schema.Table, map[string]string) {
 	if ct.check != nil && rng.Float64() < 0.7 {
 		t.Checks = append(t.Checks, schema.Check{Name: name + "_chk", Expr: ct.check[pick(rng, 0.3)]})
 	}
+	// PostgreSQL keeps one of a primary key and a unique constraint over
+	// the same columns, and so do the models.
+	t.Uniques = slices.DeleteFunc(t.Uniques, func(u schema.Unique) bool { return slices.Equal(u.Columns, t.PrimaryKey) })
 	return t.Clone(), names
 }
 
@@ -281,14 +289,14 @@ func (c *catalog) addForeignKeys(rng *rand.Rand, d drawn, i int, t *schema.Table
 		}
 		ref := d.s.Table(name)
 		r, sc := fmt.Sprintf("r%d", j), fmt.Sprintf("s%d", j)
-		if t.Column(r) != nil && keyed(ref, []string{"id"}) && rng.Float64() < 0.8 {
+		if t.Column(r) != nil && isKey(ref, []string{"id"}) && rng.Float64() < 0.8 {
 			t.ForeignKeys = append(t.ForeignKeys, schema.ForeignKey{
 				Name: t.Name + "_" + r + "_fkey", Columns: []string{r}, RefTable: name, RefColumns: []string{"id"},
 				OnDelete: ct.onDelete[j][pick(rng, 0.3)],
 			})
 		}
 		code, ok := d.cols[j]["code"]
-		if t.Column(sc) != nil && ok && keyed(ref, []string{code}) && rng.Float64() < 0.8 {
+		if t.Column(sc) != nil && ok && isKey(ref, []string{code}) && rng.Float64() < 0.8 {
 			t.ForeignKeys = append(t.ForeignKeys, schema.ForeignKey{
 				Name: t.Name + "_" + sc + "_fkey", Columns: []string{sc}, RefTable: name, RefColumns: []string{code},
 			})

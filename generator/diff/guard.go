@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/strata-go/strata/runtime/schema"
@@ -69,4 +70,61 @@ func typeChangeReason(table string, o, n schema.Column) string {
 func notNullReason(table string, c schema.Column) string {
 	return "column " + table + "." + c.Name + " becomes NOT NULL, and existing rows may hold NULL in it: " +
 		`give the field strata:"backfill=..." (or a default) to fill them, or use --force if no row is NULL`
+}
+
+// keyChangeReason is the reason to guard moving the primary key of the
+// kept table d to columns whose values existing rows may share: columns
+// that hold neither the old key nor the columns of a unique constraint or
+// full unique index of the old table over NOT NULL columns (which the
+// models drop when it is over the new key's columns alone). A key that
+// grows, or that goes away, meets no two rows of one value.
+func (p *planner) keyChangeReason(d tableDiff) string {
+	o, n := d.old, d.new
+	key := n.PrimaryKey
+	if len(key) == 0 || covers(key, o.PrimaryKey) {
+		return ""
+	}
+	unique := func(columns []string) bool {
+		return covers(key, columns) && !slices.ContainsFunc(columns, func(c string) bool { return o.Column(c).Nullable })
+	}
+	for _, u := range o.Uniques {
+		if unique(u.Columns) {
+			return ""
+		}
+	}
+	for _, ix := range o.Indexes {
+		if ix.Unique && ix.Where == "" && unique(ix.Columns) {
+			return ""
+		}
+	}
+	columns := make([]string, len(key))
+	for i, c := range key {
+		columns[i] = sqlName(c)
+	}
+	list := strings.Join(columns, ", ")
+	return fmt.Sprintf("the primary key of %s changes from %s to %s, and two rows that share a value of %s fail the migration: "+
+		"find them with SELECT %s, count(*) FROM %s GROUP BY %s HAVING count(*) > 1, or use --force if there are none",
+		o.Name, columnList(o.PrimaryKey), columnList(key), columnList(key), list, sqlName(o.Name), list)
+}
+
+// covers reports whether key holds every one of columns, and there are
+// some.
+func covers(key, columns []string) bool {
+	return len(columns) > 0 && !slices.ContainsFunc(columns, func(c string) bool { return !slices.Contains(key, c) })
+}
+
+// sqlName spells name as an SQL query in a message names it: as it is
+// when it is a plain lower-case identifier, and in double quotes
+// otherwise.
+func sqlName(name string) string {
+	plain := name != ""
+	for i, r := range name {
+		lower := r == '_' || r >= 'a' && r <= 'z'
+		digit := i > 0 && r >= '0' && r <= '9'
+		plain = plain && (lower || digit)
+	}
+	if plain {
+		return name
+	}
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }

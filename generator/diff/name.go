@@ -100,6 +100,8 @@ func fragment(op schema.Operation) string {
 		return "add_" + op.Check.Name
 	case schema.DropCheck:
 		return "drop_" + op.Name
+	case schema.AlterPrimaryKey:
+		return "alter_" + op.Table + "_pkey"
 	case schema.RunSQL:
 		return "run_sql"
 	case schema.RunGo:

@@ -33,7 +33,6 @@ type planner struct {
 	// [planner.enumChanges]).
 	enumsEarly, enumsLate []step
 
-	problems []string // the changes this version cannot generate
 	warnings []string
 
 	// oldTables and newTables find the tables of old and new by name,
@@ -98,15 +97,11 @@ func newPlanner(old, new *schema.Schema, hints Hints) (*planner, error) {
 	return p, nil
 }
 
-// plan returns the steps of the Up, in the order the package documents, or
-// an *UnsupportedError.
-func (p *planner) plan() ([]step, error) {
+// plan returns the steps of the Up, in the order the package documents.
+func (p *planner) plan() []step {
 	p.compareEnums()
 	for _, name := range p.kept {
 		p.diffs = append(p.diffs, p.compareTable(p.oldTable(name), p.newTable(name)))
-	}
-	if len(p.problems) > 0 {
-		return nil, &UnsupportedError{Changes: p.problems}
 	}
 	p.warnRenamedTables()
 	slices.Sort(p.warnings)
@@ -122,7 +117,7 @@ func (p *planner) plan() ([]step, error) {
 	steps = append(steps, p.enumsLate...)
 	steps = append(steps, p.addConstraints(late)...)
 	steps = append(steps, p.dropEnums()...)
-	return steps, nil
+	return steps
 }
 
 // createEnums creates the enum types that only the new schema has: the
@@ -288,13 +283,17 @@ func (p *planner) rebuiltForeignKeys(d tableDiff) []schema.ForeignKey {
 
 // losesKey reports whether fk, of the old schema, references columns of a
 // kept table over which a unique constraint or unique index goes away
-// before the tables and columns change. The database may have tied fk to
-// that key (PostgreSQL ties a foreign key to the first matching key it
-// finds) and then refuses to drop it, so fk must go first.
+// before the tables and columns change, or that are the table's primary
+// key when that key changes. The database may have tied fk to that key
+// (PostgreSQL ties a foreign key to the first matching key it finds) and
+// then refuses to drop it, so fk must go first.
 func (p *planner) losesKey(fk schema.ForeignKey) bool {
 	o, n := p.oldTable(fk.RefTable), p.newTable(fk.RefTable)
 	if o == nil || n == nil {
 		return false
+	}
+	if sameSet(o.PrimaryKey, fk.RefColumns) && !slices.Equal(o.PrimaryKey, n.PrimaryKey) {
+		return true
 	}
 	for _, u := range o.Uniques {
 		if other := n.Unique(u.Name); sameSet(u.Columns, fk.RefColumns) && (other == nil || !slices.Equal(u.Columns, other.Columns)) {
@@ -402,16 +401,26 @@ func constraintKey(t *schema.Table, columns []string) bool {
 }
 
 // changeColumns drops the columns kept tables lose, then adds those they
-// gain, then alters those whose definition changes.
+// gain, then alters those whose definition changes, then moves the primary
+// keys that change. What the old key holds on to waits until its key has
+// moved: the columns of the old key that the table loses are dropped last,
+// and an alteration that makes a column of it NULL-able, or gives a column
+// an identity (which SQLite allows on a key of that column alone), is split
+// in two, the rest of it before the key moves and that after.
 func (p *planner) changeColumns() []step {
-	var drops, adds, alters []step
+	var drops, adds, alters, keys, lateAlters, lateDrops []step
 	for _, d := range p.diffs {
 		table := d.old.Name
 		for _, c := range d.dropColumns {
-			drops = append(drops, step{Change: Change{
+			s := step{Change: Change{
 				Op:          schema.DropColumn{Table: table, Column: c.Name},
 				Destructive: dropColumnReason(table, c.Name),
-			}})
+			}}
+			if d.keyChanges && slices.Contains(d.old.PrimaryKey, c.Name) {
+				lateDrops = append(lateDrops, s)
+			} else {
+				drops = append(drops, s)
+			}
 		}
 		for _, c := range d.addColumns {
 			adds = append(adds, step{Change: Change{
@@ -420,10 +429,40 @@ func (p *planner) changeColumns() []step {
 			}})
 		}
 		for _, c := range d.alterColumns {
-			alters = append(alters, step{Change: alterColumn(table, c.old, c.new, p.hints)})
+			early := c.new
+			if d.keyChanges {
+				early = beforeKeyMoves(c.old, c.new)
+			}
+			if !sameColumn(c.old, early) {
+				alters = append(alters, step{Change: alterColumn(table, c.old, early, p.hints)})
+			}
+			if !sameColumn(early, c.new) {
+				lateAlters = append(lateAlters, step{Change: alterColumn(table, early, c.new, p.hints), implied: !sameColumn(c.old, early)})
+			}
+		}
+		if d.keyChanges {
+			keys = append(keys, step{Change: Change{
+				Op:          schema.AlterPrimaryKey{Table: table, Old: slices.Clone(d.old.PrimaryKey), New: slices.Clone(d.new.PrimaryKey)},
+				Destructive: p.keyChangeReason(d),
+			}})
 		}
 	}
-	return slices.Concat(drops, adds, alters)
+	return slices.Concat(drops, adds, alters, keys, lateAlters, lateDrops)
+}
+
+// beforeKeyMoves returns the definition column o takes on its way to n
+// before the primary key of its table moves: n, but still NOT NULL when n
+// allows NULL (only a column out of the key may), and without the
+// identity n gains.
+func beforeKeyMoves(o, n schema.Column) schema.Column {
+	early := n
+	if n.Nullable && !o.Nullable {
+		early.Nullable = false
+	}
+	if n.Identity && !o.Identity {
+		early.Identity = false
+	}
+	return early
 }
 
 // addConstraints creates the indexes, then the unique constraints, then
@@ -469,8 +508,8 @@ func (p *planner) addConstraints(late []schema.AddForeignKey) []step {
 // plan changes any column, a key a foreign key can reference: true for
 // columns of a new table (they come with their keys), and for columns of a
 // kept table that exist in it already, with the type they will have, and
-// are its primary key or a unique constraint or full unique index that the
-// plan keeps.
+// are its primary key, when the plan keeps that key, or else a unique
+// constraint or full unique index that the plan keeps.
 func (p *planner) keyBeforeColumnChanges(table string, columns []string) bool {
 	o, n := p.oldTable(table), p.newTable(table)
 	if o == nil || n == nil {
@@ -482,7 +521,9 @@ func (p *planner) keyBeforeColumnChanges(table string, columns []string) bool {
 		}
 	}
 	if sameSet(o.PrimaryKey, columns) {
-		return true
+		// A foreign key created now may be tied to the primary key even
+		// when a unique constraint holds the same columns.
+		return slices.Equal(o.PrimaryKey, n.PrimaryKey)
 	}
 	for _, u := range o.Uniques {
 		if other := n.Unique(u.Name); other != nil && slices.Equal(u.Columns, other.Columns) && sameSet(u.Columns, columns) {

@@ -150,6 +150,10 @@ func inverse(s *schema.Schema, op schema.Operation) (schema.Operation, error) {
 		if t := s.Table(op.Table); t != nil && t.Check(op.Name) != nil {
 			return schema.AddCheck{Table: op.Table, Check: *t.Check(op.Name)}, nil
 		}
+	case schema.AlterPrimaryKey:
+		if t := s.Table(op.Table); t != nil {
+			return schema.AlterPrimaryKey{Table: op.Table, Old: slices.Clone(op.New), New: slices.Clone(t.PrimaryKey)}, nil
+		}
 	default:
 		return nil, fmt.Errorf("no inverse for %s", op)
 	}

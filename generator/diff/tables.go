@@ -27,6 +27,10 @@ type tableDiff struct {
 	addUniques     []schema.Unique
 	addChecks      []schema.Check
 	addForeignKeys []schema.ForeignKey
+
+	// keyChanges is set when the table's primary key changes, by its
+	// columns or their order.
+	keyChanges bool
 }
 
 // columnChange is a column whose definition changes under its name.
@@ -34,14 +38,10 @@ type columnChange struct {
 	old, new schema.Column
 }
 
-// compareTable compares the two versions of a table. It records the changes
-// it cannot generate in p.problems and possible renames in p.warnings.
+// compareTable compares the two versions of a table. It records possible
+// renames in p.warnings.
 func (p *planner) compareTable(o, n *schema.Table) tableDiff {
-	d := tableDiff{old: o, new: n}
-	if !slices.Equal(o.PrimaryKey, n.PrimaryKey) {
-		p.problems = append(p.problems, fmt.Sprintf("%s: primary key changes from %s to %s",
-			o.Name, columnList(o.PrimaryKey), columnList(n.PrimaryKey)))
-	}
+	d := tableDiff{old: o, new: n, keyChanges: !slices.Equal(o.PrimaryKey, n.PrimaryKey)}
 	for _, oc := range o.Columns {
 		if n.Column(oc.Name) == nil {
 			d.dropColumns = append(d.dropColumns, oc)

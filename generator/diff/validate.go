@@ -10,7 +10,8 @@ import (
 
 // validate checks that s is consistent enough to plan from: names are
 // unique where the databases need them to be, and every index, constraint
-// and enum column refers to things that exist. It reports every problem.
+// and enum column refers to things that exist, and every foreign key
+// references a key. It reports every problem.
 func validate(s *schema.Schema) error {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -104,10 +105,15 @@ func validateTable(t *schema.Table, enums map[string]bool, tables map[string]*sc
 		case len(fk.RefColumns) != len(fk.Columns):
 			add("%s has %d columns but references %d", what, len(fk.Columns), len(fk.RefColumns))
 		default:
+			found := true
 			for _, n := range fk.RefColumns {
 				if ref.Column(n) == nil {
 					add("%s references missing column %s.%s", what, fk.RefTable, n)
+					found = false
 				}
+			}
+			if found && !isKey(ref, fk.RefColumns) {
+				add("%s references %s%s, which is neither its primary key nor unique", what, fk.RefTable, columnList(fk.RefColumns))
 			}
 		}
 	}
@@ -119,4 +125,24 @@ func validateTable(t *schema.Table, enums map[string]bool, tables map[string]*sc
 		checks[c.Name] = true
 	}
 	return problems
+}
+
+// isKey reports whether columns, in any order, are the primary key of t or
+// the columns of one of its unique constraints or full unique indexes: a
+// key a foreign key can reference.
+func isKey(t *schema.Table, columns []string) bool {
+	if sameSet(t.PrimaryKey, columns) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if sameSet(u.Columns, columns) {
+			return true
+		}
+	}
+	for _, ix := range t.Indexes {
+		if ix.Unique && ix.Where == "" && sameSet(ix.Columns, columns) {
+			return true
+		}
+	}
+	return false
 }

@@ -199,6 +199,22 @@ var cases = []struct {
 			},
 		},
 	},
+	{
+		name: "a primary key moved, with the guard's note, and moved back",
+		file: File{
+			Package: "migrations",
+			ID:      "0010_alter_users_pkey",
+			Up: []schema.Operation{
+				schema.AlterPrimaryKey{Table: "users", Old: []string{"id"}, New: []string{"team_id", "email"}},
+			},
+			Notes: map[int]string{
+				0: "Destructive: the primary key of users changes from (id) to (team_id, email), and two rows that share a value of (team_id, email) fail the migration.",
+			},
+			Down: []schema.Operation{
+				schema.AlterPrimaryKey{Table: "users", Old: []string{"team_id", "email"}, New: []string{"id"}},
+			},
+		},
+	},
 }
 
 func TestMigrationGolden(t *testing.T) {

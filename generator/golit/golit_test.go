@@ -351,6 +351,16 @@ func operationCases() []operationCase {
 			want: "schema.RenameEnumValue{\n\tEnum: \"mood\",\n\tFrom: \"angry\",\n\tTo:   \"cross\",\n}\n",
 		},
 		{
+			name: "a primary key given another column",
+			op:   schema.AlterPrimaryKey{Table: "members", Old: []string{"id"}, New: []string{"id", "team_id"}},
+			want: "schema.AlterPrimaryKey{\n\tTable: \"members\",\n\tOld:   []string{\"id\"},\n\tNew:   []string{\"id\", \"team_id\"},\n}\n",
+		},
+		{
+			name: "a primary key given to a table without one leaves Old out",
+			op:   schema.AlterPrimaryKey{Table: "events", New: []string{"id"}},
+			want: "schema.AlterPrimaryKey{\n\tTable: \"events\",\n\tNew:   []string{\"id\"},\n}\n",
+		},
+		{
 			name:    "RunSQL is refused",
 			op:      schema.RunSQL{SQL: "SELECT 1"},
 			wantErr: "golit: schema.RunSQL is a hand-written step, which strata does not generate",

@@ -34,6 +34,7 @@ var operations = []schema.Operation{
 	schema.AddCheck{},
 	schema.DropCheck{},
 	schema.RenameConstraint{},
+	schema.AlterPrimaryKey{},
 	schema.CreateEnum{},
 	schema.DropEnum{},
 	schema.AlterEnum{},

@@ -84,6 +84,17 @@ func TestParseOperations(t *testing.T) {
 			want: []schema.Operation{schema.Irreversible{Reason: "the old values are gone"}},
 		},
 		{
+			name: "a primary key change reads both keys, an empty one as nil",
+			src: "[]schema.Operation{\n" +
+				"\tschema.AlterPrimaryKey{Table: \"members\", Old: []string{\"id\"}, New: []string{\"id\", \"team_id\"}},\n" +
+				"\tschema.AlterPrimaryKey{Table: \"events\", New: []string{\"id\"}},\n" +
+				"}",
+			want: []schema.Operation{
+				schema.AlterPrimaryKey{Table: "members", Old: []string{"id"}, New: []string{"id", "team_id"}},
+				schema.AlterPrimaryKey{Table: "events", New: []string{"id"}},
+			},
+		},
+		{
 			name: "the schema package may have another name",
 			src:  `[]s.Operation{s.DropTable{Name: "users"}, s.DropEnum{Name: "role"}}`,
 			pkg:  "s",

@@ -64,6 +64,11 @@ var history = [][]schema.Operation{
 		schema.AddForeignKey{Table: "users", ForeignKey: schema.ForeignKey{Name: "users_self_fkey", Columns: []string{"company_id"}, RefTable: "users", RefColumns: []string{"id"}}},
 	},
 	{
+		schema.DropForeignKey{Table: "users", Name: "users_self_fkey"},
+		schema.AlterColumn{Table: "users", Column: schema.Column{Name: "id", Type: schema.Type{Kind: schema.Int64}}},
+		schema.AlterPrimaryKey{Table: "users", Old: []string{"id"}, New: []string{"email", "id"}},
+	},
+	{
 		schema.DropTable{Name: "users"},
 		schema.DropEnum{Name: "status"},
 	},

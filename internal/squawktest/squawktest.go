@@ -36,6 +36,11 @@ var Allowed = map[string]func(f Finding) bool{
 	// An int32 or int16 field of the model.
 	"prefer-bigint-over-int":      func(f Finding) bool { return strings.Contains(f.Statement, " INTEGER") },
 	"prefer-bigint-over-smallint": func(f Finding) bool { return strings.Contains(f.Statement, " SMALLINT") },
+	// A primary key the model moves (schema.AlterPrimaryKey), whose new
+	// index is built under the table's lock, as the step's Locks says; a
+	// primary key cannot be added NOT VALID.
+	"adding-serial-primary-key-field": movesKey,
+	"constraint-missing-not-valid":    movesKey,
 	// The plain form of an index of a table marked //strata:offline.
 	"require-concurrent-index-creation": offline,
 	"require-concurrent-index-deletion": offline,
@@ -51,6 +56,8 @@ type Finding struct {
 	// plain form (runtime.Migration.Offline).
 	Offline []string
 }
+
+func movesKey(f Finding) bool { return strings.Contains(f.Locks, "while it builds the key's index") }
 
 func rewrites(f Finding) bool { return strings.Contains(f.Locks, "while it rewrites the table") }
 

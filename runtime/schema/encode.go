@@ -293,3 +293,10 @@ func (op Irreversible) encode(e *encoder) {
 	e.str("Irreversible")
 	e.str(op.Reason)
 }
+
+func (op AlterPrimaryKey) encode(e *encoder) {
+	e.str("AlterPrimaryKey")
+	e.str(op.Table)
+	e.strs(op.Old)
+	e.strs(op.New)
+}

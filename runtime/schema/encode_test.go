@@ -17,6 +17,7 @@ var everyOperation = []schema.Operation{
 	schema.RunSQL{}, schema.RunGo{}, schema.RenameTable{}, schema.RenameColumn{},
 	schema.AlterColumn{}, schema.RenameIndex{}, schema.RenameConstraint{}, schema.AddCheck{},
 	schema.DropCheck{}, schema.AlterEnum{}, schema.RenameEnumValue{}, schema.Irreversible{},
+	schema.AlterPrimaryKey{},
 }
 
 // unseen lists the fields the encoding leaves out on purpose, by the path

@@ -32,6 +32,7 @@ var everyChange = []schema.Operation{
 	schema.AddCheck{Table: "users", Check: schema.Check{Name: "users_email_check", Expr: "email <> ''"}},
 	schema.AlterEnum{Name: "status", Values: []string{"pending", "active", "banned"}},
 	schema.RenameEnumValue{Enum: "status", From: "active", To: "on"},
+	schema.AlterPrimaryKey{Table: "users", Old: []string{"id"}, New: []string{"id", "org_id"}},
 }
 
 func TestAForkAndItsSchemaNeverSeeEachOthersChanges(t *testing.T) {

@@ -326,6 +326,24 @@ var keepCases = []struct {
 		wantUp: []string{"1|3|a-1|first|true|100", "2|0|b-2|NULL|false|NULL", "3|12|c-3|third|true|2500"},
 	},
 	{
+		name: "a column joining the primary key, then the key moving to another column, keeps the rows",
+		up: []schema.Operation{
+			schema.DropForeignKey{Table: "orders", Name: "orders_item_id_fkey"},
+			schema.AlterPrimaryKey{Table: "items", Old: []string{"id"}, New: []string{"id", "code"}},
+			schema.AlterPrimaryKey{Table: "items", Old: []string{"id", "code"}, New: []string{"code"}},
+			schema.AddUnique{Table: "items", Unique: schema.Unique{Name: "items_id_key", Columns: []string{"id"}}},
+			schema.AddForeignKey{Table: "orders", ForeignKey: orders.Table.ForeignKeys[0]},
+		},
+		down: []schema.Operation{
+			schema.DropForeignKey{Table: "orders", Name: "orders_item_id_fkey"},
+			schema.DropUnique{Table: "items", Name: "items_id_key"},
+			schema.AlterPrimaryKey{Table: "items", Old: []string{"code"}, New: []string{"id"}},
+			schema.AddForeignKey{Table: "orders", ForeignKey: orders.Table.ForeignKeys[0]},
+		},
+		query: orderQuery,
+		want:  []string{"1|a-1", "2|c-3", "3|c-3"},
+	},
+	{
 		name: "changing to and from custom types",
 		up: []schema.Operation{
 			alter(schema.Column{Name: "price", Type: schema.Type{Kind: schema.Float64, Custom: []schema.CustomType{{SQL: "numeric(12, 2)"}}}, Nullable: true}),

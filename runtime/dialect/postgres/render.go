@@ -145,6 +145,8 @@ func renderOp(s *schema.Schema, op schema.Operation, online bool) ([]dialect.Ste
 		return stepsUnless(checkConstraintName(s, s.Table(op.Table), op.Check.Name), alterTable(op.Table, "ADD "+checkConstraint(op.Check)))
 	case schema.DropCheck:
 		return stepsUnless(nil, alterTable(op.Table, "DROP CONSTRAINT "+quote(op.Name)))
+	case schema.AlterPrimaryKey:
+		return alterPrimaryKey(s, op)
 	case schema.RunSQL:
 		if sql := op.For(name); strings.TrimSpace(sql) != "" {
 			return stepsUnless(nil, sql)

@@ -260,3 +260,44 @@ func notNullOnline(op schema.AlterColumn, statements []string) ([]dialect.Step, 
 func notNullCheckName(table, column string) string {
 	return schema.DerivedName(table, []string{column}, "not_null")
 }
+
+// alterPrimaryKey renders the move of a table's primary key as one ALTER
+// TABLE that drops the key and adds the new one under the same name
+// ({table}_pkey), so that no moment passes without a key. Adding the key
+// builds its unique index, reading every row under the table's ACCESS
+// EXCLUSIVE lock, and fails, leaving the table as it was, when two rows
+// share a value of the new key. A foreign key that depends on the old key
+// must be dropped first.
+func alterPrimaryKey(s *schema.Schema, op schema.AlterPrimaryKey) ([]dialect.Step, error) {
+	t := s.Table(op.Table)
+	if err := checkPrimaryKey(t); err != nil {
+		return nil, err
+	}
+	if err := checkReferences(s, op.Table); err != nil {
+		return nil, err
+	}
+	name := primaryKeyName(op.Table)
+	var changes []string
+	if len(op.Old) > 0 {
+		changes = append(changes, "DROP CONSTRAINT "+quote(name))
+	}
+	if len(op.New) > 0 {
+		if len(op.Old) == 0 {
+			if err := checkRelationName(s, name); err != nil {
+				return nil, err
+			}
+			if err := checkConstraintName(s, t, name); err != nil {
+				return nil, err
+			}
+		}
+		changes = append(changes, "ADD CONSTRAINT "+quote(name)+" PRIMARY KEY "+quoteList(op.New))
+	}
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	step := dialect.Step{SQL: alterTable(op.Table, strings.Join(changes, ", "))}
+	if len(op.New) > 0 {
+		step.Locks = accessExclusive(op.Table) + " while it builds the key's index, reading every row"
+	}
+	return []dialect.Step{step}, nil
+}

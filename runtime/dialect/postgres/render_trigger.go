@@ -149,7 +149,7 @@ func triggerTables(op schema.Operation) []string {
 		return []string{op.Table}
 	case schema.CreateIndex, schema.DropIndex, schema.AddUnique, schema.DropUnique, schema.AddForeignKey,
 		schema.DropForeignKey, schema.RenameIndex, schema.RenameConstraint, schema.AddCheck, schema.DropCheck,
-		schema.CreateEnum, schema.DropEnum, schema.AlterEnum, schema.RenameEnumValue, schema.RunSQL, schema.RunGo:
+		schema.AlterPrimaryKey, schema.CreateEnum, schema.DropEnum, schema.AlterEnum, schema.RenameEnumValue, schema.RunSQL, schema.RunGo:
 		return []string{}
 	}
 	return nil

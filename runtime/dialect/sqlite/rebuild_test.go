@@ -222,6 +222,34 @@ var changeCases = []struct {
 		},
 	},
 	{
+		name: "a column joins the primary key of a table others reference, which keeps its ids unique, and leaves it",
+		up: []schema.Operation{
+			schema.AddUnique{Table: "members", Unique: schema.Unique{Name: "members_id_key", Columns: []string{"id"}}},
+			alterMember(schema.Column{Name: "id", Type: bigint}),
+			schema.AlterPrimaryKey{Table: "members", Old: []string{"id"}, New: []string{"team_id", "id"}},
+		},
+		down: []schema.Operation{
+			schema.AlterPrimaryKey{Table: "members", Old: []string{"team_id", "id"}, New: []string{"id"}},
+			alterMember(schema.Column{Name: "id", Type: bigint, Identity: true}),
+			schema.DropUnique{Table: "members", Name: "members_id_key"},
+		},
+		rebuilds: [2]int{1, 1},
+	},
+	{
+		name: "the primary key moved to another column, and back",
+		up: []schema.Operation{
+			schema.DropForeignKey{Table: "notes", Name: "notes_member_id_fkey"},
+			alterMember(schema.Column{Name: "id", Type: bigint}),
+			schema.AlterPrimaryKey{Table: "members", Old: []string{"id"}, New: []string{"email"}},
+		},
+		down: []schema.Operation{
+			schema.AlterPrimaryKey{Table: "members", Old: []string{"email"}, New: []string{"id"}},
+			alterMember(schema.Column{Name: "id", Type: bigint, Identity: true}),
+			schema.AddForeignKey{Table: "notes", ForeignKey: noteMember},
+		},
+		rebuilds: [2]int{2, 2},
+	},
+	{
 		name: "an index and a unique constraint renamed, and back",
 		up: []schema.Operation{
 			schema.RenameIndex{Table: "members", From: "members_team_id_idx", To: "members_team_idx"},

@@ -36,9 +36,9 @@ import (
 //     and RenameConstraint of a unique constraint, drop the index and create
 //     it again under its new name: SQLite cannot rename an index.
 //   - What SQLite's ALTER TABLE cannot do is done by rebuilding the table
-//     (see below): AlterColumn, AddCheck, DropCheck, AddForeignKey and
-//     DropForeignKey on an existing table, RenameConstraint of a foreign key
-//     or check, an AddColumn that SQLite's ADD COLUMN refuses (a NOT NULL
+//     (see below): AlterColumn, AddCheck, DropCheck, AlterPrimaryKey,
+//     AddForeignKey and DropForeignKey on an existing table,
+//     RenameConstraint of a foreign key or check, an AddColumn that SQLite's ADD COLUMN refuses (a NOT NULL
 //     column without a non-NULL default, a default that is not a constant
 //     such as CURRENT_TIMESTAMP), and a DropColumn of a column that a
 //     foreign key the database still holds uses.
@@ -323,6 +323,8 @@ func (r *renderer) check(op schema.Operation, s *schema.Schema) error {
 		return checkRenameTable(s, op)
 	case schema.RenameColumn:
 		return checkRenameColumn(s, op)
+	case schema.AlterPrimaryKey:
+		return checkPrimaryKeyReferrers(s, op)
 	}
 	return nil
 }

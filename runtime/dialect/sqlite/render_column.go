@@ -105,3 +105,45 @@ func referrer(s *schema.Schema, table, column string) string {
 	}
 	return ""
 }
+
+// checkPrimaryKeyReferrers refuses to move the primary key of a table
+// while a foreign key of another table references the old key's columns
+// and they would be no key any more, neither the new primary key nor
+// unique: SQLite would find the foreign key mismatched on the next write
+// to either table. s is the schema before op.
+func checkPrimaryKeyReferrers(s *schema.Schema, op schema.AlterPrimaryKey) error {
+	t := s.Table(op.Table)
+	after := t.Clone()
+	after.PrimaryKey = op.New
+	for _, other := range s.Tables {
+		for _, fk := range other.ForeignKeys {
+			if fk.RefTable == op.Table && !isKey(&after, fk.RefColumns) {
+				return fmt.Errorf("foreign key %s of table %s references %s (%s), which would be neither its primary key nor unique: drop it first",
+					fk.Name, other.Name, op.Table, strings.Join(fk.RefColumns, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// isKey reports whether columns, in any order, are the primary key of t or
+// the columns of one of its unique constraints or full unique indexes.
+func isKey(t *schema.Table, columns []string) bool {
+	same := func(a []string) bool {
+		return len(a) == len(columns) && !slices.ContainsFunc(a, func(c string) bool { return !slices.Contains(columns, c) })
+	}
+	if same(t.PrimaryKey) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if same(u.Columns) {
+			return true
+		}
+	}
+	for _, ix := range t.Indexes {
+		if ix.Unique && ix.Where == "" && same(ix.Columns) {
+			return true
+		}
+	}
+	return false
+}

@@ -51,6 +51,8 @@ func rebuildable(op schema.Operation) (string, bool) {
 		return op.Table, true
 	case schema.RenameIndex:
 		return op.Table, true
+	case schema.AlterPrimaryKey:
+		return op.Table, true
 	}
 	return "", false
 }
@@ -184,7 +186,7 @@ var errCopyCut = errors.New("the copy of a rebuild cannot take this operation")
 // run that the database still has.
 func (r *renderer) needsRebuild(j int, op schema.Operation, s *schema.Schema, pending []schema.ForeignKey) bool {
 	switch op := op.(type) {
-	case schema.AlterColumn, schema.AddCheck, schema.DropCheck:
+	case schema.AlterColumn, schema.AddCheck, schema.DropCheck, schema.AlterPrimaryKey:
 		return true
 	case schema.AddForeignKey:
 		return !r.folded[j]

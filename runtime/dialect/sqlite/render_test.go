@@ -405,6 +405,15 @@ func TestRenderRefusesWhatDoesNotFitOrSQLiteCannotDo(t *testing.T) {
 		{name: "altering a column into an identity that is not the primary key", setup: []schema.Operation{orgs},
 			ops:  []schema.Operation{schema.AlterColumn{Table: "orgs", Column: schema.Column{Name: "name", Type: bigint, Identity: true}}},
 			want: "identity column name must be the only primary-key column of table orgs"},
+		{name: "moving a primary key a foreign key still references", setup: []schema.Operation{orgs, statusEnum, people},
+			ops: []schema.Operation{
+				schema.AlterColumn{Table: "orgs", Column: schema.Column{Name: "id", Type: bigint}},
+				schema.AlterPrimaryKey{Table: "orgs", Old: []string{"id"}, New: []string{"name"}},
+			},
+			want: "foreign key people_org_id_fkey of table people references orgs (id), which would be neither its primary key nor unique"},
+		{name: "moving a primary key off an identity column", setup: []schema.Operation{orgs},
+			ops:  []schema.Operation{schema.AlterPrimaryKey{Table: "orgs", Old: []string{"id"}, New: []string{"id", "name"}}},
+			want: "identity column id must be the only primary-key column of table orgs"},
 		{name: "adding a foreign key with an unknown action to a table that exists", setup: []schema.Operation{orgs},
 			ops: []schema.Operation{schema.AddForeignKey{Table: "orgs", ForeignKey: schema.ForeignKey{
 				Name: "orgs_id_fkey", Columns: []string{"id"}, RefTable: "orgs", RefColumns: []string{"id"}, OnUpdate: "explode"}}},

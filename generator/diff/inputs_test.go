@@ -1,71 +1,12 @@
 package diff
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/strata-go/strata/runtime/schema"
 )
-
-func TestCompareUnsupported(t *testing.T) {
-	oldUsers := table("users", idCol(), col("email", Text), null(col("name", Text)), enumCol("status", "status")).
-		check("users_name_check", "name <> ''")
-	newUsers := table("users", idCol(), schema.Column{Name: "email", Type: schema.Type{Kind: Text, Size: 320}},
-		col("name", Text), enumCol("status", "status"), null(col("bio", Text))).
-		pk("id", "email").check("users_name_check", "length(name) > 0")
-
-	tests := []struct {
-		name     string
-		old, new *schema.Schema
-		hints    Hints
-		want     []string
-	}{{
-		name: "every unsupported change is listed, and supported ones do not save the plan",
-		old:  db(enums(enum("status", "active", "banned"), enum("mood", "calm")), oldUsers),
-		new:  db(enums(enum("status", "active", "banned", "deleted"), enum("mood", "angry")), newUsers),
-		want: []string{
-			"users: primary key changes from (id) to (id, email)",
-		},
-	}, {
-		name:  "a renamed table's primary key is compared under its new name",
-		old:   db(nil, table("people", idCol(), col("email", Text))),
-		new:   db(nil, table("users", idCol(), col("email", Text)).pk("email")),
-		hints: Hints{Renames: []Rename{{Table: "users", From: "people"}}},
-		want:  []string{"users: primary key changes from (id) to (email)"},
-	}, {
-		name: "a table that loses its primary key is a change to none",
-		old:  db(nil, table("t", idCol())),
-		new:  db(nil, table("t", idCol()).pk()),
-		want: []string{"t: primary key changes from (id) to (none)"},
-	}}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			plan, err := Compare(tc.old, tc.new, tc.hints)
-			var unsupported *UnsupportedError
-			if !errors.As(err, &unsupported) {
-				t.Fatalf("Compare = %v, %v; want an *UnsupportedError", plan, err)
-			}
-			if plan != nil {
-				t.Errorf("Compare returned a plan with its error: %+v", plan)
-			}
-			if diff := cmp.Diff(tc.want, unsupported.Changes); diff != "" {
-				t.Errorf("Changes (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestUnsupportedErrorListsEachChangeOnItsLine(t *testing.T) {
-	err := &UnsupportedError{Changes: []string{"users.email: type changes from text to varchar(320)", "users.bio: default changes from none to ''"}}
-	want := "diff: this version of strata cannot generate these changes yet:\n" +
-		"  users.email: type changes from text to varchar(320)\n" +
-		"  users.bio: default changes from none to ''"
-	if got := err.Error(); got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
-	}
-}
 
 func TestCompareRejectsInconsistentSchemas(t *testing.T) {
 	tests := []struct {
@@ -100,16 +41,17 @@ func TestCompareRejectsInconsistentSchemas(t *testing.T) {
 			table("b", idCol(), col("x", Int64)).fkTo("b_x_fkey", "x", "a", "y")),
 		want: "diff: new schema: table a: the primary key uses missing column nope; " +
 			"table b: foreign key b_x_fkey references missing column a.y",
+	}, {
+		name: "a foreign key left on columns that the key moved away from",
+		old:  db(nil, users(), posts()),
+		new:  db(nil, users().pk("email"), posts()),
+		want: "diff: new schema: table posts: foreign key posts_user_id_fkey references users(id), which is neither its primary key nor unique",
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Compare(tc.old, tc.new, tc.hints)
 			if err == nil {
 				t.Fatal("Compare succeeded; want an error")
-			}
-			var unsupported *UnsupportedError
-			if errors.As(err, &unsupported) {
-				t.Errorf("Compare returned an *UnsupportedError for an inconsistent schema: %v", err)
 			}
 			if got := err.Error(); got != tc.want {
 				t.Errorf("error:\n got %s\nwant %s", got, tc.want)
