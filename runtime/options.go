@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"log/slog"
+	"path"
 	"time"
 
 	"github.com/strata-go/strata/runtime/dialect"
@@ -50,6 +51,9 @@ type config struct {
 	// timeouts given, and whether they were given (stepTimeoutsSet).
 	stepLock, stepStatement time.Duration
 	stepTimeoutsSet         bool
+	// verify is set by WithVerify, ignore by WithIgnore.
+	verify bool
+	ignore []string
 }
 
 // Default timeouts of the statements of a migration, on engines that have
@@ -291,6 +295,35 @@ func WithStepTimeouts(lock, statement time.Duration) Option {
 			return fmt.Errorf("runtime: %w: WithStepTimeouts given twice", ErrInvalidOption)
 		}
 		c.stepLock, c.stepStatement, c.stepTimeoutsSet = lock, statement, true
+		return nil
+	})
+}
+
+// WithVerify makes [Migrator.Up], once it has applied what was pending,
+// compare the live schema with the one the applied migrations declare, as
+// [Migrator.Verify] does, and fail with a [*SchemaDriftError] when they
+// differ, so that an app can refuse to serve on a database changed behind
+// its back. It costs a read of the database's catalog.
+func WithVerify() Option {
+	return flagOption("WithVerify", func(c *config) *bool { return &c.verify })
+}
+
+// WithIgnore leaves out of [Migrator.Verify] (and [WithVerify]) the tables
+// and enum types whose names match one of patterns: those of other tools
+// or extensions, which no migration of the app declares. A pattern is
+// matched as [path.Match] does, * standing for any run of characters and
+// ? for one: "audit_*", "pg_*".
+func WithIgnore(patterns ...string) Option {
+	return optionFunc(func(c *config) error {
+		for _, p := range patterns {
+			if _, err := path.Match(p, ""); err != nil || p == "" {
+				return fmt.Errorf("runtime: %w: WithIgnore(%q): not a pattern of names", ErrInvalidOption, p)
+			}
+		}
+		if c.ignore != nil {
+			return fmt.Errorf("runtime: %w: WithIgnore given twice", ErrInvalidOption)
+		}
+		c.ignore = append([]string{}, patterns...)
 		return nil
 	})
 }

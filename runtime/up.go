@@ -52,11 +52,28 @@ func (m *Migrator) UpTo(ctx context.Context, db *sql.DB, id string, opts ...Opti
 
 // up applies the pending migrations whose IDs sort up to target, or all of
 // them when target is "".
+// With WithVerify it then compares the live schema with the migrations'.
 func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Option) ([]Result, error) {
 	r, err := m.newRun(db, opts)
 	if err != nil {
 		return nil, err
 	}
+	results, err := r.up(ctx, db, target)
+	if err != nil || !r.cfg.verify {
+		return results, err
+	}
+	v, err := r.verify(ctx, db)
+	switch {
+	case err != nil:
+		return results, err
+	case v.Drifted():
+		return results, &SchemaDriftError{Verification: v}
+	}
+	return results, nil
+}
+
+// up is [Migrator.up] on a run, without the verification.
+func (r *run) up(ctx context.Context, db *sql.DB, target string) ([]Result, error) {
 	// The read without the lock only saves taking it: when it fails (SQLite
 	// reports SQLITE_BUSY while another process commits), the read under
 	// the lock decides.
@@ -88,7 +105,7 @@ func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Opt
 		return !exists || r.lockNeeded(st, target), err
 	}
 	var results []Result
-	err = r.locked(ctx, db, func(conn *sql.Conn) error {
+	err := r.locked(ctx, db, func(conn *sql.Conn) error {
 		st, err := r.ledger.read(ctx, conn)
 		if err != nil {
 			return err

@@ -114,6 +114,19 @@ func Stepwise(steps []Step) bool {
 	return false
 }
 
+// Inspector is implemented by dialects that read a database's live
+// schema back, for [runtime.Migrator.Verify].
+type Inspector interface {
+	// Inspect reads the schema db holds: its tables, columns, keys,
+	// indexes, constraints and enum types, leaving out the runtime's own
+	// tables (strata_*).
+	Inspect(ctx context.Context, db *sql.DB) (*schema.Schema, error)
+	// Comparable returns a copy of s as the engine would read it back, so
+	// that a schema and what Inspect read compare equal when the database
+	// holds the schema.
+	Comparable(s *schema.Schema) *schema.Schema
+}
+
 // Timeouts is implemented by dialects whose engine bounds how long a
 // statement waits for a lock and how long it runs, as PostgreSQL's
 // lock_timeout and statement_timeout do.

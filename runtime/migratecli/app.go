@@ -22,13 +22,15 @@
 //
 // with the commands
 //
-//   - up [--to ID] [--fake-initial] [--single-transaction]: apply the
-//     pending migrations, all or up to ID;
+//   - up [--to ID] [--fake-initial] [--single-transaction] [--verify]:
+//     apply the pending migrations, all or up to ID, then verify;
 //   - down [--steps N | --batch | --to ID] [--force]: revert the last N
 //     migrations, the last batch, or those after ID;
 //   - redo: revert the last migration and apply it again;
 //   - status [--json]: list every migration, with drift and the progress of
 //     a migration a run left part way;
+//   - verify [--json] [--ignore PATTERNS]: compare the live schema with the
+//     one the applied migrations declare, a line per difference;
 //   - plan: print the SQL that up would run, changing nothing;
 //   - sql ID [--dialect D] [--down]: print the SQL of one migration, without
 //     a database;
@@ -43,7 +45,8 @@
 // variable: postgres:// or postgresql:// for PostgreSQL, sqlite:PATH or a
 // file: URI for SQLite. --db, --lock-timeout and --lease may come before
 // the command or after it. Exit codes are 0 on success, 1 when a command
-// fails and 2 on a usage error.
+// fails, 2 on a usage error and 4 when verify (or up --verify) finds the
+// live schema differs from the migrations'.
 //
 // The commands that apply, revert or fake migrations print each one's line
 // as soon as it is committed, and the warnings of the runtime, such as a
@@ -102,12 +105,14 @@ type settings struct {
 	down    bool   // sql --down
 	// allowDrift is the --allow-drift of up, down, redo, status and plan.
 	allowDrift  bool
-	json        bool // status --json
-	fakeInitial bool // up --fake-initial
-	singleTx    bool // up --single-transaction
-	yes         bool // fresh --yes
-	nonProd     bool // fresh --non-production
-	done, retry bool // resolve --done, resolve --retry
+	json        bool   // status --json, verify --json
+	ignore      string // verify --ignore, up --ignore
+	verify      bool   // up --verify
+	fakeInitial bool   // up --fake-initial
+	singleTx    bool   // up --single-transaction
+	yes         bool   // fresh --yes
+	nonProd     bool   // fresh --non-production
+	done, retry bool   // resolve --done, resolve --retry
 	// offline, stepLock and stepStatement are --offline,
 	// --step-lock-timeout and --step-statement-timeout.
 	offline                 bool
@@ -166,7 +171,9 @@ before or after the command. Passwords in URLs are never printed.
 lock; they too may come before or after the command, and after it they
 override the ones before it.
 
-Exit codes: 0 on success, 1 when a command fails, 2 on a usage error.`,
+Exit codes: 0 on success, 1 when a command fails, 2 on a usage error, 4
+when verify (or up --verify) finds the live schema differs from the
+migrations'.`,
 		// With a help command of its own, the app gets no --help flag from
 		// urfave/cli: it lists cli.HelpFlag itself.
 		Flags: []cli.Flag{
@@ -185,6 +192,7 @@ Exit codes: 0 on success, 1 when a command fails, 2 on a usage error.`,
 			downCommand(s),
 			redoCommand(s),
 			statusCommand(s),
+			verifyCommand(s),
 			planCommand(s),
 			sqlCommand(s),
 			fakeCommand(s),

@@ -139,12 +139,12 @@ func TestUsageErrors(t *testing.T) {
 		{
 			name:   "an unknown command lists the commands",
 			args:   []string{"frobnicate"},
-			stderr: "migrate: unknown command \"frobnicate\": the commands are up, down, redo, status, plan, sql, fake, baseline, resolve, fresh, help\nRun 'migrate --help' for usage.\n",
+			stderr: "migrate: unknown command \"frobnicate\": the commands are up, down, redo, status, verify, plan, sql, fake, baseline, resolve, fresh, help\nRun 'migrate --help' for usage.\n",
 		},
 		{
 			name:   "help on an unknown command lists the commands",
 			args:   []string{"help", "frobnicate"},
-			stderr: "migrate: no help for \"frobnicate\": the commands are up, down, redo, status, plan, sql, fake, baseline, resolve, fresh, help\nRun 'migrate --help' for usage.\n",
+			stderr: "migrate: no help for \"frobnicate\": the commands are up, down, redo, status, verify, plan, sql, fake, baseline, resolve, fresh, help\nRun 'migrate --help' for usage.\n",
 		},
 		{
 			name:   "a count of steps below one is refused",
@@ -283,7 +283,7 @@ func TestNoCommandShowsHelpAndIsAUsageError(t *testing.T) {
 	if !strings.Contains(res.stdout, "COMMANDS:") {
 		t.Errorf("no help on the output:\n%s", res.stdout)
 	}
-	want := "migrate: no command given: use one of up, down, redo, status, plan, sql, fake, baseline, resolve, fresh, help\nRun 'migrate --help' for usage.\n"
+	want := "migrate: no command given: use one of up, down, redo, status, verify, plan, sql, fake, baseline, resolve, fresh, help\nRun 'migrate --help' for usage.\n"
 	if diff := cmp.Diff(want, res.stderr); diff != "" {
 		t.Errorf("error output (-want +got):\n%s", diff)
 	}

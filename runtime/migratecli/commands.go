@@ -201,8 +201,8 @@ func upCommand(s *settings) *cli.Command {
 	return &cli.Command{
 		Name:  "up",
 		Usage: "apply every pending migration, or those up to one",
-		UsageText: name + " up [--to ID] [--fake-initial] [--single-transaction] [--allow-drift]\n" +
-			"   [--lock-timeout DURATION] [--lease DURATION] [--db URL]",
+		UsageText: name + " up [--to ID] [--fake-initial] [--single-transaction] [--verify [--ignore PATTERNS]]\n" +
+			"   [--allow-drift] [--lock-timeout DURATION] [--lease DURATION] [--db URL]",
 		Description: `up applies the pending migrations in order of ID, each in its own
 transaction, under a lock that keeps two runs from applying the same
 migration; with nothing pending it takes no lock. A run waiting for the
@@ -250,7 +250,11 @@ or removed from the app, or a pending one sorts before an applied one
 (see status), unless given --allow-drift. Migrations that a later build
 of the app applied, all sorting after this build's last one, are not
 drift: up warns about them and succeeds, as a replica of the previous
-build must during a rolling deploy.`,
+build must during a rolling deploy.
+
+With --verify it then compares the live schema with the one the applied
+migrations declare, as verify does (--ignore as there), and exits 4 with
+the differences when they differ.`,
 		Flags: append(flags(s, true,
 			&cli.StringFlag{
 				Name:        "to",
@@ -267,6 +271,12 @@ build must during a rolling deploy.`,
 				Usage:       "apply all the pending migrations in one transaction: all or none",
 				Destination: &s.singleTx,
 			},
+			&cli.BoolFlag{
+				Name:        "verify",
+				Usage:       "then compare the live schema with the migrations', as verify does, and exit 4 when they differ",
+				Destination: &s.verify,
+			},
+			ignoreFlag(s),
 			allowDriftFlag(s),
 		), formFlags(s)...),
 		HideHelpCommand: true,
@@ -283,11 +293,21 @@ build must during a rolling deploy.`,
 				}
 				target = id
 			}
+			ignore, err := s.ignoreOption(c)
+			if err != nil {
+				return err
+			}
+			if ignore != nil && !s.verify {
+				return usagef(c, "--ignore is for --verify, which was not given")
+			}
 			db, opts, err := s.connect(c)
 			if err != nil {
 				return err
 			}
 			defer func() { _ = db.Close() }()
+			if s.verify {
+				opts = append(append(opts, runtime.WithVerify()), ignore...)
+			}
 			if s.fakeInitial {
 				opts = append(opts, runtime.WithFakeInitial())
 			}
@@ -299,6 +319,9 @@ build must during a rolling deploy.`,
 				results, err = s.m.UpTo(c.Context, db, target, opts...)
 			} else {
 				results, err = s.m.Up(c.Context, db, opts...)
+			}
+			if errors.Is(err, runtime.ErrSchemaDrift) {
+				return cli.Exit(err, exitDrift)
 			}
 			if err != nil {
 				return failure(err)

@@ -521,3 +521,12 @@ func unwrapParens(expr string) string {
 	}
 	return expr
 }
+
+// Inspect reads the live schema of db; see the package function [Inspect].
+func (Dialect) Inspect(ctx context.Context, db *sql.DB) (*schema.Schema, error) {
+	return Inspect(ctx, db)
+}
+
+// Comparable returns s as PostgreSQL reads it back; see the package
+// function [Comparable].
+func (Dialect) Comparable(s *schema.Schema) *schema.Schema { return Comparable(s) }

@@ -320,3 +320,12 @@ func action(sqlText string) schema.Action {
 	}
 	return schema.Action(strings.ToLower(strings.ReplaceAll(sqlText, " ", "_")))
 }
+
+// Inspect reads the live schema of db; see the package function [Inspect].
+func (Dialect) Inspect(ctx context.Context, db *sql.DB) (*schema.Schema, error) {
+	return Inspect(ctx, db)
+}
+
+// Comparable returns s as SQLite reads it back; see the package function
+// [Comparable].
+func (Dialect) Comparable(s *schema.Schema) *schema.Schema { return Comparable(s) }
