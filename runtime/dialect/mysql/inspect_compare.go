@@ -182,7 +182,8 @@ func normalizeExpr(expr string) string {
 	}
 	var b strings.Builder
 	for i, tok := range tokens {
-		if i > 0 && tokens[i-1] != "(" && tok != ")" && tok != "," && !(tok == "(" && isWord(tokens[i-1]) && !isOperatorWord(tokens[i-1])) {
+		call := tok == "(" && isWord(tokens[max(i-1, 0)]) && !isOperatorWord(tokens[max(i-1, 0)])
+		if i > 0 && tokens[i-1] != "(" && tok != ")" && tok != "," && !call {
 			b.WriteByte(' ')
 		}
 		b.WriteString(tok)
