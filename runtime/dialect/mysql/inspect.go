@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/strata-go/strata/runtime/schema"
@@ -70,7 +71,7 @@ type inspector struct {
 	enums  []schema.Enum
 	order  []string // table names, in the order read
 	tables map[string]*schema.Table
-	json   map[string]bool // "table.column" of MariaDB's JSON columns
+	json   map[string]bool // "table.column" of MariaDB's JSON columns, the column in lower case
 	fks    map[string]bool // "table.name" of foreign keys
 }
 
@@ -120,13 +121,19 @@ func (in *inspector) check(rows *sql.Rows) error {
 	if t == nil {
 		return nil
 	}
-	if level == "Column" && normalizeExpr(clause) == "json_valid("+strings.ToLower(cname)+")" {
-		in.json[table+"."+cname] = true
+	// MariaDB's JSON: a column check json_valid(column), named as the
+	// column was named when it was declared JSON.
+	if m := jsonValid.FindStringSubmatch(normalizeExpr(clause)); level == "Column" && m != nil {
+		in.json[table+"."+m[1]] = true
 		return nil
 	}
 	t.Checks = append(t.Checks, schema.Check{Name: cname, Expr: normalizeExpr(clause)})
 	return nil
 }
+
+// jsonValid matches the check MariaDB puts on a JSON column, as
+// normalizeExpr leaves it, and the column's name, in lower case.
+var jsonValid = regexp.MustCompile(`^json_valid\(([^()]+)\)$`)
 
 const columnsQuery = `
 SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA
@@ -154,7 +161,7 @@ func (in *inspector) column(rows *sql.Rows) error {
 		e := schema.Enum{Name: enumName(table, c.Name), Values: values}
 		in.enums = append(in.enums, e)
 		c.Type = schema.Type{Kind: schema.EnumKind, Enum: e.Name}
-	case in.json[table+"."+c.Name] && canonicalType(typ) == "longtext":
+	case in.json[table+"."+strings.ToLower(c.Name)] && canonicalType(typ) == "longtext":
 		c.Type = schema.Type{Kind: schema.JSON}
 	default:
 		c.Type = typeFromSQL(typ)

@@ -271,6 +271,15 @@ var renderCases = []struct {
 		},
 	},
 	{
+		name: "a JSON column renamed stays JSON, one altered to text is text",
+		setup: []schema.Operation{orgs, schema.AddColumn{Table: "orgs", Column: schema.Column{Name: "Settings", Type: schema.Type{Kind: schema.JSON}, Default: "'{}'"}},
+			schema.AddColumn{Table: "orgs", Column: schema.Column{Name: "extra", Type: schema.Type{Kind: schema.JSON}, Nullable: true}}},
+		ops: []schema.Operation{
+			schema.RenameColumn{Table: "orgs", From: "Settings", To: "Prefs"},
+			schema.AlterColumn{Table: "orgs", Column: schema.Column{Name: "extra", Type: text, Nullable: true}},
+		},
+	},
+	{
 		name:  "add and drop check",
 		setup: []schema.Operation{orgs, people},
 		ops: []schema.Operation{
