@@ -13,11 +13,14 @@ import (
 	"github.com/strata-go/strata/runtime/schema"
 )
 
-// AssertTouches checks, on a row of table (inserted with default values
-// when the table has none), that an UPDATE which does not set an auto_now
+// AssertTouches checks, on a row of table (inserted, when the table has
+// none, with n = 0 and every other column's default: MySQL has no
+// DEFAULT VALUES), that an UPDATE which does not set an auto_now
 // column moves it forward, that one which sets it keeps the value it sets,
 // and that other timestamp columns keep theirs. n is the column it updates
-// to touch the row.
+// to touch the row. Names are in double quotes, which MySQL reads as
+// names under ANSI_QUOTES, as the test databases of internal/testdb and
+// the mysql dialect's sessions do.
 func AssertTouches(t *testing.T, db *sql.DB, table schema.Table) {
 	t.Helper()
 	var stamps []string
@@ -31,7 +34,7 @@ func AssertTouches(t *testing.T, db *sql.DB, table schema.Table) {
 	}
 	name := quoteName(table.Name)
 	if rowCount(t, db, table.Name) == 0 {
-		Exec(t, db, "INSERT INTO "+name+" DEFAULT VALUES")
+		Exec(t, db, "INSERT INTO "+name+" ("+quoteName("n")+") VALUES (0)")
 	}
 	// An UPDATE that sets a column to the value it holds cannot be told
 	// from one that does not set it: set them all twice, to 2000-01-01 and

@@ -1,11 +1,12 @@
 // Package testdb gives tests fresh, real databases: a SQLite file in the
-// test's temporary directory, and a PostgreSQL database of its own, created
-// on the server named by STRATA_TEST_POSTGRES_URL and dropped when the test
-// ends.
+// test's temporary directory, and a PostgreSQL or MySQL database of its
+// own, created on the server named by STRATA_TEST_POSTGRES_URL or
+// STRATA_TEST_MYSQL_URL and dropped when the test ends.
 //
 // Without STRATA_TEST_POSTGRES_URL, PostgreSQL tests skip with a message
 // saying how to enable them; when CI is set they fail instead, so CI can
-// never pass by skipping them.
+// never pass by skipping them. Without STRATA_TEST_MYSQL_URL, MySQL tests
+// skip, in CI too, until CI starts the MySQL server.
 package testdb
 
 import (

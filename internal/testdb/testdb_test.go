@@ -9,7 +9,7 @@ import (
 )
 
 func TestEachEngineGivesAFreshWritableDatabase(t *testing.T) {
-	engines := map[string]func(testing.TB) *sql.DB{"sqlite": testdb.SQLite, "postgres": testdb.Postgres}
+	engines := map[string]func(testing.TB) *sql.DB{"sqlite": testdb.SQLite, "postgres": testdb.Postgres, "mysql": testdb.MySQL}
 	for name, open := range engines {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()

@@ -1,0 +1,114 @@
+package testdb
+
+import (
+	"context"
+	"database/sql"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	mysqldialect "github.com/strata-go/strata/runtime/dialect/mysql"
+)
+
+// EnvMySQL names the environment variable holding the server MySQL and
+// MariaDB tests use, as a go-sql-driver/mysql DSN such as
+// root@tcp(127.0.0.1:3306)/test, or as a URL such as
+// mysql://root@127.0.0.1:3306/test (mariadb:// too).
+const EnvMySQL = "STRATA_TEST_MYSQL_URL"
+
+// MySQLURL creates a new, empty database for the test on the server named
+// by STRATA_TEST_MYSQL_URL and returns its go-sql-driver/mysql DSN; the
+// database is dropped when the test ends. The DSN reads times as UTC
+// (parseTime, loc=UTC) and sets, on each connection, the time zone UTC and
+// the SQL mode the mysql dialect sets on the migration's session
+// ([mysqldialect.SQLMode]), so that what a test runs reads as the
+// runtime's statements do.
+//
+// Without STRATA_TEST_MYSQL_URL the test is skipped with a message saying
+// how to enable it.
+func MySQLURL(t testing.TB) string {
+	t.Helper()
+	server := mysqlServer(t)
+	name := "strata_" + sanitize(t.Name()) + "_" + randomSuffix(t)
+	admin := openMySQL(t, server.FormatDSN())
+	defer func() { _ = admin.Close() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+mysqlQuote(name)+" CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
+		t.Fatalf("testdb: create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		admin := openMySQL(t, server.FormatDSN())
+		defer func() { _ = admin.Close() }()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+mysqlQuote(name)); err != nil {
+			t.Errorf("testdb: drop database %s: %v", name, err)
+		}
+	})
+	cfg := server.Clone()
+	cfg.DBName = name
+	return cfg.FormatDSN()
+}
+
+// MySQL creates a new, empty database for the test, as [MySQLURL] does,
+// and opens it through go-sql-driver/mysql; both are closed and dropped
+// when the test ends.
+func MySQL(t testing.TB) *sql.DB {
+	t.Helper()
+	db := openMySQL(t, MySQLURL(t))
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// mysqlServer reads STRATA_TEST_MYSQL_URL into a driver configuration with
+// the settings every test connection takes.
+func mysqlServer(t testing.TB) *mysql.Config {
+	t.Helper()
+	dsn := os.Getenv(EnvMySQL)
+	if dsn == "" {
+		t.Skipf("MySQL tests are off: set %s, for example to root@tcp(127.0.0.1:3306)/test", EnvMySQL)
+	}
+	var cfg *mysql.Config
+	if rest, ok := strings.CutPrefix(dsn, "mysql://"); ok || strings.HasPrefix(dsn, "mariadb://") {
+		if !ok {
+			rest = strings.TrimPrefix(dsn, "mariadb://")
+		}
+		u, err := url.Parse("mysql://" + rest)
+		if err != nil {
+			t.Fatalf("testdb: %s: %v", EnvMySQL, err)
+		}
+		cfg = mysql.NewConfig()
+		cfg.User = u.User.Username()
+		cfg.Passwd, _ = u.User.Password()
+		cfg.Net, cfg.Addr = "tcp", u.Host
+		cfg.DBName = strings.TrimPrefix(u.Path, "/")
+	} else {
+		var err error
+		if cfg, err = mysql.ParseDSN(dsn); err != nil {
+			t.Fatalf("testdb: %s: %v", EnvMySQL, err)
+		}
+	}
+	cfg.ParseTime, cfg.Loc = true, time.UTC
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	cfg.Params["sql_mode"] = "'" + mysqldialect.SQLMode + "'"
+	cfg.Params["time_zone"] = "'+00:00'"
+	return cfg
+}
+
+func openMySQL(t testing.TB, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatalf("testdb: open mysql: %v", err)
+	}
+	return db
+}
+
+func mysqlQuote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }

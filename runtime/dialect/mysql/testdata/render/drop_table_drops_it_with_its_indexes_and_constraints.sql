@@ -1,0 +1,4 @@
+-- operation 1: drop table people
+-- outside a transaction
+DROP TABLE `people`;
+
