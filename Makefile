@@ -13,7 +13,9 @@ demo:
 	$(GO) run ./$(EXAMPLE)/cmd/migrate status --db sqlite:$(DEMO_DB)
 
 # Every test. PostgreSQL tests run when STRATA_TEST_POSTGRES_URL is set, e.g.
-# postgres://postgres@127.0.0.1:5432/test?sslmode=disable, and skip otherwise.
+# postgres://postgres@127.0.0.1:5432/test?sslmode=disable, and MySQL ones when
+# STRATA_TEST_MYSQL_URL is, e.g. root@tcp(127.0.0.1:3306)/test; they skip
+# otherwise.
 test:
 	$(GO) test -count=1 -timeout 30m ./...
 

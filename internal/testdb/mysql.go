@@ -29,7 +29,7 @@ const EnvMySQL = "STRATA_TEST_MYSQL_URL"
 // runtime's statements do.
 //
 // Without STRATA_TEST_MYSQL_URL the test is skipped with a message saying
-// how to enable it.
+// how to enable it, or fails when CI is set.
 func MySQLURL(t testing.TB) string {
 	t.Helper()
 	server := mysqlServer(t)
@@ -71,6 +71,9 @@ func mysqlServer(t testing.TB) *mysql.Config {
 	t.Helper()
 	dsn := os.Getenv(EnvMySQL)
 	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("testdb: %s is not set, and MySQL tests must run in CI", EnvMySQL)
+		}
 		t.Skipf("MySQL tests are off: set %s, for example to root@tcp(127.0.0.1:3306)/test", EnvMySQL)
 	}
 	var cfg *mysql.Config

@@ -5,8 +5,8 @@
 //
 // Without STRATA_TEST_POSTGRES_URL, PostgreSQL tests skip with a message
 // saying how to enable them; when CI is set they fail instead, so CI can
-// never pass by skipping them. Without STRATA_TEST_MYSQL_URL, MySQL tests
-// skip, in CI too, until CI starts the MySQL server.
+// never pass by skipping them. The same holds of MySQL tests and
+// STRATA_TEST_MYSQL_URL.
 package testdb
 
 import (

@@ -276,3 +276,12 @@ func (in *inspector) index(rows *sql.Rows) error {
 	}
 	return nil
 }
+
+// Inspect reads the live schema of db; see the package function [Inspect].
+func (Dialect) Inspect(ctx context.Context, db *sql.DB) (*schema.Schema, error) {
+	return Inspect(ctx, db)
+}
+
+// Comparable returns s as MySQL reads it back; see the package function
+// [Comparable].
+func (Dialect) Comparable(s *schema.Schema) *schema.Schema { return Comparable(s) }

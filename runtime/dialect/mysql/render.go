@@ -129,6 +129,8 @@ func renderOp(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
 		return ddl(checkConstraintName(s.Table(op.Table), op.Check.Name), alterTable(op.Table, "ADD "+checkConstraint(op.Check)))
 	case schema.DropCheck:
 		return ddl(nil, alterTable(op.Table, "DROP CONSTRAINT "+quote(op.Name)))
+	case schema.AlterPrimaryKey:
+		return alterPrimaryKey(s, op)
 	case schema.RunSQL:
 		sql := op.For(name)
 		if strings.TrimSpace(sql) == "" {
@@ -142,6 +144,34 @@ func renderOp(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
 		return []dialect.Step{{Go: op.Func}}, nil
 	}
 	return nil, fmt.Errorf("unsupported operation type %T", op)
+}
+
+// alterPrimaryKey renders op in s, the schema after it: one ALTER TABLE
+// that drops the old key and adds the new, so that the table has no moment
+// without one. A row that shares the new key with another makes it fail,
+// changing nothing. MySQL keeps an AUTO_INCREMENT column first in a key,
+// so the key of a table with an identity column must start with it.
+func alterPrimaryKey(s *schema.Schema, op schema.AlterPrimaryKey) ([]dialect.Step, error) {
+	t := s.Table(op.Table)
+	if err := checkPrimaryKey(s, t); err != nil {
+		return nil, err
+	}
+	for _, c := range t.Columns {
+		if c.Identity && (len(op.New) == 0 || op.New[0] != c.Name) {
+			return nil, fmt.Errorf("cannot move the primary key of %s off its identity column %s: MySQL needs an AUTO_INCREMENT column first in a key", t.Name, c.Name)
+		}
+	}
+	var change []string
+	if len(op.Old) > 0 {
+		change = append(change, "DROP PRIMARY KEY")
+	}
+	if len(op.New) > 0 {
+		change = append(change, "ADD PRIMARY KEY "+quoteList(op.New))
+	}
+	if len(change) == 0 {
+		return nil, nil
+	}
+	return ddl(nil, alterTable(op.Table, strings.Join(change, ", ")))
 }
 
 // ddl returns err when it is set, and otherwise one step per statement,

@@ -289,6 +289,24 @@ var renderCases = []struct {
 		},
 	},
 	{
+		name: "alter primary key grows the key, moves it and takes it away, in one statement each",
+		setup: []schema.Operation{schema.CreateTable{Table: schema.Table{
+			Name: "prices",
+			Columns: []schema.Column{
+				{Name: "sku", Type: varchar(40)},
+				{Name: "currency", Type: varchar(3)},
+				{Name: "code", Type: varchar(20)},
+			},
+			PrimaryKey: []string{"sku"},
+		}}},
+		ops: []schema.Operation{
+			schema.AlterPrimaryKey{Table: "prices", Old: []string{"sku"}, New: []string{"sku", "currency"}},
+			schema.AlterPrimaryKey{Table: "prices", Old: []string{"sku", "currency"}, New: []string{"code"}},
+			schema.AlterPrimaryKey{Table: "prices", Old: []string{"code"}},
+			schema.AlterPrimaryKey{Table: "prices", New: []string{"sku"}},
+		},
+	},
+	{
 		name:  "run SQL runs the text for every dialect, DDL outside a transaction",
 		setup: []schema.Operation{orgs},
 		ops: []schema.Operation{
@@ -374,6 +392,9 @@ func TestRenderRefusesWhatDoesNotFit(t *testing.T) {
 	}{
 		{"dropping a table that does not exist", nil, []schema.Operation{schema.DropTable{Name: "ghosts"}},
 			"mysql: operation 1 (drop table ghosts): ", true},
+		{"a primary key moved off an identity column", []schema.Operation{orgs},
+			[]schema.Operation{schema.AlterPrimaryKey{Table: "orgs", Old: []string{"id"}, New: []string{"name", "id"}}},
+			"cannot move the primary key of orgs off its identity column id", false},
 		{"a partial index", []schema.Operation{orgs, people},
 			[]schema.Operation{schema.CreateIndex{Table: "people", Index: schema.Index{Name: "people_live_idx", Columns: []string{"email"}, Where: "nickname IS NOT NULL"}}},
 			"index people_live_idx is partial (WHERE nickname IS NOT NULL), and MySQL and MariaDB have no partial indexes", false},
