@@ -226,3 +226,45 @@ func selectLedger(ctx context.Context, db *sql.DB) error {
 	}
 	return rows.Err()
 }
+
+// verifySizes are the numbers of tables BenchmarkVerify runs at.
+var verifySizes = []int{100, 1000}
+
+// BenchmarkVerify is what WithVerify adds to a start: Verify of a
+// database that holds n tables, each with an index and a foreign key, as
+// migrated. Its x-start metric divides it by a start with nothing pending
+// (see BenchmarkStart) on the same database, measured in the same loop.
+func BenchmarkVerify(b *testing.B) {
+	for _, e := range benchEngines {
+		if e.name == "sqlite-wal" {
+			continue
+		}
+		for _, n := range verifySizes {
+			b.Run(fmt.Sprintf("%s/%d", e.name, n), func(b *testing.B) {
+				ctx := context.Background()
+				db := e.open(b)
+				m := chain(n)
+				if _, err := m.Up(ctx, db); err != nil {
+					b.Fatal(err)
+				}
+				var verify, start time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					v, err := m.Verify(ctx, db)
+					if err != nil || v.Drifted() {
+						b.Fatalf("Verify = %v, %v; want no difference", v, err)
+					}
+					verify += time.Since(t0)
+
+					t0 = time.Now()
+					if _, err := m.Up(ctx, db); err != nil {
+						b.Fatal(err)
+					}
+					start += time.Since(t0)
+				}
+				b.ReportMetric(float64(verify.Milliseconds())/float64(b.N), "verify-ms/op")
+				b.ReportMetric(float64(verify)/float64(start), "x-start")
+			})
+		}
+	}
+}

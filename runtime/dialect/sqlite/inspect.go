@@ -20,7 +20,7 @@ import (
 // Columns, their order, declared types, NOT NULL, defaults and the primary
 // key come from pragma_table_xinfo; indexes from pragma_index_list and
 // pragma_index_info; foreign keys and their actions from
-// pragma_foreign_key_list. What the pragmas do not report is read from the
+// pragma_foreign_key_list; each pragma is read for every table at once. What the pragmas do not report is read from the
 // CREATE statements SQLite stores, which strata wrote: CHECK constraints,
 // the enum CHECK of a column, a partial index's WHERE, and the names of
 // foreign keys.
@@ -68,9 +68,13 @@ func Inspect(ctx context.Context, db *sql.DB) (*schema.Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: inspect: %w", err)
 	}
+	cat, err := readCatalog(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: inspect: %w", err)
+	}
 	s := &schema.Schema{}
 	for _, obj := range tables {
-		t, enums, err := inspectTable(ctx, tx, obj, indexSQL)
+		t, enums, err := inspectTable(obj, indexSQL, cat)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: inspect table %s: %w", obj.name, err)
 		}
@@ -132,24 +136,14 @@ func each(ctx context.Context, tx *sql.Tx, query string, args []any, row func(*s
 	return rows.Err()
 }
 
-// inspectTable reads one table, and the enums of its enum columns.
-func inspectTable(ctx context.Context, tx *sql.Tx, obj object, indexSQL map[string]string) (schema.Table, []schema.Enum, error) {
-	ddl, err := parseCreateTable(obj.sql)
-	if err != nil {
-		return schema.Table{}, nil, err
-	}
-	t := schema.Table{Name: obj.name, Checks: ddl.checks}
-	enums, err := readColumns(ctx, tx, &t, ddl)
-	if err != nil {
-		return schema.Table{}, nil, err
-	}
-	if err := readIndexes(ctx, tx, &t, indexSQL); err != nil {
-		return schema.Table{}, nil, err
-	}
-	if err := readForeignKeys(ctx, tx, &t, ddl.foreignKeys); err != nil {
-		return schema.Table{}, nil, err
-	}
-	return t, enums, nil
+// catalog is what the pragmas report of every table, read with one query
+// per pragma for the whole database rather than one per table, so that
+// reading a schema of a thousand tables costs four queries, not thousands.
+type catalog struct {
+	columns      map[string][]columnRow // by table, in column order
+	indexes      map[string][]indexRow  // by table, sorted by name
+	indexColumns map[string][]sql.NullString
+	foreignKeys  map[string][]fkRow // by table, in key and column order
 }
 
 // columnRow is one row of pragma_table_xinfo.
@@ -160,21 +154,116 @@ type columnRow struct {
 	pk, hidden int
 }
 
-// readColumns reads the columns and primary key of t.
-func readColumns(ctx context.Context, tx *sql.Tx, t *schema.Table, ddl *tableDDL) ([]schema.Enum, error) {
-	var rows []columnRow
-	err := each(ctx, tx, `SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?, 'main') ORDER BY cid`, []any{t.Name},
-		func(r *sql.Rows) error {
-			var c columnRow
-			if err := r.Scan(&c.name, &c.decl, &c.notNull, &c.dflt, &c.pk, &c.hidden); err != nil {
-				return err
-			}
-			rows = append(rows, c)
-			return nil
-		})
-	if err != nil {
-		return nil, err
+// indexRow is one row of pragma_index_list.
+type indexRow struct {
+	name, origin string
+	unique       bool
+}
+
+// fkRow is one row of pragma_foreign_key_list.
+type fkRow struct {
+	id                            int
+	ref, from, onUpdate, onDelete string
+	to                            sql.NullString
+}
+
+// The queries of readCatalog: each pragma over every table of the main
+// database, joined to sqlite_schema.
+const (
+	columnsQuery = `SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden
+		FROM main.sqlite_schema AS m JOIN pragma_table_xinfo(m.name, 'main') AS p
+		WHERE m.type = 'table' ORDER BY m.name, p.cid`
+	indexListQuery = `SELECT m.name, i.name, i."unique", i.origin
+		FROM main.sqlite_schema AS m JOIN pragma_index_list(m.name, 'main') AS i
+		WHERE m.type = 'table' ORDER BY m.name, i.name`
+	indexInfoQuery = `SELECT i.name, c.name
+		FROM main.sqlite_schema AS m JOIN pragma_index_list(m.name, 'main') AS i
+		JOIN pragma_index_info(i.name, 'main') AS c
+		WHERE m.type = 'table' ORDER BY i.name, c.seqno`
+	foreignKeysQuery = `SELECT m.name, f.id, f."table", f."from", f."to", f.on_update, f.on_delete
+		FROM main.sqlite_schema AS m JOIN pragma_foreign_key_list(m.name, 'main') AS f
+		WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq`
+)
+
+// readCatalog reads what the pragmas report of every table.
+func readCatalog(ctx context.Context, tx *sql.Tx) (*catalog, error) {
+	cat := &catalog{
+		columns: map[string][]columnRow{}, indexes: map[string][]indexRow{},
+		indexColumns: map[string][]sql.NullString{}, foreignKeys: map[string][]fkRow{},
 	}
+	err := each(ctx, tx, columnsQuery, nil, func(r *sql.Rows) error {
+		var table string
+		var c columnRow
+		if err := r.Scan(&table, &c.name, &c.decl, &c.notNull, &c.dflt, &c.pk, &c.hidden); err != nil {
+			return err
+		}
+		cat.columns[table] = append(cat.columns[table], c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("columns: %w", err)
+	}
+	err = each(ctx, tx, indexListQuery, nil, func(r *sql.Rows) error {
+		var table string
+		var ix indexRow
+		if err := r.Scan(&table, &ix.name, &ix.unique, &ix.origin); err != nil {
+			return err
+		}
+		cat.indexes[table] = append(cat.indexes[table], ix)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("indexes: %w", err)
+	}
+	err = each(ctx, tx, indexInfoQuery, nil, func(r *sql.Rows) error {
+		var index string
+		var column sql.NullString
+		if err := r.Scan(&index, &column); err != nil {
+			return err
+		}
+		cat.indexColumns[index] = append(cat.indexColumns[index], column)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index columns: %w", err)
+	}
+	err = each(ctx, tx, foreignKeysQuery, nil, func(r *sql.Rows) error {
+		var table string
+		var fk fkRow
+		if err := r.Scan(&table, &fk.id, &fk.ref, &fk.from, &fk.to, &fk.onUpdate, &fk.onDelete); err != nil {
+			return err
+		}
+		cat.foreignKeys[table] = append(cat.foreignKeys[table], fk)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("foreign keys: %w", err)
+	}
+	return cat, nil
+}
+
+// inspectTable reads one table, and the enums of its enum columns, from
+// its CREATE TABLE and the catalog.
+func inspectTable(obj object, indexSQL map[string]string, cat *catalog) (schema.Table, []schema.Enum, error) {
+	ddl, err := parseCreateTable(obj.sql)
+	if err != nil {
+		return schema.Table{}, nil, err
+	}
+	t := schema.Table{Name: obj.name, Checks: ddl.checks}
+	enums, err := readColumns(&t, ddl, cat.columns[obj.name])
+	if err != nil {
+		return schema.Table{}, nil, err
+	}
+	if err := readIndexes(&t, indexSQL, cat); err != nil {
+		return schema.Table{}, nil, err
+	}
+	readForeignKeys(&t, ddl.foreignKeys, cat.foreignKeys[obj.name])
+	return t, enums, nil
+}
+
+// readColumns sets the columns and primary key of t from its rows of
+// pragma_table_xinfo.
+func readColumns(t *schema.Table, ddl *tableDDL, rows []columnRow) ([]schema.Enum, error) {
 	var pk []columnRow
 	for _, c := range rows {
 		if c.pk > 0 {
@@ -212,32 +301,19 @@ func readColumns(ctx context.Context, tx *sql.Tx, t *schema.Table, ddl *tableDDL
 // enumName is the name Inspect and [Comparable] give the enum of a column.
 func enumName(table, column string) string { return table + "." + column }
 
-// readIndexes reads the indexes and unique constraints of t.
-func readIndexes(ctx context.Context, tx *sql.Tx, t *schema.Table, indexSQL map[string]string) error {
-	type indexRow struct {
-		name, origin string
-		unique       bool
-	}
-	var list []indexRow
-	err := each(ctx, tx, `SELECT name, "unique", origin FROM pragma_index_list(?, 'main') ORDER BY name`, []any{t.Name},
-		func(r *sql.Rows) error {
-			var ix indexRow
-			if err := r.Scan(&ix.name, &ix.unique, &ix.origin); err != nil {
-				return err
-			}
-			list = append(list, ix)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	for _, ix := range list {
+// readIndexes sets the indexes and unique constraints of t from the
+// catalog.
+func readIndexes(t *schema.Table, indexSQL map[string]string, cat *catalog) error {
+	for _, ix := range cat.indexes[t.Name] {
 		if ix.origin == "pk" {
 			continue
 		}
-		columns, err := indexColumns(ctx, tx, ix.name)
-		if err != nil {
-			return err
+		var columns []string
+		for _, c := range cat.indexColumns[ix.name] {
+			if !c.Valid {
+				return fmt.Errorf("index %s is on an expression, which strata does not model", ix.name)
+			}
+			columns = append(columns, c.String)
 		}
 		if ix.origin == "u" {
 			t.Uniques = append(t.Uniques, schema.Unique{Name: ix.name, Columns: columns})
@@ -256,48 +332,20 @@ func readIndexes(ctx context.Context, tx *sql.Tx, t *schema.Table, indexSQL map[
 	return nil
 }
 
-// indexColumns returns the key columns of the index named index, in order.
-func indexColumns(ctx context.Context, tx *sql.Tx, index string) ([]string, error) {
-	var columns []string
-	err := each(ctx, tx, `SELECT name FROM pragma_index_info(?, 'main') ORDER BY seqno`, []any{index},
-		func(r *sql.Rows) error {
-			var name sql.NullString
-			if err := r.Scan(&name); err != nil {
-				return err
-			}
-			if !name.Valid {
-				return fmt.Errorf("index %s is on an expression, which strata does not model", index)
-			}
-			columns = append(columns, name.String)
-			return nil
-		})
-	return columns, err
-}
-
-// readForeignKeys reads the foreign keys of t, naming each after the
-// declaration in the stored CREATE TABLE that matches it.
-func readForeignKeys(ctx context.Context, tx *sql.Tx, t *schema.Table, declared []fkDDL) error {
+// readForeignKeys sets the foreign keys of t from its rows of
+// pragma_foreign_key_list, naming each after the declaration in the
+// stored CREATE TABLE that matches it.
+func readForeignKeys(t *schema.Table, declared []fkDDL, rows []fkRow) {
 	var fks []schema.ForeignKey
 	last := -1
-	err := each(ctx, tx, `SELECT id, "table", "from", "to", on_update, on_delete FROM pragma_foreign_key_list(?, 'main') ORDER BY id, seq`, []any{t.Name},
-		func(r *sql.Rows) error {
-			var id int
-			var ref, from, onUpdate, onDelete string
-			var to sql.NullString
-			if err := r.Scan(&id, &ref, &from, &to, &onUpdate, &onDelete); err != nil {
-				return err
-			}
-			if id != last {
-				fks = append(fks, schema.ForeignKey{RefTable: ref, OnDelete: action(onDelete), OnUpdate: action(onUpdate)})
-				last = id
-			}
-			fk := &fks[len(fks)-1]
-			fk.Columns = append(fk.Columns, from)
-			fk.RefColumns = append(fk.RefColumns, to.String)
-			return nil
-		})
-	if err != nil {
-		return err
+	for _, r := range rows {
+		if r.id != last {
+			fks = append(fks, schema.ForeignKey{RefTable: r.ref, OnDelete: action(r.onDelete), OnUpdate: action(r.onUpdate)})
+			last = r.id
+		}
+		fk := &fks[len(fks)-1]
+		fk.Columns = append(fk.Columns, r.from)
+		fk.RefColumns = append(fk.RefColumns, r.to.String)
 	}
 	used := make([]bool, len(declared))
 	for i := range fks {
@@ -309,7 +357,6 @@ func readForeignKeys(ctx context.Context, tx *sql.Tx, t *schema.Table, declared 
 		}
 	}
 	t.ForeignKeys = fks
-	return nil
 }
 
 // action maps a foreign-key action as pragma_foreign_key_list reports it,
