@@ -28,8 +28,9 @@ var (
 // ten or more models through random edits drawn from the change catalogue,
 // one migration per step, generated in-process as makemigrations does and
 // applied to one SQLite and one PostgreSQL database. After every step the
-// live schema of each must equal the models' and the rows inserted so far
-// must hold the values the test tracks for them; at the end, Down reverts
+// live schema of each must equal the models', Verify must find no
+// difference, and the rows inserted so far must hold the values the test
+// tracks for them; at the end, Down reverts
 // every migration and leaves both databases empty.
 //
 // The history follows from the seed alone: a failure prints the seed and
@@ -166,6 +167,12 @@ func (f *fidelityRun) step(n int) {
 		assertSchema(f.t, e, f.dbs[i], want)
 		if f.t.Failed() {
 			f.fail("the live %s schema differs from the models (see above)", e.name)
+		}
+		switch v, err := f.migrator.Verify(f.ctx, f.dbs[i]); {
+		case err != nil:
+			f.fail("verify on %s: %v", e.name, err)
+		case v.Drifted():
+			f.fail("verify on %s reports a database strata migrated itself as drifted: %v", e.name, v.Differences)
 		}
 		diffs, err := f.rows.check(f.ctx, f.dbs[i], f.models, f.n)
 		if err != nil {
