@@ -33,6 +33,7 @@ import (
 	"github.com/strata-go/strata/generator/load"
 	"github.com/strata-go/strata/generator/snapshot"
 	"github.com/strata-go/strata/runtime/dialect"
+	"github.com/strata-go/strata/runtime/dialect/mysql"
 	"github.com/strata-go/strata/runtime/dialect/postgres"
 	"github.com/strata-go/strata/runtime/dialect/sqlite"
 	"github.com/strata-go/strata/runtime/schema"
@@ -57,6 +58,10 @@ type Config struct {
 	// nothing and must show every pending change. [Result.Refused] then
 	// lists what the guard refuses.
 	Preview bool
+	// Dialects names the engines the project targets, each a name
+	// [DialectsNamed] takes; every new migration must render on each.
+	// Empty means [DefaultDialects].
+	Dialects []string
 }
 
 // Result is a new migration, rendered and checked but not written yet.
@@ -68,8 +73,11 @@ type Result struct {
 	Plan *diff.Plan
 	// Files are the migration file and the new snapshot.
 	Files []files.File
-	// SQL holds, per dialect name, the statements the migration's Up runs.
-	SQL map[string][]dialect.Step
+	// SQL holds, per dialect name, the statements the migration's Up runs,
+	// and Dialects names those dialects, in the order the project names
+	// them.
+	SQL      map[string][]dialect.Step
+	Dialects []string
 	// Before is the schema the migration starts from: the snapshot's.
 	Before *schema.Schema
 	// Refused, under Config.Preview without Config.Force, holds the
@@ -84,8 +92,44 @@ func (r *Result) NoChanges() bool { return r.ID == "" }
 // Write writes the result's files, all of them or, on failure, none.
 func (r *Result) Write() error { return files.WriteAll(r.Files) }
 
-// Dialects are the dialects every generated migration must render on.
+// Dialects are the dialects every generated migration renders on when a
+// project names none: those of [DefaultDialects].
 var Dialects = []dialect.Dialect{postgres.Dialect{}, sqlite.Dialect{}}
+
+// DefaultDialects names the engines a project targets when it names none
+// (makemigrations --dialects): PostgreSQL and SQLite, as before there was
+// a choice, so that no project's models break on an upgrade.
+var DefaultDialects = []string{"postgres", "sqlite"}
+
+// knownDialects are the dialects a project may name, by name.
+var knownDialects = map[string]dialect.Dialect{
+	"postgres": postgres.Dialect{},
+	"sqlite":   sqlite.Dialect{},
+	"mysql":    mysql.Dialect{},
+}
+
+// DialectsNamed returns the dialects of names, in that order: "postgres",
+// "sqlite", "mysql" (which covers MariaDB). No name means
+// [DefaultDialects]; an unknown name, or one given twice, is an error.
+func DialectsNamed(names []string) ([]dialect.Dialect, error) {
+	if len(names) == 0 {
+		names = DefaultDialects
+	}
+	var ds []dialect.Dialect
+	seen := map[string]bool{}
+	for _, n := range names {
+		d, ok := knownDialects[n]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("unknown dialect %q: the dialects are mysql, postgres and sqlite", n)
+		case seen[n]:
+			return nil, fmt.Errorf("dialect %q is named twice", n)
+		}
+		seen[n] = true
+		ds = append(ds, d)
+	}
+	return ds, nil
+}
 
 // Make computes the next migration: it loads the models, reads the
 // snapshot, compares them, applies the destructive guard, renders the
@@ -198,7 +242,11 @@ func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.
 	if err != nil {
 		return nil, err
 	}
-	res, err := build(dir, id, old, plan, models.Models, models.Offline)
+	dialects, err := DialectsNamed(cfg.Dialects)
+	if err != nil {
+		return nil, fmt.Errorf("makemigrations: %w", err)
+	}
+	res, err := build(dir, id, old, plan, models.Models, models.Offline, dialects)
 	if err != nil {
 		return nil, err
 	}
@@ -206,10 +254,11 @@ func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.
 	return res, nil
 }
 
-// build renders and encodes the migration id that carries out plan on old,
-// and the snapshot after it, which records the tables' model structs.
-// offline names the tables whose models carry //strata:offline.
-func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, models map[string]string, offline []string) (*Result, error) {
+// build renders on each of dialects and encodes the migration id that
+// carries out plan on old, and the snapshot after it, which records the
+// tables' model structs. offline names the tables whose models carry
+// //strata:offline.
+func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, models map[string]string, offline []string, dialects []dialect.Dialect) (*Result, error) {
 	up := plan.Ops()
 	after := old.Fork() // Apply copies what it changes: old stays as it is
 	if err := after.ApplyAll(up); err != nil {
@@ -217,7 +266,8 @@ func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, m
 	}
 	res := &Result{ID: id, Plan: plan, Before: old, SQL: map[string][]dialect.Step{}}
 	plain := offlineTables(offline, up, plan.Down)
-	for _, d := range Dialects {
+	for _, d := range dialects {
+		res.Dialects = append(res.Dialects, d.Name())
 		if o, ok := d.(dialect.Offliner); ok && len(plain) > 0 {
 			d = o.Offline(plain...)
 		}
@@ -248,12 +298,20 @@ func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, m
 func renderOn(d dialect.Dialect, id string, old, after *schema.Schema, up, down []schema.Operation) ([]dialect.Step, error) {
 	steps, err := d.Render(old, up)
 	if err != nil {
-		return nil, fmt.Errorf("makemigrations: migration %s cannot run on %s: %w", id, d.Name(), err)
+		return nil, fmt.Errorf("makemigrations: migration %s cannot run on %s: %w\n%s", id, d.Name(), err, waysOut(d.Name()))
 	}
 	if _, err := d.Render(after, down); err != nil {
-		return nil, fmt.Errorf("makemigrations: migration %s cannot be reverted on %s: %w", id, d.Name(), err)
+		return nil, fmt.Errorf("makemigrations: migration %s cannot be reverted on %s: %w\n%s", id, d.Name(), err, waysOut(d.Name()))
 	}
 	return steps, nil
+}
+
+// waysOut says what to do about a change that an engine the project
+// targets cannot build.
+func waysOut(engine string) string {
+	return "change the models so that " + engine + " can build them, or, if the project does not run on " + engine +
+		", leave it out of makemigrations --dialects in the //go:generate line (the default is " +
+		strings.Join(DefaultDialects, ",") + ")"
 }
 
 // emitMigration returns the file of migration id, which carries out plan,

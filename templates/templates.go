@@ -28,4 +28,7 @@ type Data struct {
 	Models string
 	// Generate is the command go:generate runs, such as "go tool strata".
 	Generate string
+	// Dialects is the --dialects of the go:generate line, comma-separated;
+	// empty for the default.
+	Dialects string
 }

@@ -33,6 +33,7 @@ func initCommand() *cli.Command {
 			&cli.StringFlag{Name: "cmd", Value: "cmd/migrate", Usage: "the directory of the migrate command, relative to the module root"},
 			&cli.StringFlag{Name: "generate", Value: scaffold.DefaultGenerate, Usage: "the command the //go:generate line runs"},
 			&cli.BoolFlag{Name: "force", Usage: "replace files that exist already"},
+			&cli.StringFlag{Name: "dialects", Usage: "the engines the project targets, comma-separated, among mysql, postgres and sqlite, written into the //go:generate line (default postgres,sqlite)"},
 		},
 		Action: runInit,
 	}
@@ -42,7 +43,12 @@ func runInit(c *cli.Context) error {
 	if c.Args().Present() {
 		return cli.Exit("init takes no arguments", exitUsage)
 	}
+	names, err := dialects(c)
+	if err != nil {
+		return err
+	}
 	res, err := scaffold.Init(scaffold.Config{
+		Dialects:   names,
 		Root:       ".",
 		Migrations: c.String("migrations"),
 		Models:     c.String("models"),
@@ -91,6 +97,7 @@ func makeMigrationsCommand() *cli.Command {
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "also print the SQL the new migration runs on each dialect"},
 			&cli.BoolFlag{Name: "empty", Usage: "write a migration for steps written by hand (RunSQL, RunGo) and move the snapshot's head to it; --models is not needed"},
 			&cli.BoolFlag{Name: "undo", Usage: "remove the latest migration, if makemigrations wrote it, and rebuild the snapshot without it (revert it first in any database that applied it)"},
+			dialectsFlag(),
 		},
 		Action: runMakeMigrations,
 	}
@@ -114,13 +121,18 @@ func runMakeMigrations(c *cli.Context) error {
 	if len(c.StringSlice("models")) == 0 {
 		return cli.Exit("makemigrations needs --models PATTERN: the package of the model structs, such as ../models", exitUsage)
 	}
+	names, err := dialects(c)
+	if err != nil {
+		return err
+	}
 	preview := c.Bool("check") || c.Bool("dry-run")
 	res, err := generator.Make(c.Context, generator.Config{
-		Dir:     migrationsDir(c),
-		Models:  c.StringSlice("models"),
-		Name:    c.String("name"),
-		Force:   c.Bool("force"),
-		Preview: preview,
+		Dir:      migrationsDir(c),
+		Models:   c.StringSlice("models"),
+		Name:     c.String("name"),
+		Force:    c.Bool("force"),
+		Preview:  preview,
+		Dialects: names,
 	})
 	if err != nil {
 		return err
@@ -187,9 +199,9 @@ func printRefusal(w io.Writer, res *generator.Result) {
 
 // printSQL prints the statements the new migration runs on each dialect.
 func printSQL(w io.Writer, res *generator.Result) {
-	for _, d := range generator.Dialects {
-		fmt.Fprintf(w, "\n-- SQL on %s:\n", d.Name())
-		for _, st := range res.SQL[d.Name()] {
+	for _, d := range res.Dialects {
+		fmt.Fprintf(w, "\n-- SQL on %s:\n", d)
+		for _, st := range res.SQL[d] {
 			if st.Go != nil {
 				fmt.Fprintln(w, "-- Go step")
 				continue
@@ -313,6 +325,7 @@ func checkCommand() *cli.Command {
 		Flags: []cli.Flag{
 			modelsFlag(),
 			dirFlag(),
+			dialectsFlag(),
 		},
 		Action: runCheck,
 	}
@@ -325,7 +338,11 @@ func runCheck(c *cli.Context) error {
 	if len(c.StringSlice("models")) == 0 {
 		return cli.Exit("check needs --models PATTERN: the package of the model structs, such as ../models", exitUsage)
 	}
-	res, err := generator.Check(c.Context, generator.Config{Dir: migrationsDir(c), Models: c.StringSlice("models")})
+	names, err := dialects(c)
+	if err != nil {
+		return err
+	}
+	res, err := generator.Check(c.Context, generator.Config{Dir: migrationsDir(c), Models: c.StringSlice("models"), Dialects: names})
 	var inconsistent *generator.InconsistentError
 	switch {
 	case errors.As(err, &inconsistent):

@@ -17,6 +17,9 @@ func TestUsageMistakesExitWithCodeTwo(t *testing.T) {
 		{"makemigrations without --models", []string{"strata", "makemigrations"}, "--models"},
 		{"--dry-run with --check", []string{"strata", "makemigrations", "--models", "x", "--dry-run", "--check"}, "do not go together"},
 		{"init with an argument", []string{"strata", "init", "extra"}, "no arguments"},
+		{"an unknown dialect", []string{"strata", "makemigrations", "--models", "x", "--dialects", "postgres,oracle"}, `unknown dialect "oracle"`},
+		{"no dialect", []string{"strata", "check", "--models", "x", "--dialects", ","}, "--dialects names no dialect"},
+		{"a dialect named twice at init", []string{"strata", "init", "--dialects", "sqlite,sqlite"}, `dialect "sqlite" is named twice`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

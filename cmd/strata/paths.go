@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/strata-go/strata/generator"
 	"github.com/strata-go/strata/generator/load"
 )
 
@@ -25,6 +26,36 @@ func dirFlag() cli.Flag {
 // modelsFlag is the --models flag of the commands that load the models.
 func modelsFlag() cli.Flag {
 	return &cli.StringSliceFlag{Name: "models", Usage: "package `PATTERN` of the model structs, relative to --dir (repeatable)"}
+}
+
+// dialectsFlag is the --dialects flag of the commands that make
+// migrations.
+func dialectsFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:  "dialects",
+		Usage: "the engines the project targets, comma-separated, among mysql, postgres and sqlite; each new migration must build on each (default postgres,sqlite)",
+	}
+}
+
+// dialects returns the --dialects flag as names, checked; nil when it is
+// not given.
+func dialects(c *cli.Context) ([]string, error) {
+	if !c.IsSet("dialects") {
+		return nil, nil
+	}
+	var names []string
+	for _, n := range strings.Split(c.String("dialects"), ",") {
+		if n = strings.ToLower(strings.TrimSpace(n)); n != "" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return nil, cli.Exit("--dialects names no dialect: give some of mysql, postgres and sqlite, comma-separated", exitUsage)
+	}
+	if _, err := generator.DialectsNamed(names); err != nil {
+		return nil, cli.Exit("--dialects: "+err.Error(), exitUsage)
+	}
+	return names, nil
 }
 
 // migrationsDir returns the --dir flag as an absolute path, so that every

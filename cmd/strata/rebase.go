@@ -32,6 +32,7 @@ func rebaseCommand() *cli.Command {
 			&cli.StringFlag{Name: "onto", Usage: "the git `REF` of the other branch (default: MERGE_HEAD, or HEAD^2 after a merge commit)"},
 			&cli.StringFlag{Name: "name", EnvVars: []string{"STRATA_NAME"}, Usage: "the `NAME` of a migration generated again (default: derived from its operations)"},
 			&cli.BoolFlag{Name: "force", EnvVars: []string{"STRATA_FORCE"}, Usage: "let destructive changes through in a migration generated again"},
+			dialectsFlag(),
 		},
 		Action: runRebase,
 	}
@@ -53,8 +54,12 @@ func runRebase(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	names, err := dialects(c)
+	if err != nil {
+		return err
+	}
 	r, err := generator.Rebase(c.Context, generator.Config{
-		Dir: dir, Models: c.StringSlice("models"), Name: c.String("name"), Force: c.Bool("force"),
+		Dir: dir, Models: c.StringSlice("models"), Name: c.String("name"), Force: c.Bool("force"), Dialects: names,
 	}, other)
 	if err != nil {
 		return err

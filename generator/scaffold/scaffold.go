@@ -34,6 +34,9 @@ type Config struct {
 	Generate string
 	// Force lets Init replace files that exist already.
 	Force bool
+	// Dialects names the engines the project targets, for the
+	// go:generate line's --dialects; nil leaves the default.
+	Dialects []string
 }
 
 // DefaultGenerate is the go:generate command Init writes: strata as a tool
@@ -72,6 +75,7 @@ func Init(cfg Config) (*Result, error) {
 		CommandDir:        filepath.ToSlash(filepath.Clean(cfg.Command)),
 		Models:            models,
 		Generate:          cfg.Generate,
+		Dialects:          strings.Join(cfg.Dialects, ","),
 	}
 	targets := map[string]string{
 		"migrations/generate.go.tmpl": path.Join(migrations, "generate.go"),

@@ -92,3 +92,16 @@ func TestInitOutsideAModuleSaysWhereToRunIt(t *testing.T) {
 		t.Fatalf("err %v, want one saying there is no go.mod", err)
 	}
 }
+
+func TestInitWritesTheDialectsIntoTheGenerateLine(t *testing.T) {
+	root := newModule(t)
+	cfg := config(root)
+	cfg.Dialects = []string{"postgres", "mysql"}
+	if _, err := scaffold.Init(cfg); err != nil {
+		t.Fatal(err)
+	}
+	gen := read(t, filepath.Join(root, "db", "migrations", "generate.go"))
+	if want := "//go:generate go tool strata makemigrations --models ../../internal/models --dialects postgres,mysql\n"; !strings.Contains(gen, want) {
+		t.Errorf("generate.go lacks %q:\n%s", want, gen)
+	}
+}
