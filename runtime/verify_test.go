@@ -86,35 +86,12 @@ func runSQL(statements ...string) func(*testing.T, *sql.DB) {
 	}
 }
 
-// rebuildSQLite changes a table of a SQLite database as ALTER TABLE cannot:
-// it creates the table anew from its CREATE TABLE with old replaced by new,
-// copies the rows, and creates its indexes and triggers again.
+// rebuildSQLite changes a table of a SQLite database as ALTER TABLE
+// cannot (see [dialecttest.RebuildSQLiteTable]).
 func rebuildSQLite(table, old, new string) func(*testing.T, *sql.DB) {
 	return func(t *testing.T, db *sql.DB) {
 		t.Helper()
-		ctx := context.Background()
-		conn, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = conn.Close() }()
-		var create string
-		if err := conn.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`, table).Scan(&create); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(create, old) {
-			t.Fatalf("the CREATE TABLE of %s has no %q:\n%s", table, old, create)
-		}
-		again := dialecttest.QueryRows(t, conn, `SELECT sql FROM sqlite_schema
-			WHERE type IN ('index', 'trigger') AND tbl_name = '`+table+`' AND sql IS NOT NULL`)
-		renamed := strings.Replace(strings.Replace(create, old, new, 1), `CREATE TABLE "`+table+`"`, `CREATE TABLE "changed"`, 1)
-		steps := append([]string{`PRAGMA foreign_keys = OFF`, renamed, `INSERT INTO "changed" SELECT * FROM "` + table + `"`,
-			`DROP TABLE "` + table + `"`, `ALTER TABLE "changed" RENAME TO "` + table + `"`}, again...)
-		for _, s := range append(steps, `PRAGMA foreign_keys = ON`) {
-			if _, err := conn.ExecContext(ctx, s); err != nil {
-				t.Fatalf("%s: %v", s, err)
-			}
-		}
+		dialecttest.RebuildSQLiteTable(t, db, table, old, new)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/strata-go/strata/internal/dialecttest"
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime/dialect/sqlite"
 	"github.com/strata-go/strata/runtime/schema"
@@ -328,39 +329,12 @@ func statements(sqls ...string) func(*testing.T, *sql.DB) {
 	}
 }
 
-// rebuilding tampers by rebuilding table, the way SQLite's documentation
-// says to make changes ALTER TABLE cannot, from its CREATE TABLE with the
-// first old replaced by new. The table's indexes are created again as they
-// were.
+// rebuilding tampers by rebuilding table with the first old of its CREATE
+// TABLE replaced by new (see [dialecttest.RebuildSQLiteTable]).
 func rebuilding(table, old, new string) func(*testing.T, *sql.DB) {
 	return func(t *testing.T, db *sql.DB) {
 		t.Helper()
-		ctx := context.Background()
-		conn, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = conn.Close() }()
-		var create string
-		if err := conn.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`, table).Scan(&create); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(create, old) {
-			t.Fatalf("the CREATE TABLE of %s has no %q:\n%s", table, old, create)
-		}
-		indexes := queryStrings(t, conn, `SELECT sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL`, table)
-		tampered := strings.Replace(strings.Replace(create, old, new, 1), `CREATE TABLE "`+table+`"`, `CREATE TABLE "tampered"`, 1)
-		steps := append([]string{
-			`PRAGMA foreign_keys = OFF`,
-			tampered,
-			`DROP TABLE "` + table + `"`,
-			`ALTER TABLE "tampered" RENAME TO "` + table + `"`,
-		}, indexes...)
-		for _, s := range append(steps, `PRAGMA foreign_keys = ON`) {
-			if _, err := conn.ExecContext(ctx, s); err != nil {
-				t.Fatalf("%s: %v", s, err)
-			}
-		}
+		dialecttest.RebuildSQLiteTable(t, db, table, old, new)
 	}
 }
 
