@@ -2,6 +2,7 @@ package generator_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -76,5 +77,32 @@ func TestUnknownDialectsAreRefused(t *testing.T) {
 	ds, err := generator.DialectsNamed(nil)
 	if err != nil || len(ds) != 2 || ds[0].Name() != "postgres" || ds[1].Name() != "sqlite" {
 		t.Errorf("DialectsNamed(nil) = %v, %v; want postgres and sqlite", ds, err)
+	}
+}
+
+// A project that names an engine later learns from check which of its
+// migrations that engine cannot run.
+func TestCheckRendersTheWholeHistoryOnEveryDialectNamed(t *testing.T) {
+	ctx := context.Background()
+	dir := dialectsModule(t)
+	res, err := generator.Make(ctx, generator.Config{Dir: dir, Models: []string{"../models"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Write(); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := generator.Check(ctx, generator.Config{Dir: dir, Models: []string{"../models"}}); err != nil || !res.NoChanges() {
+		t.Fatalf("Check on the default dialects = %v; want agreement", err)
+	}
+	_, err = generator.Check(ctx, generator.Config{Dir: dir, Models: []string{"../models"}, Dialects: []string{"postgres", "mysql"}})
+	var inconsistent *generator.InconsistentError
+	for _, want := range []string{"0001_initial.go: migration 0001_initial cannot run on mysql", "index users_live_idx is partial", "--dialects"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Check naming mysql = %v, want an error saying %q", err, want)
+		}
+	}
+	if errors.As(err, &inconsistent) {
+		t.Errorf("Check reports the migrations an engine cannot run as a directory that disagrees with itself: %v", err)
 	}
 }

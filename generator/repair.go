@@ -2,16 +2,19 @@ package generator
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/strata-go/strata/generator/diff"
 	"github.com/strata-go/strata/generator/files"
 	"github.com/strata-go/strata/generator/history"
 	"github.com/strata-go/strata/generator/snapshot"
+	"github.com/strata-go/strata/runtime/dialect"
 	"github.com/strata-go/strata/runtime/schema"
 )
 
@@ -175,7 +178,8 @@ func (e *InconsistentError) Unwrap() error { return e.Err }
 // Check verifies, without a database, that the models, the migrations and
 // the snapshot agree: every migration reads (from source, never run), no
 // two share a number, the snapshot names the latest as its head, replaying
-// them all gives the snapshot's schema, and the models match the snapshot.
+// them all gives the snapshot's schema, every one renders on each dialect
+// of cfg.Dialects, and the models match the snapshot.
 // Disagreement within the directory is an [*InconsistentError]. When the
 // models differ from the snapshot, the result is the migration
 // makemigrations would write (see [Result.NoChanges]); destructive changes
@@ -206,6 +210,38 @@ func Check(ctx context.Context, cfg Config) (*Result, error) {
 		b.WriteString("\nRun strata adopt to rebuild the snapshot from the migrations (a RunSQL that changes the schema lists what it stands for in Declares)")
 		return nil, &InconsistentError{Err: errors.New(b.String())}
 	}
+	dialects, err := DialectsNamed(cfg.Dialects)
+	if err != nil {
+		return nil, fmt.Errorf("check: %w", err)
+	}
+	if err := renderHistory(h, dialects); err != nil {
+		return nil, err
+	}
 	cfg.Preview = true
 	return Make(ctx, cfg)
+}
+
+// renderHistory renders the Up of every migration of h, from the schema
+// the ones before it leave, on each of dialects, and returns the first
+// that does not render: a migration written before the project named an
+// engine, or by hand, that the engine cannot run.
+func renderHistory(h *history.History, dialects []dialect.Dialect) error {
+	s := &schema.Schema{}
+	for _, m := range h.Migrations {
+		up := slices.Clone(m.Up)
+		for i, op := range up {
+			if run, ok := op.(schema.RunGo); ok && run.Func == nil {
+				up[i] = schema.RunGo{Func: func(context.Context, *sql.Tx) error { return nil }} // code, which check does not read
+			}
+		}
+		for _, d := range dialects {
+			if _, err := d.Render(s, up); err != nil {
+				return fmt.Errorf("check: %s: migration %s cannot run on %s: %w\n%s", m.Path, m.ID, d.Name(), err, waysOut(d.Name()))
+			}
+		}
+		if err := s.ApplyAll(m.Up); err != nil {
+			return &InconsistentError{Err: fmt.Errorf("the migrations do not replay: %s: %w", m.ID, err)}
+		}
+	}
+	return nil
 }
