@@ -66,6 +66,9 @@ func Generate(s *schema.Schema, opts Options) (*Result, error) {
 	g := newGen(s.Clone(), opts)
 	g.planTables()
 	g.planEnums()
+	for _, t := range g.tables {
+		g.planFields(t) // all of them first: a foreign key looks at the field it references
+	}
 	var body strings.Builder
 	for _, t := range g.tables {
 		g.writeTable(&body, t)

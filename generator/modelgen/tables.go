@@ -20,10 +20,10 @@ type tableModel struct {
 // field is one column's field: its Go type and its strata options, in the
 // order the docs list them.
 type field struct {
-	col    *schema.Column
-	name   string
-	goType string
-	typ    schema.Type // the column type the loader reads from goType and the options
+	col                                  *schema.Column
+	name                                 string
+	goType                               string
+	typ                                  schema.Type // the column type the loader reads from goType and the options
 	pk, identity, unique, index, autoNow bool
 	custom                               []string // type=, type.postgres=, type.sqlite=
 	size                                 int
@@ -64,13 +64,6 @@ func (f *field) tag() string {
 // writeTable writes the struct of tm.
 func (g *gen) writeTable(b *strings.Builder, tm *tableModel) {
 	t := tm.t
-	names := newNamer()
-	for i := range t.Columns {
-		if f := g.column(t, &t.Columns[i]); f != nil {
-			f.name = names.take(goName(f.col.Name), "Col")
-			tm.fields = append(tm.fields, f)
-		}
-	}
 	directives := []string{"//strata:table " + t.Name}
 	directives = append(directives, g.keys(tm)...)
 	uniques := g.uniques(tm) // before indexes: a unique column needs no index option
@@ -88,6 +81,17 @@ func (g *gen) writeTable(b *strings.Builder, tm *tableModel) {
 		fmt.Fprintf(b, "\t%s %s %s\n", f.name, f.goType, f.tag())
 	}
 	b.WriteString("}\n\n")
+}
+
+// planFields works out the field of each column of tm.
+func (g *gen) planFields(tm *tableModel) {
+	names := newNamer()
+	for i := range tm.t.Columns {
+		if f := g.column(tm.t, &tm.t.Columns[i]); f != nil {
+			f.name = names.take(goName(f.col.Name), "Col")
+			tm.fields = append(tm.fields, f)
+		}
+	}
 }
 
 // fieldOf returns the field of the column named name, or nil.
@@ -240,6 +244,8 @@ func (g *gen) fkProblem(tm *tableModel, fk *schema.ForeignKey) string {
 		return "its column has a foreign key already, and a field holds one"
 	case ref == nil || rf == nil:
 		return "the table or column it references is not in the models"
+	case !sameType(f.typ, rf.typ) && g.integerLike(tm, f, rf, fk.RefTable):
+		return ""
 	case !sameType(f.typ, rf.typ):
 		return "the two columns' types differ, which strata refuses"
 	case (fk.OnDelete == schema.SetNull || fk.OnUpdate == schema.SetNull) && !f.col.Nullable:
@@ -248,6 +254,27 @@ func (g *gen) fkProblem(tm *tableModel, fk *schema.ForeignKey) string {
 		return "set_default on a column without a default, which strata refuses"
 	}
 	return ""
+}
+
+// integerLike gives f, an integer column of a type strata has no kind
+// for (SQLite's INTEGER, as a hand-written schema declares the columns
+// that reference an INTEGER PRIMARY KEY), the type of rf, the key it
+// references, and says so: the loader refuses a foreign key between
+// columns of different types. It reports whether it did.
+func (g *gen) integerLike(tm *tableModel, f, rf *field, refTable string) bool {
+	integer := func(k schema.Kind) bool { return k == schema.Int16 || k == schema.Int32 || k == schema.Int64 }
+	if len(f.typ.Custom) == 0 || len(rf.typ.Custom) > 0 || !integer(f.typ.Kind) || !integer(rf.typ.Kind) || f.typ.Size != 0 {
+		return false
+	}
+	base := kindGoTypes[rf.typ.Kind]
+	g.skip("column %s.%s: declared %s, the models make it %s, the type of %s.%s, which its foreign key references",
+		tm.t.Name, f.col.Name, f.typ.Custom[0].SQL, base, refTable, rf.col.Name)
+	f.typ.Kind, f.typ.Custom, f.custom = rf.typ.Kind, nil, nil
+	if strings.HasPrefix(f.goType, "*") {
+		base = "*" + base
+	}
+	f.goType = base
+	return true
 }
 
 // sameType reports whether the loader lets a foreign key join columns of
