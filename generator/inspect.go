@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -169,6 +170,9 @@ func AdoptDB(ctx context.Context, cfg AdoptDBConfig) (*Adopted, error) {
 	}
 	if err != nil {
 		undo()
+		if slices.Contains(in.Models.Imports, "github.com/google/uuid") {
+			return nil, fmt.Errorf("adopt --db: %w\n(the models use github.com/google/uuid: run go get github.com/google/uuid first)", err)
+		}
 		return nil, fmt.Errorf("adopt --db: %w", err)
 	}
 	after := res.Before.Fork()
@@ -190,10 +194,9 @@ func writeModels(dir, path string, src []byte) (func(), error) {
 		return nil, fmt.Errorf("adopt --db: %w", err)
 	}
 	return func() {
-		switch {
-		case readErr == nil:
+		if readErr == nil {
 			_ = os.WriteFile(path, old, 0o644)
-		default:
+		} else {
 			_ = os.Remove(path)
 		}
 		if errors.Is(statErr, os.ErrNotExist) {
