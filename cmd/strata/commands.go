@@ -261,20 +261,36 @@ func runChange(c *cli.Context, verb string, compute func() (*generator.Change, e
 func adoptCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "adopt",
-		Usage: "rebuild the snapshot from the migration files, the last of them its head",
+		Usage: "rebuild the snapshot from the migration files; with --db, start the history of a live database",
 		Description: "adopt replays the operations of every migration in --dir, read from their source and never\n" +
 			"run, and writes DIR/schema_snapshot.go with the schema they build and the last migration as\n" +
 			"head. It is the fix makemigrations names when the snapshot and the files disagree: a migration\n" +
 			"written by hand after the head (a RunSQL that changes the schema lists the operations it\n" +
-			"stands for in Declares), a migration deleted, a merge that kept the other branch's snapshot.",
+			"stands for in Declares), a migration deleted, a merge that kept the other branch's snapshot.\n" +
+			"\n" +
+			"adopt --db URL starts the history of a database strata did not create, in a module where\n" +
+			"strata init ran and --dir holds no migration yet: it inspects the database (see strata help\n" +
+			"inspect), writes the models to MODELS-DIR/" + generator.ModelsFileName + ", and writes 0001_initial, which creates\n" +
+			"that schema, with its snapshot. It prints what the models cannot say, and the one command that\n" +
+			"records 0001_initial as applied on the database (migrate fake). It does not write to the database.",
 		ArgsUsage:    " ",
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
 			dirFlag(),
+			dbFlag("adopt the live database at `URL`", false),
+			tablesFlag(),
+			&cli.StringFlag{Name: "models-dir", Value: "../models", Usage: "with --db, the `DIR`ectory of the models file, relative to --dir"},
+			&cli.BoolFlag{Name: "force", Usage: "with --db, replace the models file when it exists"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
 				return cli.Exit("adopt takes no arguments", exitUsage)
+			}
+			if c.String("db") != "" {
+				return runAdoptDB(c)
+			}
+			if n := countSet(c, "force"); n > 0 || c.String("tables") != "" || c.IsSet("models-dir") {
+				return cli.Exit("--tables, --models-dir and --force go with --db", exitUsage)
 			}
 			return runChange(c, "Rebuilt the snapshot from the migrations:", func() (*generator.Change, error) { return generator.Adopt(migrationsDir(c)) })
 		},

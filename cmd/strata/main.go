@@ -7,7 +7,9 @@
 //	strata makemigrations --empty [--name NAME] [--dir DIR]
 //	strata makemigrations --undo [--dir DIR]
 //	strata check --models PATTERN [--dir DIR]
+//	strata inspect [--db URL] [--tables a,b] [--out DIR [--force]]
 //	strata adopt [--dir DIR]
+//	strata adopt --db URL [--dir DIR] [--models-dir DIR] [--tables a,b] [--force]
 //	strata rebase --models PATTERN [--dir DIR] [--onto REF]
 //
 // init scaffolds a module once: migrations/generate.go (the package doc, the
@@ -23,8 +25,10 @@
 // and --name, which go generate cannot pass.
 //
 // check verifies without a database that the models, the migrations and the
-// snapshot agree, for CI. adopt rebuilds the snapshot from the migrations,
-// replayed from their source. rebase, after merging another branch, puts
+// snapshot agree, for CI. inspect writes model structs for the schema of a
+// live database. adopt rebuilds the snapshot from the migrations, replayed
+// from their source; adopt --db starts the history of a live database
+// strata did not create: its models, 0001_initial and the snapshot. rebase, after merging another branch, puts
 // this branch's migrations after the other's.
 //
 // Exit codes: 0 success; 1 failure; 2 usage error; 3 under makemigrations
@@ -77,7 +81,7 @@ func newApp() *cli.App {
 		Description: "strata reads model structs (marked //strata:table), compares them with the\n" +
 			"snapshot of the last migration, and writes the difference as a Go migration file\n" +
 			"that the app applies with its Migrator or with go run ./cmd/migrate.",
-		Commands:       []*cli.Command{initCommand(), makeMigrationsCommand(), checkCommand(), adoptCommand(), rebaseCommand(), squashCommand()},
+		Commands:       []*cli.Command{initCommand(), makeMigrationsCommand(), checkCommand(), inspectCommand(), adoptCommand(), rebaseCommand(), squashCommand()},
 		ExitErrHandler: func(*cli.Context, error) {}, // main prints and exits
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return cli.Exit(err.Error(), exitUsage)

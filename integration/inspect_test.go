@@ -1,0 +1,242 @@
+package integration
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/strata-go/strata/generator/introspect"
+	"github.com/strata-go/strata/internal/sqltext"
+	"github.com/strata-go/strata/runtime"
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// adoptCase is a schema written as plain SQL, which strata adopts.
+type adoptCase struct {
+	name   string
+	script func(engine string) string // the file under testdata
+	// autoNow adds a table that strata itself creates, with an auto_now
+	// column, whose trigger inspect must recognise.
+	autoNow bool
+	// listed are lines strata inspect must print: what the models leave out.
+	listed map[string][]string
+	// grow is the struct the model change adds a column to.
+	grow string
+}
+
+var adoptCases = []adoptCase{
+	{
+		name:    "every construct strata models",
+		script:  func(e string) string { return "inspect/constructs_" + e + ".sql" },
+		autoNow: true,
+		listed: map[string][]string{
+			"postgres": {"view active_members", "function touch()", "trigger members_touch on members", "index members_lower_email on members"},
+			"sqlite":   {"view active_members", "trigger members_touch on members", "index members_lower_email on members"},
+		},
+		grow: "Org",
+	},
+	{
+		name:   "the Chinook sample database",
+		script: func(e string) string { return "chinook_" + e + ".sql" },
+		listed: map[string][]string{
+			"postgres": {"column track.track_id: GENERATED ALWAYS AS IDENTITY"},
+			"sqlite":   {"column track.album_id: declared INTEGER, the models make it int64"},
+		},
+		grow: "Artist",
+	},
+}
+
+// TestAdoptRoundTripsALiveSchemaAndTheLoopGoesOn creates a schema with
+// plain SQL, adopts it (inspect, models, 0001_initial, snapshot), checks
+// that go generate then finds nothing to do, that 0001_initial creates in
+// a fresh database the schema the original holds (but for what inspect
+// lists), and that after migrate fake a model change applies to the
+// original database and nothing else happens.
+func TestAdoptRoundTripsALiveSchemaAndTheLoopGoesOn(t *testing.T) {
+	for _, e := range engines {
+		for _, c := range adoptCases {
+			t.Run(c.name+" on "+e.name, func(t *testing.T) { testAdopt(t, e, c) })
+		}
+	}
+}
+
+func testAdopt(t *testing.T, e engine, c adoptCase) {
+	ctx := context.Background()
+	url := e.newURL(t)
+	db := e.open(t, url)
+	script, err := os.ReadFile(filepath.Join("testdata", c.script(e.name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, string(script)); err != nil {
+		t.Fatalf("create the schema: %v", err)
+	}
+	if c.autoNow {
+		createAutoNowTable(t, e, db)
+	}
+	read, err := introspect.Read(ctx, db, e.name, nil) // SQLite's Inspect refuses an index on an expression
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := read.Schema
+
+	app := newAppModule(t)
+	app.run("go", "tool", "strata", "init")
+	app.run("go", "get", "github.com/google/uuid")
+	inspected := app.run("go", "tool", "strata", "inspect", "--db", url)
+	out := app.runIn("migrations", "go", "tool", "strata", "adopt", "--db", url)
+	for _, want := range append(c.listed[e.name], "go run ./cmd/migrate fake 0001_initial --db") {
+		if !strings.Contains(out, want) {
+			t.Errorf("adopt --db printed no %q:\n%s", want, out)
+		}
+	}
+	models, err := os.ReadFile(app.path("models/models.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(models) != inspected {
+		t.Errorf("inspect printed other models than adopt --db wrote:\n%s", cmp.Diff(string(models), inspected))
+	}
+	for _, want := range c.listed[e.name] {
+		if !strings.Contains(string(models), "//   - "+want) {
+			t.Errorf("the models file does not list %q", want)
+		}
+	}
+	app.run("go", "mod", "tidy")
+	if out := app.run("go", "generate", "./..."); !strings.Contains(out, "No changes.") {
+		t.Errorf("go generate after adopt --db printed:\n%s\nwant No changes.", out)
+	}
+	if got, want := app.migrations(), []string{"0001_initial.go"}; !slices.Equal(got, want) {
+		t.Fatalf("migrations are %v, want %v", got, want)
+	}
+
+	// 0001_initial creates the same schema in a fresh database.
+	migrate := app.buildMigrate()
+	fresh := e.newURL(t)
+	app.runMigrate(t, migrate, "up", "--db", fresh)
+	got, err := e.inspect(ctx, e.open(t, fresh))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := expressible(e, before)
+	if d := cmp.Diff(want, comparableLive(e, got)); d != "" {
+		t.Errorf("the fresh database differs from the adopted one (-adopted +fresh):\n%s", d)
+	}
+
+	// The adopted database goes on with the normal loop.
+	app.runMigrate(t, migrate, "fake", "0001_initial", "--db", url)
+	grown := strings.Replace(string(models), "type "+c.grow+" struct {\n", "type "+c.grow+" struct {\n\tMotto *string `db:\"motto\"`\n", 1)
+	if grown == string(models) {
+		t.Fatalf("no struct %s in the models", c.grow)
+	}
+	app.write("models/models.go", grown)
+	app.run("go", "generate", "./...")
+	if n := len(app.migrations()); n != 2 {
+		t.Fatalf("after the model change there are %d migrations, want 2", n)
+	}
+	migrate = app.buildMigrate()
+	app.runMigrate(t, migrate, "up", "--db", url)
+	read, err = introspect.Read(ctx, db, e.name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := read.Schema
+	wantAfter := before.Clone()
+	table := wantAfter.Table(tableOf(t, string(models), c.grow))
+	table.Columns = append(table.Columns, schema.Column{Name: "motto", Type: schema.Type{Kind: schema.Text}, Nullable: true})
+	if d := cmp.Diff(byColumnName(e.comparable(wantAfter)), byColumnName(e.comparable(after))); d != "" {
+		t.Errorf("up after the model change did more than add the column (-want +live):\n%s", d)
+	}
+	var applied int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM strata_migrations").Scan(&applied); err != nil || applied != 2 {
+		t.Errorf("the ledger holds %d migrations (err %v), want 2", applied, err)
+	}
+}
+
+// createAutoNowTable has strata create a table with an auto_now column,
+// whose trigger inspect must read back as auto_now.
+func createAutoNowTable(t *testing.T, e engine, db *sql.DB) {
+	t.Helper()
+	d, err := runtime.DialectByName(e.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, err := d.Render(&schema.Schema{}, []schema.Operation{schema.CreateTable{Table: schema.Table{
+		Name: "posts",
+		Columns: []schema.Column{
+			{Name: "id", Type: schema.Type{Kind: schema.Int64}, Identity: true},
+			{Name: "title", Type: schema.Type{Kind: schema.Text}},
+			{Name: "updated_at", Type: schema.Type{Kind: schema.Timestamp}, Default: "CURRENT_TIMESTAMP", AutoNow: true},
+		},
+		PrimaryKey: []string{"id"},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps {
+		if st.Go != nil {
+			t.Fatal("creating a table takes a Go step")
+		}
+		if _, err := db.ExecContext(context.Background(), st.SQL); err != nil {
+			t.Fatalf("%s: %v", st.SQL, err)
+		}
+	}
+}
+
+// tableOf returns the table of the struct named goName in models source.
+func tableOf(t *testing.T, src, goName string) string {
+	t.Helper()
+	i := strings.Index(src, "\ntype "+goName+" struct")
+	j := strings.LastIndex(src[:i], "//strata:table ")
+	if i < 0 || j < 0 {
+		t.Fatalf("no table of %s", goName)
+	}
+	return strings.Fields(src[j+len("//strata:table "):])[0]
+}
+
+// expressible returns the inspected schema s without what the models
+// cannot hold, in comparable form: indexes on expressions go, and on
+// SQLite, columns declared INTEGER that reference a key become BIGINT.
+func expressible(e engine, s *schema.Schema) *schema.Schema {
+	s = s.Clone()
+	for i := range s.Tables {
+		t := &s.Tables[i]
+		t.Indexes = slices.DeleteFunc(t.Indexes, func(ix schema.Index) bool {
+			return slices.ContainsFunc(ix.Columns, func(c string) bool { return t.Column(c) == nil })
+		})
+		if e.name != "sqlite" {
+			continue
+		}
+		for k := range t.Columns {
+			col := &t.Columns[k]
+			if sql, ok := col.Type.CustomFor("sqlite"); ok && strings.EqualFold(sql, "INTEGER") {
+				col.Type = schema.Type{Kind: schema.Int64}
+			}
+		}
+	}
+	return comparableLive(e, s)
+}
+
+// comparableLive puts an inspected schema in comparable form: on SQLite,
+// a default expression strata wrote in parentheses reads back with them,
+// and one written without reads back without; both are the same default.
+func comparableLive(e engine, s *schema.Schema) *schema.Schema {
+	s = byColumnName(e.comparable(s))
+	if e.name == "sqlite" {
+		for i := range s.Tables {
+			for k := range s.Tables[i].Columns {
+				col := &s.Tables[i].Columns[k]
+				if strings.HasPrefix(col.Default, "(") && sqltext.ClosingParen(col.Default, 0) == len(col.Default)-1 {
+					col.Default = col.Default[1 : len(col.Default)-1]
+				}
+			}
+		}
+	}
+	return s
+}
