@@ -31,7 +31,7 @@ ORDER BY c.relname`},
 SELECT 'table ' || c.relname || ': a partition of ' || p.relname || ' (' || pg_get_expr(c.relpartbound, c.oid) || '); it is left out'
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
-WHERE ` + inSchema + ` AND c.relispartition
+WHERE ` + inSchema + ` AND c.relkind IN ('r', 'p') AND c.relispartition
 ORDER BY c.relname`},
 	{"functions", `
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' ELSE 'function ' END
