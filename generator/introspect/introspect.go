@@ -3,8 +3,12 @@
 // schema model holds, and introspect adds, one line each, what the
 // database holds beyond it (views, functions, triggers that are not
 // strata's, partitions, sequences, extensions, generated columns, index
-// features), so that the models written from the schema can say what they
-// leave out.
+// features, domains), so that the models written from the schema can say
+// what they leave out. Where the model language holds a construct in
+// another form, introspect rewrites the schema to that form and says so: a
+// serial key becomes an identity column, a column of a domain type takes
+// the domain's base type and checks; an index that is not a B-tree, which
+// the models would turn into one, is left out.
 //
 //	database  --(introspect: dialect Inspect + catalog)-->  schema.Schema, skipped   <- this package
 //	schema    --(modelgen)-->                              models.go
@@ -104,6 +108,19 @@ func readPostgres(ctx context.Context, db *sql.DB) (*Result, error) {
 		}
 		res.Skipped = append(res.Skipped, lines...)
 	}
+	lines, err := domains(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("introspect: read the domains: %w", err)
+	}
+	res.Skipped = append(res.Skipped, lines...)
+	if err := domainColumns(ctx, db, s); err != nil {
+		return nil, fmt.Errorf("introspect: read the columns of a domain type: %w", err)
+	}
+	lines, err = otherMethodIndexes(ctx, db, s)
+	if err != nil {
+		return nil, fmt.Errorf("introspect: read the indexes that are not B-trees: %w", err)
+	}
+	res.Skipped = append(res.Skipped, lines...)
 	generated, err := queryPairs(ctx, db, generatedColumnsQuery)
 	if err != nil {
 		return nil, fmt.Errorf("introspect: read the generated columns: %w", err)

@@ -22,16 +22,25 @@ SELECT CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END || c.r
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE ` + inSchema + ` AND c.relkind IN ('v', 'm') AND ` + notExtension("c.oid", "pg_class") + `
 ORDER BY c.relname`},
+	{"indexes of materialized views", `
+SELECT 'index ' || i.relname || ' on materialized view ' || c.relname || ': ' || pg_get_indexdef(x.indexrelid) || '; it goes with the view'
+FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid = x.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE ` + inSchema + ` AND c.relkind = 'm' AND ` + notExtension("c.oid", "pg_class") + `
+ORDER BY c.relname, i.relname`},
 	{"partitioned tables", `
 SELECT 'table ' || c.relname || ': partitioned (PARTITION BY ' || pg_get_partkeydef(c.oid) || '); the models make it a plain table'
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE ` + inSchema + ` AND c.relkind = 'p'
 ORDER BY c.relname`},
 	{"partitions", `
-SELECT 'table ' || c.relname || ': a partition of ' || p.relname || ' (' || pg_get_expr(c.relpartbound, c.oid) || '); it is left out'
+SELECT 'table ' || c.relname || ': a partition of ' || p.relname || ' (' || pg_get_expr(c.relpartbound, c.oid) || '); it is left out, with its '
+       || (SELECT count(*) FROM pg_catalog.pg_index x WHERE x.indrelid = c.oid) || ' index(es), '
+       || (SELECT count(*) FROM pg_catalog.pg_constraint co WHERE co.conrelid = c.oid AND co.contype = 'f') || ' foreign key(s) and '
+       || (SELECT count(*) FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal) || ' trigger(s)'
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
-WHERE ` + inSchema + ` AND c.relispartition
+WHERE ` + inSchema + ` AND c.relkind IN ('r', 'p') AND c.relispartition
 ORDER BY c.relname`},
 	{"functions", `
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' ELSE 'function ' END
@@ -71,8 +80,7 @@ FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = x.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_am am ON am.oid = i.relam
 WHERE ` + inSchema + ` AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT LIKE 'strata\_%'
-  AND x.indexprs IS NULL
-  AND (am.amname <> 'btree' OR x.indnatts <> x.indnkeyatts OR pg_get_indexdef(x.indexrelid) ~ ' (DESC|COLLATE|NULLS FIRST|NULLS LAST)[ ,)]'
+  AND x.indexprs IS NULL AND am.amname = 'btree' AND (x.indnatts <> x.indnkeyatts OR pg_get_indexdef(x.indexrelid) ~ ' (DESC|COLLATE|NULLS FIRST|NULLS LAST)[ ,)]'
        OR EXISTS (SELECT 1 FROM unnest(x.indclass) k(opc) JOIN pg_catalog.pg_opclass o ON o.oid = k.opc WHERE NOT o.opcdefault))
 ORDER BY c.relname, i.relname`},
 	{"extensions", `
@@ -94,4 +102,48 @@ SELECT c.relname, a.attname
 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE ` + inSchema + ` AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> ''
+ORDER BY c.relname, a.attnum`
+
+// otherMethodIndexesQuery lists the indexes of an access method other than
+// B-tree (GiST, GIN, BRIN, hash, ...), which back no constraint: table,
+// index, and the index's definition.
+const otherMethodIndexesQuery = `
+SELECT c.relname, i.relname, pg_get_indexdef(x.indexrelid)
+FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid = x.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_am am ON am.oid = i.relam
+WHERE ` + inSchema + ` AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT LIKE 'strata\_%'
+  AND am.amname <> 'btree'
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = x.indexrelid AND co.contype IN ('p', 'u', 'x'))
+ORDER BY c.relname, i.relname`
+
+// domainsQuery lists the domains of the current schema: name, base type,
+// and the tables and columns of the current schema that use it, as a
+// JSON array of "table.column".
+var domainsQuery = `
+SELECT t.typname, format_type(t.typbasetype, t.typtypmod),
+       array_to_json(ARRAY(
+           SELECT c.relname || '.' || a.attname
+           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+           WHERE a.atttypid = t.oid AND c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+             AND a.attnum > 0 AND NOT a.attisdropped
+           ORDER BY c.relname, a.attnum))::text
+FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+WHERE ` + inSchema + ` AND t.typtype = 'd' AND ` + notExtension("t.oid", "pg_type") + `
+ORDER BY t.typname`
+
+// domainColumnsQuery lists the columns whose type is a domain: table,
+// column, the domain's base type, whether the domain is NOT NULL, its
+// default, and its check constraints as a JSON array of their
+// definitions.
+const domainColumnsQuery = `
+SELECT c.relname, a.attname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, COALESCE(t.typdefault, ''),
+       array_to_json(ARRAY(
+           SELECT pg_get_constraintdef(co.oid) FROM pg_catalog.pg_constraint co
+           WHERE co.contypid = t.oid AND co.contype = 'c' ORDER BY co.conname))::text
+FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+WHERE ` + inSchema + ` AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
+  AND t.typtype = 'd'
 ORDER BY c.relname, a.attnum`
