@@ -298,6 +298,16 @@ func TestSingleTransactionAppliesEveryPendingMigrationOrNone(t *testing.T) {
 		broken := runtime.Migration{ID: "0005_broken", Up: []schema.Operation{schema.RunSQL{SQL: "INSERT INTO no_such_table VALUES (1)"}}}
 
 		db := e.open(t)
+		if e.ddlCommits {
+			// DDL commits on its own: the option is refused before
+			// anything runs.
+			results, err := newMigrator(all...).Up(ctx, db, runtime.WithSingleTransaction())
+			if !errors.Is(err, runtime.ErrNonTransactional) || len(results) != 0 {
+				t.Fatalf("Up with WithSingleTransaction on %s = %v, %v; want nothing applied and ErrNonTransactional", e.name, ids(results), err)
+			}
+			e.assertSchema(t, db, nil)
+			return
+		}
 		results, err := newMigrator(append(all, broken)...).Up(ctx, db, runtime.WithSingleTransaction())
 		var me *runtime.MigrationError
 		if !errors.As(err, &me) || me.ID != "0005_broken" || len(results) != 0 {

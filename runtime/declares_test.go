@@ -35,6 +35,7 @@ func TestLaterMigrationsSeeTheColumnsARunSQLDeclares(t *testing.T) {
 					schema.RunSQL{
 						Postgres: `ALTER TABLE posts ADD COLUMN slug varchar(40)`,
 						SQLite:   `ALTER TABLE posts ADD COLUMN slug varchar(40)`,
+						SQL:      `ALTER TABLE posts ADD COLUMN slug varchar(40)`, // MySQL's`
 						Declares: []schema.Operation{schema.AddColumn{Table: "posts", Column: slug}},
 					},
 					schema.RunSQL{SQL: `UPDATE posts SET slug = lower(title)`},

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/strata-go/strata/runtime/dialect"
+	"github.com/strata-go/strata/runtime/dialect/mysql"
 	"github.com/strata-go/strata/runtime/dialect/postgres"
 	"github.com/strata-go/strata/runtime/dialect/sqlite"
 )
@@ -19,13 +20,15 @@ var driverDialects = map[string]string{
 	"github.com/lib/pq":              "postgres",
 	"modernc.org/sqlite":             "sqlite",
 	"github.com/mattn/go-sqlite3":    "sqlite",
+	"github.com/go-sql-driver/mysql": "mysql",
 }
 
 // DialectFor returns the dialect of the database db talks to, worked out
 // from the Go package of its driver, without importing it:
 // github.com/jackc/pgx/v5/stdlib (including databases opened with
 // stdlib.OpenDBFromPool) and github.com/lib/pq are PostgreSQL;
-// modernc.org/sqlite and github.com/mattn/go-sqlite3 are SQLite. For any
+// modernc.org/sqlite and github.com/mattn/go-sqlite3 are SQLite;
+// github.com/go-sql-driver/mysql is MySQL or MariaDB. For any
 // other driver, such as one wrapped for tracing, it returns an error
 // wrapping [ErrNoDialect]: pass the dialect with [WithDialect].
 func DialectFor(db *sql.DB) (dialect.Dialect, error) {
@@ -47,14 +50,16 @@ func DialectFor(db *sql.DB) (dialect.Dialect, error) {
 }
 
 // DialectByName returns the dialect with the given name: "postgres" (or
-// "postgresql") and "sqlite" (or "sqlite3"), in any case. Any other name
-// gives an error wrapping [ErrNoDialect].
+// "postgresql"), "sqlite" (or "sqlite3") and "mysql" (or "mariadb"), in
+// any case. Any other name gives an error wrapping [ErrNoDialect].
 func DialectByName(name string) (dialect.Dialect, error) {
 	switch strings.ToLower(name) {
 	case "postgres", "postgresql":
 		return postgres.Dialect{}, nil
 	case "sqlite", "sqlite3":
 		return sqlite.Dialect{}, nil
+	case "mysql", "mariadb":
+		return mysql.Dialect{}, nil
 	}
-	return nil, fmt.Errorf("runtime: %w named %q (known: postgres, sqlite)", ErrNoDialect, name)
+	return nil, fmt.Errorf("runtime: %w named %q (known: postgres, sqlite, mysql)", ErrNoDialect, name)
 }

@@ -38,6 +38,7 @@ func TestDialectForTellsTheDialectFromTheDriver(t *testing.T) {
 		{"pgx's stdlib driver is PostgreSQL", func(t *testing.T) *sql.DB { return mustOpen(t, "pgx", "postgres://nobody@127.0.0.1:1/none") }, "postgres"},
 		{"a pgx pool opened as a *sql.DB is PostgreSQL", func(*testing.T) *sql.DB { return stdlib.OpenDBFromPool(pool) }, "postgres"},
 		{"modernc's driver is SQLite", func(t *testing.T) *sql.DB { return mustOpen(t, "sqlite", ":memory:") }, "sqlite"},
+		{"go-sql-driver's is MySQL", func(t *testing.T) *sql.DB { return mustOpen(t, "mysql", "nobody@tcp(127.0.0.1:1)/none") }, "mysql"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,6 +81,9 @@ func TestDialectByNameKnowsEachDialectAndItsAliases(t *testing.T) {
 		{"PostgreSQL", "postgres"},
 		{"sqlite", "sqlite"},
 		{"sqlite3", "sqlite"},
+		{"mysql", "mysql"},
+		{"mariadb", "mysql"},
+		{"MariaDB", "mysql"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" is "+tt.want, func(t *testing.T) {
@@ -89,8 +93,8 @@ func TestDialectByNameKnowsEachDialectAndItsAliases(t *testing.T) {
 			}
 		})
 	}
-	t.Run("mysql is not known yet", func(t *testing.T) {
-		if _, err := runtime.DialectByName("mysql"); !errors.Is(err, runtime.ErrNoDialect) {
+	t.Run("another name is refused", func(t *testing.T) {
+		if _, err := runtime.DialectByName("oracle"); !errors.Is(err, runtime.ErrNoDialect) {
 			t.Errorf("err = %v, want ErrNoDialect", err)
 		}
 	})

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime"
 	"github.com/strata-go/strata/runtime/dialect"
+	"github.com/strata-go/strata/runtime/dialect/mysql"
 	"github.com/strata-go/strata/runtime/dialect/postgres"
 	"github.com/strata-go/strata/runtime/dialect/sqlite"
 	"github.com/strata-go/strata/runtime/schema"
@@ -24,6 +26,13 @@ type engine struct {
 	dsn     func(testing.TB) string // a fresh, empty database
 	inspect func(context.Context, *sql.DB) (*schema.Schema, error)
 	compare func(*schema.Schema) *schema.Schema
+	// ddlCommits is set for an engine that commits each DDL statement on
+	// its own (MySQL): no migration that changes the schema is one
+	// transaction there. It runs statement by statement, and one that
+	// fails part way leaves the statements before the failure in effect,
+	// recorded in the progress table, for the next run to resume from,
+	// where the other engines roll it back whole.
+	ddlCommits bool
 }
 
 var engines = []engine{
@@ -44,6 +53,15 @@ var engines = []engine{
 		inspect: postgres.Inspect,
 		compare: postgres.Comparable,
 	},
+	{
+		name:       "mysql",
+		dialect:    mysql.Dialect{},
+		driver:     "mysql",
+		dsn:        testdb.MySQLURL,
+		inspect:    mysql.Inspect,
+		compare:    mysql.Comparable,
+		ddlCommits: true,
+	},
 }
 
 // open opens a fresh database of e, closed when the test ends.
@@ -62,13 +80,56 @@ func (e engine) openDSN(t testing.TB, dsn string) *sql.DB {
 	return db
 }
 
-// onEachEngine runs body once per engine, each in a subtest of its own.
+// onEachEngine runs body once per engine, each in a subtest of its own,
+// but for the engines notYet names for the test, where the subtest says
+// why it does not run.
 func onEachEngine(t *testing.T, body func(t *testing.T, e engine)) {
 	t.Helper()
 	for _, e := range engines {
-		t.Run("on "+e.name, func(t *testing.T) { body(t, e) })
+		t.Run("on "+e.name, func(t *testing.T) {
+			if why, ok := notYet[e.name][strings.SplitN(t.Name(), "/", 2)[0]]; ok {
+				t.Skipf("not on %s yet: %s", e.name, why)
+			}
+			body(t, e)
+		})
 	}
 }
+
+// onSessionLockEngines runs body once per engine whose migration lock
+// belongs to a session, PostgreSQL's and MySQL's, where runs may also
+// serialise with a lease instead; SQLite's lock is its write transaction,
+// and it ignores WithLease.
+func onSessionLockEngines(t *testing.T, body func(t *testing.T, e engine)) {
+	t.Helper()
+	for _, e := range engines {
+		if e.name != "sqlite" {
+			t.Run("on "+e.name, func(t *testing.T) { body(t, e) })
+		}
+	}
+}
+
+// sql returns query with PostgreSQL's placeholders ($1, $2...) written as
+// e's dialect writes them.
+func (e engine) sql(query string) string {
+	for n := 9; n >= 1; n-- {
+		query = strings.ReplaceAll(query, "$"+strconv.Itoa(n), e.dialect.Placeholder(n))
+	}
+	return query
+}
+
+// notYet lists, by engine, the shared tests that do not run on it yet, and
+// why.
+var notYet = map[string]map[string]string{
+	"mysql": {
+		"TestVerifyReportsEveryChangeMadeBehindStratasBack": verifyNotYet,
+		"TestVerifyRefusesADatabaseAheadOfTheBinary":        verifyNotYet,
+		"TestVerifyLeavesOutWhatWithIgnoreNames":            verifyNotYet,
+		"TestUpWithVerifyFailsOnADriftedDatabase":           verifyNotYet,
+	},
+}
+
+// verifyNotYet is why Verify's shared tests do not run on MySQL yet.
+const verifyNotYet = "Verify's fixture has a partial index, which MySQL lacks, and its hand-made drifts are written for PostgreSQL and SQLite only"
 
 // assertSchema checks that the live schema of db is the one the Up
 // operations of ms build in memory.

@@ -50,7 +50,9 @@ var (
 
 	// ErrNonTransactional is returned by [Migrator.Up] given
 	// [WithSingleTransaction] when a pending migration is marked
-	// [Migration.NonTransactional].
+	// [Migration.NonTransactional], or has statements that cannot run
+	// inside a transaction (every DDL statement on MySQL, which commits
+	// it on its own).
 	ErrNonTransactional = errors.New("migration cannot run in a transaction")
 
 	// ErrIrreversible is returned by [Migrator.Down] and its variants,

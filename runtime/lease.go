@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/strata-go/strata/runtime/dialect"
@@ -28,6 +29,22 @@ type lease struct {
 	r      *run
 	holder string
 	ttl    time.Duration
+	// last is the expiry, in Unix milliseconds, the run last wrote.
+	last atomic.Int64
+}
+
+// next returns the expiry to write at now: ttl after now, and always after
+// the one written last, so that every renewal changes the row. MySQL
+// counts only the rows an UPDATE changes, and a renewal within the same
+// millisecond as the last would otherwise read as a lease lost.
+func (l *lease) next(now time.Time) int64 {
+	for {
+		last := l.last.Load()
+		exp := max(now.Add(l.ttl).UnixMilli(), last+1)
+		if l.last.CompareAndSwap(last, exp) {
+			return exp
+		}
+	}
 }
 
 // sessionLockProbe is implemented by dialects whose migration lock belongs
@@ -178,15 +195,19 @@ func (r *run) leaseHolder(ctx context.Context, q rowQuerier) string {
 	return fmt.Sprintf("a run with a lease (%s), until %s UTC", holder, until)
 }
 
-// createLeaseTable creates the lease table when it does not exist. Two
-// processes creating it at once may collide on PostgreSQL's catalogue;
-// the second attempt then finds it.
+// createLeaseTable creates the lease table when it does not exist, as the
+// dialect spells it ([dialect.Bookkeeping]) or in types PostgreSQL and
+// SQLite share. Two processes creating it at once may collide on
+// PostgreSQL's catalogue; the second attempt then finds it.
 func (r *run) createLeaseTable(ctx context.Context, e execer) error {
 	create := "CREATE TABLE IF NOT EXISTS " + r.dialect.QuoteIdent(leaseTable) + ` (
   "name" TEXT NOT NULL PRIMARY KEY,
   "holder" TEXT NOT NULL,
   "expires_at" BIGINT NOT NULL
 )`
+	if b, ok := r.dialect.(dialect.Bookkeeping); ok {
+		create = b.LeaseTable(leaseTable)
+	}
 	var err error
 	for range 3 {
 		if _, err = e.ExecContext(ctx, create); err == nil {
@@ -200,15 +221,26 @@ func (r *run) createLeaseTable(ctx context.Context, e execer) error {
 // and no session holds the dialect's lock, and reports whether it did.
 func (l *lease) claim(ctx context.Context, db *sql.DB) (bool, error) {
 	d, table := l.r.dialect, l.r.dialect.QuoteIdent(leaseTable)
+	now := time.Now()
+	expires := l.next(now)
+	if b, ok := d.(dialect.Bookkeeping); ok {
+		claimed, err := b.ClaimLease(ctx, db, dialect.LeaseClaim{Table: leaseTable, Name: l.r.ledger.table, Holder: l.holder, ExpiresAt: expires, Now: now.UnixMilli()})
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return false, fmt.Errorf("runtime: wait for the migration lease: %w", ctx.Err())
+		case err != nil:
+			return false, fmt.Errorf("runtime: take the migration lease: %w", err)
+		}
+		return claimed, nil
+	}
 	free := "1 = 1"
 	if probe, ok := d.(sessionLockProbe); ok {
 		free = probe.LockFreeCondition()
 	}
-	now := time.Now()
 	stmt := fmt.Sprintf(`INSERT INTO %s (name, holder, expires_at) SELECT %s, %s, %s WHERE %s
 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
 WHERE %s.expires_at < %s`, table, d.Placeholder(1), d.Placeholder(2), d.Placeholder(3), free, table, d.Placeholder(4))
-	res, err := db.ExecContext(ctx, stmt, l.r.ledger.table, l.holder, now.Add(l.ttl).UnixMilli(), now.UnixMilli())
+	res, err := db.ExecContext(ctx, stmt, l.r.ledger.table, l.holder, expires, now.UnixMilli())
 	if err != nil {
 		if ctx.Err() != nil {
 			return false, fmt.Errorf("runtime: wait for the migration lease: %w", ctx.Err())
@@ -228,7 +260,7 @@ func (l *lease) renew(ctx context.Context, e execer) (bool, error) {
 	d := l.r.dialect
 	stmt := fmt.Sprintf("UPDATE %s SET expires_at = %s WHERE name = %s AND holder = %s",
 		d.QuoteIdent(leaseTable), d.Placeholder(1), d.Placeholder(2), d.Placeholder(3))
-	res, err := e.ExecContext(ctx, stmt, time.Now().Add(l.ttl).UnixMilli(), l.r.ledger.table, l.holder)
+	res, err := e.ExecContext(ctx, stmt, l.next(time.Now()), l.r.ledger.table, l.holder)
 	if err != nil {
 		return false, err
 	}

@@ -153,7 +153,11 @@ func (l ledger) create(ctx context.Context, conn *sql.Conn, opts dialect.LockOpt
 		return fmt.Errorf("runtime: create ledger %s: %w", l.table, err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	for _, stmt := range append(l.dialect.Ledger(l.table), l.createProgress()) {
+	// The progress table first: on an engine that commits each CREATE on
+	// its own (MySQL), a run stopped between the two leaves no ledger
+	// without its progress table, which the next run, finding the
+	// ledger, would not create.
+	for _, stmt := range append([]string{l.createProgress()}, l.dialect.Ledger(l.table)...) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("runtime: create ledger %s: %w", l.table, err)
 		}
@@ -198,7 +202,7 @@ func (l ledger) query(ctx context.Context, q querier, full bool) (ledgerState, e
 	for rows.Next() {
 		var (
 			r         ledgerRow
-			appliedAt sql.NullTime
+			appliedAt ledgerTime
 			p         progressRow
 		)
 		dest := []any{&r.ID, &r.Checksum, &p.Direction}
@@ -225,6 +229,37 @@ func (l ledger) query(ctx context.Context, q querier, full bool) (ledgerState, e
 	slices.SortFunc(st.progress, func(a, b progressRow) int { return strings.Compare(a.ID, b.ID) })
 	st.rows = l.collapse(st.rows)
 	return st, nil
+}
+
+// ledgerTime scans the applied_at of a ledger row: a time.Time, as
+// drivers return it as a rule, or its text, as go-sql-driver/mysql
+// returns it without parseTime=true; NULL is the zero time.
+type ledgerTime struct{ Time time.Time }
+
+// Scan implements [sql.Scanner].
+func (lt *ledgerTime) Scan(v any) error {
+	var text string
+	switch v := v.(type) {
+	case nil:
+		lt.Time = time.Time{}
+		return nil
+	case time.Time:
+		lt.Time = v
+		return nil
+	case []byte:
+		text = string(v)
+	case string:
+		text = v
+	default:
+		return fmt.Errorf("applied_at: unexpected %T", v)
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999", time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00"} {
+		if t, err := time.Parse(layout, text); err == nil {
+			lt.Time = t
+			return nil
+		}
+	}
+	return fmt.Errorf("applied_at: unreadable time %q", text)
 }
 
 // readIfExists returns the rows of the ledger, whole or not as full says

@@ -72,7 +72,7 @@ func (r *run) locked(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) 
 
 	// First the leases, so that no run with a lease is creating the ledger
 	// while this one does.
-	if _, ok := r.dialect.(sessionLockProbe); ok && !r.leased() {
+	if respectsLeases(r.dialect) && !r.leased() {
 		if err := r.respectLeases(ctx, conn); err != nil {
 			return err
 		}
@@ -83,6 +83,15 @@ func (r *run) locked(ctx context.Context, db *sql.DB, fn func(*sql.Conn) error) 
 		}
 	}
 	return fn(conn)
+}
+
+// respectsLeases reports whether d's lock belongs to a session, and runs
+// holding it must therefore wait for any live lease: whether it tells, as a
+// condition or by claiming leases itself, whether a session holds it.
+func respectsLeases(d dialect.Dialect) bool {
+	_, probed := d.(sessionLockProbe)
+	_, booked := d.(dialect.Bookkeeping)
+	return probed || booked
 }
 
 // waiting logs, once a run has waited for the migration lock for

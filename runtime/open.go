@@ -10,7 +10,11 @@ import (
 
 // Open opens the database a URL names, as the migrate command reads it:
 // postgres:// and postgresql:// URLs through the "pgx" driver (pgx's
-// stdlib), sqlite:PATH and file: URIs through the "sqlite" driver
+// stdlib); mysql:// and mariadb:// URLs
+// (mysql://user:password@host:port/database?params) through the "mysql"
+// driver (github.com/go-sql-driver/mysql), with parseTime=true and the
+// session's time zone UTC unless the URL sets them; sqlite:PATH and file:
+// URIs through the "sqlite" driver
 // (modernc.org/sqlite), with a busy timeout of ten seconds, foreign keys
 // on, and time.Time values written in UTC as SQLite's own functions write
 // them (_time_format=sqlite&_timezone=UTC), each unless the URL sets it. So an app can take the same

@@ -13,7 +13,7 @@ import (
 func TestOpenTakesTheURLsTheMigrateCommandTakes(t *testing.T) {
 	ctx := context.Background()
 	sqliteURL := "sqlite:" + filepath.Join(t.TempDir(), "app.db")
-	for _, url := range []string{sqliteURL, testdb.PostgresURL(t)} {
+	for _, url := range []string{sqliteURL, testdb.PostgresURL(t), testdb.MySQLSchemeURL(t)} {
 		db, err := runtime.Open(ctx, url)
 		if err != nil {
 			t.Fatalf("Open(%s): %v", url, err)
@@ -35,7 +35,8 @@ func TestOpenNeverShowsThePassword(t *testing.T) {
 	ctx := context.Background()
 	for _, url := range []string{
 		"postgres://alice:s3cret@127.0.0.1:1/app?connect_timeout=1",
-		"mysql://alice:s3cret@db/app",
+		"mysql://alice:s3cret@127.0.0.1:1/app?timeout=1s",
+		"mariadb://alice:s3cret#1@db/app",
 		"",
 	} {
 		_, err := runtime.Open(ctx, url)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/strata-go/strata/runtime/dialect"
 )
 
 // progressRow records how far a run got with a migration marked
@@ -49,8 +51,12 @@ func (l ledger) progressTable() string { return l.table + progressSuffix }
 const progressSuffix = "_progress"
 
 // createProgress returns the statement that creates the progress table when
-// it does not exist. Its types are common to every engine strata knows.
+// it does not exist: the dialect's ([dialect.Bookkeeping]), or one in types
+// PostgreSQL and SQLite share.
 func (l ledger) createProgress() string {
+	if b, ok := l.dialect.(dialect.Bookkeeping); ok {
+		return b.ProgressTable(l.progressTable())
+	}
 	return "CREATE TABLE IF NOT EXISTS " + l.dialect.QuoteIdent(l.progressTable()) + ` (
   "id" TEXT NOT NULL PRIMARY KEY,
   "direction" TEXT NOT NULL,

@@ -132,17 +132,27 @@ func (r *run) resume(ctx context.Context, tx *sql.Tx, id string, down bool, step
 
 // settle settles statement p.Done of p's migration, which a run began
 // outside a transaction and never saw end, on conn: when the dialect can
-// tell whether it took effect, it records the answer, and the run goes on
-// from the next statement or runs it again; otherwise it returns an
-// *[InterruptedError], which a person settles with [Migrator.Resolve].
+// tell whether it took effect (its Settle, or, for an engine whose DDL is
+// atomic, the live schema: see [run.settleBySchema]), it records the
+// answer, and the run goes on from the next statement or runs it again;
+// otherwise it returns an *[InterruptedError], which a person settles with
+// [Migrator.Resolve].
 func (r *run) settle(ctx context.Context, conn *sql.Conn, p progressRow, steps []dialect.Step) error {
 	down, k := p.down(), p.Done
 	interrupted := &InterruptedError{ID: p.ID, Down: down, Step: k + 1, Steps: len(steps), Statement: stepText(steps, k)}
-	s, ok := r.dialect.(settler)
-	if !ok || k >= len(steps) || steps[k].SQL == "" {
+	if k >= len(steps) || steps[k].SQL == "" {
 		return interrupted
 	}
-	tookEffect, known, err := s.Settle(ctx, conn, steps[k].SQL)
+	var (
+		tookEffect, known bool
+		err               error
+	)
+	if s, ok := r.dialect.(settler); ok {
+		tookEffect, known, err = s.Settle(ctx, conn, steps[k].SQL)
+	}
+	if err == nil && !known {
+		tookEffect, known, err = r.settleBySchema(ctx, p, steps)
+	}
 	switch {
 	case err != nil:
 		return &MigrationError{ID: p.ID, Down: down, Step: k + 1, Statement: steps[k].SQL, Committed: k, SQLState: sqlState(err), Err: err}

@@ -310,11 +310,22 @@ func (r *run) applyAllInOne(ctx context.Context, conn *sql.Conn, target string, 
 		results []Result
 		counts  []int
 	)
-	for _, i := range pending {
+	rendered := make([][]dialect.Step, len(pending))
+	for k, i := range pending {
 		steps, err := r.render(&rp, i, false)
 		if err != nil {
 			return nil, err
 		}
+		if dialect.Stepwise(steps) {
+			// A statement that commits on its own (all DDL on MySQL) would
+			// commit the transaction half-way.
+			return nil, fmt.Errorf("runtime: up: %w: migration %s has statements that cannot run inside a transaction on %s, so the pending migrations cannot run in a single transaction",
+				ErrNonTransactional, r.migrations[i].ID, r.dialect.Name())
+		}
+		rendered[k] = steps
+	}
+	for k, i := range pending {
+		steps := rendered[k]
 		start, row, err := r.applyIn(ctx, tx, applied, r.migrations[i], steps, batch)
 		if err != nil {
 			return nil, err

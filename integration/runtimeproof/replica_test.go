@@ -16,9 +16,11 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/go-sql-driver/mysql" // registers the "mysql" driver
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 
+	"github.com/strata-go/strata/internal/dburl"
 	"github.com/strata-go/strata/runtime"
 )
 
@@ -28,8 +30,8 @@ const (
 	// registers; TestMain runs a replica instead of the tests when it is
 	// set.
 	envScenario = "STRATA_PROOF_CHILD"
-	// envURL is the database the replica migrates, as a sqlite: or
-	// postgres:// URL.
+	// envURL is the database the replica migrates, as a sqlite:,
+	// postgres:// or mysql:// URL.
 	envURL = "STRATA_PROOF_URL"
 	// envLease, when set, is the ttl of a lease ([runtime.WithLease]) the
 	// replica's Up serialises with, as a Go duration such as 10s.
@@ -93,11 +95,20 @@ type report struct {
 	Error string `json:"error,omitempty"`
 }
 
-// openURL opens the database at a sqlite: or postgres:// URL, as an app
-// would: SQLite with a busy timeout of ten seconds, PostgreSQL through pgx.
+// openURL opens the database at a sqlite:, postgres:// or mysql:// URL, as
+// an app would: SQLite with a busy timeout of ten seconds, PostgreSQL
+// through pgx, MySQL through go-sql-driver/mysql with the DSN runtime.Open
+// makes of the URL.
 func openURL(url string) (*sql.DB, error) {
 	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
 		return sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
+	}
+	if strings.HasPrefix(url, "mysql:") {
+		t, err := dburl.Parse(url)
+		if err != nil {
+			return nil, err
+		}
+		return sql.Open(t.Driver, t.DSN)
 	}
 	return sql.Open("pgx", url)
 }

@@ -1,5 +1,5 @@
 // Package dburl reads the database URLs strata takes (postgres://...,
-// sqlite:PATH, file: URIs) and hides their passwords. The runtime's Open
+// mysql://..., sqlite:PATH, file: URIs) and hides their passwords. The runtime's Open
 // and the migrate command share it; it imports the standard library only.
 package dburl
 
@@ -15,7 +15,7 @@ import (
 )
 
 // Accepted lists the database URLs Parse understands, for messages.
-const Accepted = "postgres://..., postgresql://..., sqlite:PATH or file:PATH"
+const Accepted = "postgres://..., postgresql://..., mysql://..., mariadb://..., sqlite:PATH or file:PATH"
 
 // ErrEmpty is the error of Parse given no URL.
 var ErrEmpty = errors.New("no database URL (" + Accepted + ")")
@@ -25,12 +25,13 @@ var ErrEmpty = errors.New("no database URL (" + Accepted + ")")
 var Drivers = map[string]string{
 	"pgx":    "github.com/jackc/pgx/v5/stdlib",
 	"sqlite": "modernc.org/sqlite",
+	"mysql":  "github.com/go-sql-driver/mysql",
 }
 
 // Target is what a database URL names: the dialect, and the database/sql
 // driver and data source name that open it.
 type Target struct {
-	Dialect string // "postgres" or "sqlite"
+	Dialect string // "postgres", "sqlite" or "mysql"
 	Driver  string
 	DSN     string
 }
@@ -65,6 +66,12 @@ func Parse(rawURL string) (Target, error) {
 	switch strings.ToLower(scheme) {
 	case "postgres", "postgresql":
 		return Target{Dialect: "postgres", Driver: "pgx", DSN: rawURL}, nil
+	case "mysql", "mariadb":
+		dsn, err := mysqlDSN(rawURL)
+		if err != nil {
+			return Target{}, fmt.Errorf("database URL %q: %w", Redact(rawURL), err)
+		}
+		return Target{Dialect: "mysql", Driver: "mysql", DSN: dsn}, nil
 	case "sqlite":
 		path, query, _ := strings.Cut(strings.TrimPrefix(rest, "//"), "?")
 		if path == "" {
@@ -171,9 +178,11 @@ type Span struct{ Start, End int }
 // is still found whole, while neither a query such as
 // ?application_name=a:b@c nor a file path such as sqlite:/data/a:b@c.db is
 // taken for user information. A database name holding an '@' is redacted
-// too much, which is the safe way to be wrong.
+// too much, which is the safe way to be wrong. The passwords of
+// go-sql-driver/mysql data source names (user:password@tcp(host)/db) are
+// found too.
 func UserPasswords(s string) []Span {
-	var spans []Span
+	spans := driverDSNPasswords(s)
 	for i := 0; i < len(s); {
 		loc := scheme.FindStringIndex(s[i:])
 		if loc == nil {
@@ -188,7 +197,21 @@ func UserPasswords(s string) []Span {
 		spans = append(spans, sp)
 		i = sp.End + 1 // past the '@'
 	}
-	return spans
+	return merge(spans)
+}
+
+// merge returns spans sorted, with those that overlap made one.
+func merge(spans []Span) []Span {
+	slices.SortFunc(spans, func(a, b Span) int { return a.Start - b.Start })
+	var out []Span
+	for _, sp := range spans {
+		if n := len(out); n > 0 && sp.Start < out[n-1].End {
+			out[n-1].End = max(out[n-1].End, sp.End)
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
 }
 
 // userPassword finds the password of the user information that starts at

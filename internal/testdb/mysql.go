@@ -55,6 +55,25 @@ func MySQLURL(t testing.TB) string {
 	return cfg.FormatDSN()
 }
 
+// MySQLSchemeURL creates a new, empty database for the test, as
+// [MySQLURL] does, and returns it as the mysql:// URL strata's commands
+// take (mysql://user:password@host:port/database), without the session
+// settings of MySQLURL's DSN: the URL's reader adds its own.
+func MySQLSchemeURL(t testing.TB) string {
+	t.Helper()
+	cfg, err := mysql.ParseDSN(MySQLURL(t))
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	u := url.URL{Scheme: "mysql", Host: cfg.Addr, Path: "/" + cfg.DBName}
+	if cfg.Passwd != "" {
+		u.User = url.UserPassword(cfg.User, cfg.Passwd)
+	} else if cfg.User != "" {
+		u.User = url.User(cfg.User)
+	}
+	return u.String()
+}
+
 // MySQL creates a new, empty database for the test, as [MySQLURL] does,
 // and opens it through go-sql-driver/mysql; both are closed and dropped
 // when the test ends.

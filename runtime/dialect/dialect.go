@@ -150,6 +150,58 @@ type Offliner interface {
 	Offline(tables ...string) Dialect
 }
 
+// Bookkeeping is implemented by dialects whose engine needs its own
+// spelling of the runtime's bookkeeping: the progress and lease tables,
+// and the claim of a lease. Without it the runtime spells them in the SQL
+// PostgreSQL and SQLite share (TEXT keys, INSERT ... ON CONFLICT), and
+// keeps runs with the session lock out of a claim with the dialect's
+// LockFreeCondition, when it has one.
+type Bookkeeping interface {
+	// ProgressTable returns the statement that creates, when it does not
+	// exist, the table named table in which the runtime records how far a
+	// run got with a migration it applies statement by statement: id, the
+	// key, direction and checksum, text; done, running and batch,
+	// integers.
+	ProgressTable(table string) string
+	// LeaseTable returns the statement that creates, when it does not
+	// exist, the lease table named table: name, the key, and holder, text;
+	// expires_at, a 64-bit integer.
+	LeaseTable(table string) string
+	// ClaimLease writes, through db, the lease row c describes and reports
+	// whether it did: it does when the lease table holds no row of
+	// c.Name, or one that expired before c.Now, and no session holds the
+	// lock [Dialect.Lock] takes, which no session may then take until the
+	// row is written. So a run with a lease and a run with the lock
+	// exclude each other: the latter, once it holds the lock, waits for
+	// any live lease to end.
+	ClaimLease(ctx context.Context, db *sql.DB, c LeaseClaim) (bool, error)
+}
+
+// LeaseClaim is the lease row a run claims with
+// [Bookkeeping.ClaimLease].
+type LeaseClaim struct {
+	Table  string // the lease table, unquoted
+	Name   string // the key of the row: the ledger's name
+	Holder string // the claiming run's token
+	// ExpiresAt is when the lease ends unless renewed, and Now the time
+	// of the claim, both in Unix milliseconds.
+	ExpiresAt, Now int64
+}
+
+// AtomicDDL is implemented by dialects whose engine runs each DDL
+// statement atomically and commits it on its own, as MySQL and MariaDB
+// do: a statement that a run began and never saw end either took effect
+// whole or not at all, and the live schema says which. The runtime then
+// settles such a statement by reading the tables its operation changes
+// with Inspect and comparing them with the schema before and after the
+// operation.
+type AtomicDDL interface {
+	Inspector
+	// AtomicDDL reports whether statement, one of the dialect's own DDL
+	// statements, is one that the live schema shows took effect or not.
+	AtomicDDL(statement string) bool
+}
+
 // LockOptions tune how [Dialect.Lock] and [Dialect.Begin] take the migration
 // lock.
 type LockOptions struct {

@@ -101,19 +101,19 @@ func TestUsageErrors(t *testing.T) {
 		{
 			name: "up without a database asks for --db",
 			args: []string{"up"},
-			stderr: "migrate: no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., sqlite:PATH or file:PATH)\n" +
+			stderr: "migrate: no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., mysql://..., mariadb://..., sqlite:PATH or file:PATH)\n" +
 				"Run 'migrate up --help' for usage.\n",
 		},
 		{
 			name: "status without a database asks for --db",
 			args: []string{"status"},
-			stderr: "migrate: no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., sqlite:PATH or file:PATH)\n" +
+			stderr: "migrate: no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., mysql://..., mariadb://..., sqlite:PATH or file:PATH)\n" +
 				"Run 'migrate status --help' for usage.\n",
 		},
 		{
 			name: "an unsupported scheme lists the accepted ones",
-			args: []string{"--db", "mysql://admin:s3cret@127.0.0.1/app", "up"},
-			stderr: `migrate: unsupported database URL scheme "mysql": use postgres://..., postgresql://..., sqlite:PATH or file:PATH` + "\n" +
+			args: []string{"--db", "oracle://admin:s3cret@127.0.0.1/app", "up"},
+			stderr: `migrate: unsupported database URL scheme "oracle": use postgres://..., postgresql://..., mysql://..., mariadb://..., sqlite:PATH or file:PATH` + "\n" +
 				"Run 'migrate up --help' for usage.\n",
 		},
 		{
@@ -239,7 +239,7 @@ func TestUsageErrors(t *testing.T) {
 		{
 			name: "plan without a database asks for --db",
 			args: []string{"plan"},
-			stderr: "migrate: no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., sqlite:PATH or file:PATH)\n" +
+			stderr: "migrate: no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., mysql://..., mariadb://..., sqlite:PATH or file:PATH)\n" +
 				"Run 'migrate plan --help' for usage.\n",
 		},
 		{

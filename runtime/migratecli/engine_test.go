@@ -25,15 +25,29 @@ type engine struct {
 var engines = []engine{
 	{name: "sqlite", url: testdb.SQLiteURL},
 	{name: "postgres", url: testdb.PostgresURL},
+	{name: "mysql", url: testdb.MySQLSchemeURL},
 }
 
-// onEachEngine runs body once per engine, with a fresh database each time.
+// onEachEngine runs body once per engine, with a fresh database each time,
+// but for the engines notYet names for the test, where the subtest says
+// why it does not run.
 func onEachEngine(t *testing.T, body func(t *testing.T, url string)) {
 	for _, e := range engines {
 		t.Run("on "+e.name, func(t *testing.T) {
+			if why, ok := notYet[e.name][strings.SplitN(t.Name(), "/", 2)[0]]; ok {
+				t.Skipf("not on %s yet: %s", e.name, why)
+			}
 			body(t, e.url(t))
 		})
 	}
+}
+
+// notYet lists, by engine, the shared tests that do not run on it yet, and
+// why.
+var notYet = map[string]map[string]string{
+	"mysql": {
+		"TestVerifySaysWhetherTheLiveSchemaIsTheMigrations": "the drift it makes by hand is written for PostgreSQL and SQLite only (DROP INDEX without ON)",
+	},
 }
 
 // The parts of the output that change from run to run.
@@ -186,7 +200,7 @@ func TestTheDatabaseURLComesFromAnyPlace(t *testing.T) {
 // TestSQLGolden prints every test migration, up and down, on each dialect.
 func TestSQLGolden(t *testing.T) {
 	unsetDatabaseURL(t)
-	for _, dialect := range []string{"postgres", "sqlite"} {
+	for _, dialect := range []string{"postgres", "sqlite", "mysql"} {
 		t.Run("on "+dialect, func(t *testing.T) {
 			var transcript strings.Builder
 			for _, m := range testMigrations() {

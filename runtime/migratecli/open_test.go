@@ -67,6 +67,31 @@ func TestRedact(t *testing.T) {
 			want: "postgres://db/app?application_name=a:b@c",
 		},
 		{
+			name: "a mysql password is replaced",
+			in:   "mysql://alice:s3cret@db:3306/app?tls=true",
+			want: "mysql://alice:xxxxx@db:3306/app?tls=true",
+		},
+		{
+			name: "a mariadb password is replaced",
+			in:   "mariadb://alice:s3cret@db/app",
+			want: "mariadb://alice:xxxxx@db/app",
+		},
+		{
+			name: "the password of a go-sql-driver DSN is replaced",
+			in:   "alice:s3cret@tcp(db:3306)/app?parseTime=true",
+			want: "alice:xxxxx@tcp(db:3306)/app?parseTime=true",
+		},
+		{
+			name: "the password of a DSN holding a colon and an at sign is replaced whole",
+			in:   "--db=alice:s3:cr@t@tcp(db)/app",
+			want: "--db=alice:xxxxx@tcp(db)/app",
+		},
+		{
+			name: "a DSN without an address is redacted too",
+			in:   "alice:s3cret@/app",
+			want: "alice:xxxxx@/app",
+		},
+		{
 			name: "a sqlite URL is kept",
 			in:   "sqlite:data/app.db?_pragma=journal_mode(wal)",
 			want: "sqlite:data/app.db?_pragma=journal_mode(wal)",
@@ -90,6 +115,8 @@ func TestParseURL(t *testing.T) {
 	const (
 		times    = "_time_format=sqlite&_timezone=UTC"
 		settings = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&" + times
+		// parseTime and the session's time zone UTC
+		mysqlSettings = "parseTime=true&time_zone=%27%2B00%3A00%27"
 	)
 	tests := []struct {
 		name string
@@ -147,6 +174,26 @@ func TestParseURL(t *testing.T) {
 			want: target{dialect: "sqlite", driver: "sqlite", dsn: "app.db?_time_integer_format=unix&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_timezone=UTC"},
 		},
 		{
+			name: "a mysql URL becomes the driver's DSN, with times read in UTC",
+			in:   "mysql://alice:pw@db:3307/app",
+			want: target{dialect: "mysql", driver: "mysql", dsn: "alice:pw@tcp(db:3307)/app?" + mysqlSettings},
+		},
+		{
+			name: "a mariadb URL is MySQL's, on port 3306 unless it says",
+			in:   "mariadb://alice@db/app",
+			want: target{dialect: "mysql", driver: "mysql", dsn: "alice@tcp(db:3306)/app?" + mysqlSettings},
+		},
+		{
+			name: "a mysql password is unescaped for the driver, which takes it raw",
+			in:   "mysql://alice:p%40ss%2Fw%3Ard@db/app",
+			want: target{dialect: "mysql", driver: "mysql", dsn: "alice:p@ss/w:rd@tcp(db:3306)/app?" + mysqlSettings},
+		},
+		{
+			name: "a mysql query is passed on, and its own settings are kept",
+			in:   "mysql://alice@[::1]/app?parseTime=false&tls=skip-verify&loc=Europe%2FParis",
+			want: target{dialect: "mysql", driver: "mysql", dsn: "alice@tcp([::1]:3306)/app?loc=Europe%2FParis&parseTime=false&time_zone=%27%2B00%3A00%27&tls=skip-verify"},
+		},
+		{
 			name: "a file URI is passed on whole, with the settings",
 			in:   "file:app.db?mode=rwc",
 			want: target{dialect: "sqlite", driver: "sqlite", dsn: "file:app.db?mode=rwc&" + settings},
@@ -174,17 +221,27 @@ func TestParseURLErrors(t *testing.T) {
 		{
 			name: "an empty URL says how to name a database",
 			in:   "",
-			want: "no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., sqlite:PATH or file:PATH)",
+			want: "no database: pass --db URL or set DATABASE_URL (postgres://..., postgresql://..., mysql://..., mariadb://..., sqlite:PATH or file:PATH)",
 		},
 		{
 			name: "an unsupported scheme lists the accepted ones",
-			in:   "mysql://admin:s3cret@db/app",
-			want: `unsupported database URL scheme "mysql": use postgres://..., postgresql://..., sqlite:PATH or file:PATH`,
+			in:   "oracle://admin:s3cret@db/app",
+			want: `unsupported database URL scheme "oracle": use postgres://..., postgresql://..., mysql://..., mariadb://..., sqlite:PATH or file:PATH`,
+		},
+		{
+			name: "a mysql URL without a database asks for one",
+			in:   "mysql://admin:s3cret@db",
+			want: `database URL "mysql://admin:xxxxx@db": names no database: write mysql://user:password@host:port/database`,
+		},
+		{
+			name: "a mysql URL whose password is not escaped says so, without it",
+			in:   "mysql://admin:s3cret#1@db/app",
+			want: `database URL "mysql://admin:xxxxx@db/app": does not read as a URL: escape any of :/?#[]@% in the user name and password as %XX`,
 		},
 		{
 			name: "a bare path asks for a scheme",
 			in:   "app.db",
-			want: `database URL "app.db" has no scheme: use postgres://..., postgresql://..., sqlite:PATH or file:PATH`,
+			want: `database URL "app.db" has no scheme: use postgres://..., postgresql://..., mysql://..., mariadb://..., sqlite:PATH or file:PATH`,
 		},
 		{
 			name: "a sqlite URL without a path asks for one",
@@ -231,6 +288,12 @@ func TestCheckDriver(t *testing.T) {
 			driver:     "pgx",
 			registered: []string{"sqlite"},
 			want:       `no "pgx" driver is registered: import _ "github.com/jackc/pgx/v5/stdlib" in this command`,
+		},
+		{
+			name:       "a missing mysql driver names the import to add",
+			driver:     "mysql",
+			registered: []string{"pgx"},
+			want:       `no "mysql" driver is registered: import _ "github.com/go-sql-driver/mysql" in this command`,
 		},
 		{
 			name:       "a missing sqlite driver names the import to add",

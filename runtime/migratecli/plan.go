@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/strata-go/strata/runtime"
+	"github.com/strata-go/strata/runtime/dialect"
 )
 
 // planCommand is `migrate plan`.
@@ -22,7 +23,10 @@ PostgreSQL), then its statements rendered for the database's dialect as
 sql prints them: each transaction between BEGIN; and COMMIT; with the
 SET LOCAL lines of its timeouts, each statement after a comment saying
 what it locks, and a '-- Go step (operation N)' comment for each step
-written in Go; "nothing to apply" when no migration is pending. It changes nothing, creates nothing and takes no lock. A
+written in Go; "nothing to apply" when no migration is pending. On
+MySQL, where each DDL statement commits on its own, two comment lines
+first say that such a migration runs statement by statement and resumes
+where it stopped. It changes nothing, creates nothing and takes no lock. A
 migration that a run left part way is printed whole. Like up, it refuses
 to run on drift unless given --allow-drift.`,
 		Flags:           flags(s, false, append(formFlags(s), allowDriftFlag(s))...),
@@ -40,6 +44,12 @@ to run on drift unless given --allow-drift.`,
 			plan, err := s.m.Plan(c.Context, db, opts...)
 			if err != nil {
 				return failure(err)
+			}
+			t, _ := parseURL(s.databaseURL()) // connect read it already
+			d, _ := runtime.DialectByName(t.dialect)
+			if _, ok := d.(dialect.AtomicDDL); ok && len(plan) > 0 {
+				_, _ = fmt.Fprintf(output(c), "-- %s commits each DDL statement on its own: a migration holding one runs statement by statement,\n"+
+					"-- its progress recorded as each commits, so that up resumes a failed or interrupted one at the statement it stopped at\n", d.Name())
 			}
 			printPlan(output(c), plan)
 			return nil
