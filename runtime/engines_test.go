@@ -119,17 +119,7 @@ func (e engine) sql(query string) string {
 
 // notYet lists, by engine, the shared tests that do not run on it yet, and
 // why.
-var notYet = map[string]map[string]string{
-	"mysql": {
-		"TestVerifyReportsEveryChangeMadeBehindStratasBack": verifyNotYet,
-		"TestVerifyRefusesADatabaseAheadOfTheBinary":        verifyNotYet,
-		"TestVerifyLeavesOutWhatWithIgnoreNames":            verifyNotYet,
-		"TestUpWithVerifyFailsOnADriftedDatabase":           verifyNotYet,
-	},
-}
-
-// verifyNotYet is why Verify's shared tests do not run on MySQL yet.
-const verifyNotYet = "Verify's fixture has a partial index, which MySQL lacks, and its hand-made drifts are written for PostgreSQL and SQLite only"
+var notYet = map[string]map[string]string{}
 
 // assertSchema checks that the live schema of db is the one the Up
 // operations of ms build in memory.

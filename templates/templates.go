@@ -31,4 +31,7 @@ type Data struct {
 	// Dialects is the --dialects of the go:generate line, comma-separated;
 	// empty for the default.
 	Dialects string
+	// MySQL is set when the project targets MySQL, whose driver the migrate
+	// command then imports.
+	MySQL bool
 }

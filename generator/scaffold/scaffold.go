@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -76,6 +77,7 @@ func Init(cfg Config) (*Result, error) {
 		Models:            models,
 		Generate:          cfg.Generate,
 		Dialects:          strings.Join(cfg.Dialects, ","),
+		MySQL:             slices.Contains(cfg.Dialects, "mysql"),
 	}
 	targets := map[string]string{
 		"migrations/generate.go.tmpl": path.Join(migrations, "generate.go"),

@@ -104,4 +104,8 @@ func TestInitWritesTheDialectsIntoTheGenerateLine(t *testing.T) {
 	if want := "//go:generate go tool strata makemigrations --models ../../internal/models --dialects postgres,mysql\n"; !strings.Contains(gen, want) {
 		t.Errorf("generate.go lacks %q:\n%s", want, gen)
 	}
+	main := read(t, filepath.Join(root, "cmd", "migrate", "main.go"))
+	if want := `_ "github.com/go-sql-driver/mysql"`; !strings.Contains(main, want) {
+		t.Errorf("main.go lacks %q:\n%s", want, main)
+	}
 }

@@ -44,11 +44,7 @@ func onEachEngine(t *testing.T, body func(t *testing.T, url string)) {
 
 // notYet lists, by engine, the shared tests that do not run on it yet, and
 // why.
-var notYet = map[string]map[string]string{
-	"mysql": {
-		"TestVerifySaysWhetherTheLiveSchemaIsTheMigrations": "the drift it makes by hand is written for PostgreSQL and SQLite only (DROP INDEX without ON)",
-	},
-}
+var notYet = map[string]map[string]string{}
 
 // The parts of the output that change from run to run.
 var (
