@@ -15,9 +15,9 @@ var skeletonText = template.Must(template.New("skeleton").Parse(`// Migration {{
 // strata makemigrations --empty wrote this skeleton; fill it in. strata reads
 // migrations without running them, so write the steps as literals:
 //   - schema.RunSQL runs SQL, the text of its dialect's field (Postgres,
-//     SQLite) or else SQL. When it changes the schema, list the operations it
-//     stands for in Declares (such as schema.AddColumn{...}), so that the
-//     snapshot and later migrations know the change.
+//     SQLite, MySQL) or else SQL. When it changes the schema, list the
+//     operations it stands for in Declares (such as schema.AddColumn{...}),
+//     so that the snapshot and later migrations know the change.
 //   - schema.RunGo runs a Go function in the migration's transaction.
 // Down undoes Up, in reverse order. A step left empty does nothing; delete
 // what you do not need.

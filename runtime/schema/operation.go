@@ -122,11 +122,12 @@ type RunSQL struct {
 	SQL      string
 	Postgres string
 	SQLite   string
+	MySQL    string // MySQL and MariaDB
 	Declares []Operation
 }
 
 // For returns the text the step runs on the named dialect ("postgres",
-// "sqlite"), which may be empty.
+// "sqlite", "mysql"), which may be empty.
 func (op RunSQL) For(dialect string) string {
 	var own string
 	switch dialect {
@@ -134,6 +135,8 @@ func (op RunSQL) For(dialect string) string {
 		own = op.Postgres
 	case "sqlite":
 		own = op.SQLite
+	case "mysql":
+		own = op.MySQL
 	}
 	if own != "" {
 		return own

@@ -312,6 +312,7 @@ var renderCases = []struct {
 		ops: []schema.Operation{
 			schema.RunSQL{SQL: `ALTER TABLE orgs COMMENT = 'organisations'`, Postgres: `COMMENT ON TABLE "orgs" IS 'organisations'`},
 			schema.RunSQL{SQLite: "VACUUM"},
+			schema.RunSQL{SQL: `DELETE FROM "orgs"`, MySQL: "INSERT INTO `orgs` (`name`) VALUES ('from the MySQL field')"},
 			schema.RunSQL{SQL: `INSERT INTO "orgs" ("name") VALUES ('acme')`},
 		},
 	},
