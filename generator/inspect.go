@@ -39,7 +39,7 @@ type InspectConfig struct {
 // Inspected is the models file written from a live database, not written
 // to disk yet.
 type Inspected struct {
-	// Dialect is the database's engine, "postgres" or "sqlite".
+	// Dialect is the database's engine, "postgres", "sqlite" or "mysql".
 	Dialect string
 	// Schema is the live schema, as strata's model holds it.
 	Schema *schema.Schema
@@ -65,7 +65,7 @@ func Inspect(ctx context.Context, cfg InspectConfig) (*Inspected, error) {
 	if err != nil {
 		return nil, fmt.Errorf("inspect: %w", err)
 	}
-	from := map[string]string{"postgres": "a PostgreSQL database", "sqlite": "a SQLite database"}[target.Dialect]
+	from := map[string]string{"postgres": "a PostgreSQL database", "sqlite": "a SQLite database", "mysql": "a MySQL database"}[target.Dialect]
 	models, err := modelgen.Generate(read.Schema, modelgen.Options{Package: cfg.Package, Dialect: target.Dialect, From: from, Skipped: read.Skipped})
 	if err != nil {
 		return nil, fmt.Errorf("inspect: %w", err)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	_ "github.com/go-sql-driver/mysql" // registers the "mysql" driver, for inspect and adopt --db
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver, for inspect and adopt --db
 	"github.com/urfave/cli/v2"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver, for inspect and adopt --db

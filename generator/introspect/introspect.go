@@ -29,7 +29,7 @@ import (
 type Result struct {
 	// Schema is the live schema as strata's model holds it, canonical.
 	Schema *schema.Schema
-	// Dialect is the engine: "postgres" or "sqlite".
+	// Dialect is the engine: "postgres", "sqlite" or "mysql".
 	Dialect string
 	// Skipped lists, one line each, what the database holds that the
 	// schema does not: views, functions, triggers, partitions, ...
@@ -47,8 +47,10 @@ func Read(ctx context.Context, db *sql.DB, dialect string, tables []string) (*Re
 		res, err = readPostgres(ctx, db)
 	case "sqlite":
 		res, err = readSQLite(ctx, db)
+	case "mysql":
+		res, err = readMySQL(ctx, db)
 	default:
-		return nil, fmt.Errorf("introspect: %s databases cannot be inspected yet (postgres and sqlite can)", dialect)
+		return nil, fmt.Errorf("introspect: %s databases cannot be inspected (postgres, sqlite and mysql can)", dialect)
 	}
 	if err != nil {
 		return nil, err
