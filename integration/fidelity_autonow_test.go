@@ -122,15 +122,22 @@ func (f *fidelityRun) checkTouches(i int, touches []fTouch) {
 	for _, tc := range touches {
 		got, err := checkTouch(f.ctx, f.dbs[i], tc, f.n)
 		if err != nil {
-			f.fail("touching %s.%s on %s: %v", tc.t.name, tc.c.name, engines[i].name, err)
+			f.fail("touching %s.%s on %s: %v", tc.t.name, tc.c.name, f.engines[i].name, err)
 		}
+		// An auto_now column moves on an UPDATE that does not set it, on
+		// PostgreSQL and SQLite, whose triggers fire on any UPDATE of the
+		// row. On MySQL, whose auto_now is ON UPDATE CURRENT_TIMESTAMP(6),
+		// it moves only when the UPDATE changes a value of the row, as
+		// MySQL documents; this one sets a column to itself, and so
+		// changes nothing there. (The catalogue's auto_now entries check
+		// on MySQL that an UPDATE changing a value moves it.)
 		want := "kept"
-		if tc.c.autoNow {
+		if tc.c.autoNow && f.engines[i].name != "mysql" {
 			want = "moved"
 		}
 		if got != want {
 			f.fail("on %s, an UPDATE of %s row id=%d setting %s left %s (auto_now %v) %s, want %s",
-				engines[i].name, tc.t.name, tc.id, tc.via, tc.c.name, tc.c.autoNow, got, want)
+				f.engines[i].name, tc.t.name, tc.id, tc.via, tc.c.name, tc.c.autoNow, got, want)
 		}
 	}
 }
