@@ -124,15 +124,8 @@ func (f *fidelityRun) checkTouches(i int, touches []fTouch) {
 		if err != nil {
 			f.fail("touching %s.%s on %s: %v", tc.t.name, tc.c.name, f.engines[i].name, err)
 		}
-		// An auto_now column moves on an UPDATE that does not set it, on
-		// PostgreSQL and SQLite, whose triggers fire on any UPDATE of the
-		// row. On MySQL, whose auto_now is ON UPDATE CURRENT_TIMESTAMP(6),
-		// it moves only when the UPDATE changes a value of the row, as
-		// MySQL documents; this one sets a column to itself, and so
-		// changes nothing there. (The catalogue's auto_now entries check
-		// on MySQL that an UPDATE changing a value moves it.)
 		want := "kept"
-		if tc.c.autoNow && f.engines[i].name != "mysql" {
+		if tc.c.autoNow {
 			want = "moved"
 		}
 		if got != want {

@@ -126,7 +126,11 @@ func TestTheUserLoopFromModelsToLiveDatabases(t *testing.T) {
 		t.Errorf("makemigrations --check with a migration missing exited %d (%v), want 3\n%s", code, err, errOut)
 	}
 	dry := app.runIn("migrations", "go", append(makemigrations, "--dry-run")...)
-	for _, want := range []string{"schema.CreateTable{", "-- SQL on postgres:", "-- SQL on sqlite:", "-- SQL on mysql:", `CREATE TABLE "users"`} {
+	wantDry := []string{"schema.CreateTable{", `CREATE TABLE "users"`}
+	for _, d := range targetDialects {
+		wantDry = append(wantDry, "-- SQL on "+d+":")
+	}
+	for _, want := range wantDry {
 		if !strings.Contains(dry, want) {
 			t.Errorf("makemigrations --dry-run printed no %q:\n%s", want, dry)
 		}
