@@ -70,8 +70,8 @@ type Item struct {
 	Label string ^db:"label" strata:"size=50"^
 }`,
 		rows:      []string{"INSERT INTO items (id, qty, label) VALUES (1, 2147483647, 'ten chars!')"},
-		afterUp:   []probe{{"SELECT qty || ':' || label FROM items", "2147483647:ten chars!"}},
-		afterDown: []probe{{"SELECT qty || ':' || label FROM items", "2147483647:ten chars!"}},
+		afterUp:   []probe{{"SELECT concat(qty, ':', label) FROM items", "2147483647:ten chars!"}},
+		afterDown: []probe{{"SELECT concat(qty, ':', label) FROM items", "2147483647:ten chars!"}},
 	},
 	{
 		name: "a nullable column made NOT NULL with a backfill",
@@ -88,7 +88,7 @@ type User struct {
 	Nickname string ^db:"nickname" strata:"backfill='anon'"^
 }`,
 		rows:      []string{"INSERT INTO users (id, nickname) VALUES (1, 'ada'), (2, NULL)"},
-		afterUp:   []probe{{"SELECT min(nickname) || ',' || max(nickname) FROM users", "ada,anon"}},
+		afterUp:   []probe{{"SELECT concat(min(nickname), ',', max(nickname)) FROM users", "ada,anon"}},
 		afterDown: []probe{{"SELECT count(*) FROM users", "2"}},
 	},
 	{
@@ -136,8 +136,8 @@ type User struct {
 	Boss  *int64 ^db:"boss" strata:"fk=users.id,on_delete=set_null"^
 }`,
 		rows:      []string{"INSERT INTO orgs (id) VALUES (1)", "INSERT INTO users (id, org_id, boss) VALUES (1, 1, NULL), (2, 1, 1)"},
-		afterUp:   []probe{{"SELECT count(*) || ':' || sum(boss) FROM users", "2:1"}},
-		afterDown: []probe{{"SELECT count(*) || ':' || sum(boss) FROM users", "2:1"}},
+		afterUp:   []probe{{"SELECT concat(count(*), ':', sum(boss)) FROM users", "2:1"}},
+		afterDown: []probe{{"SELECT concat(count(*), ':', sum(boss)) FROM users", "2:1"}},
 	},
 	{
 		name: "a column altered on a table others reference with ON DELETE CASCADE keeps their rows",

@@ -22,7 +22,7 @@ type Post struct {
 	Title     string    ^db:"title" strata:"backfill='untitled'"^
 	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
 }`,
-		rows: []string{"INSERT INTO posts (id, title, updated_at) VALUES (1, NULL, '2001-02-03 04:05:06+00')"},
+		rows: []string{"INSERT INTO posts (id, title, updated_at) VALUES (1, NULL, '2001-02-03 04:05:06')"},
 		afterUp: []probe{
 			{"SELECT title FROM posts WHERE id = 1", "untitled"},
 			{"SELECT CAST(updated_at < '2002-01-01' AS INTEGER) FROM posts WHERE id = 1", "1"},
@@ -45,7 +45,7 @@ type Post struct {
 	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
 }`,
 		rows:      []string{"INSERT INTO posts (id, title) VALUES (1, 'a')"},
-		afterUp:   touches("posts", "updated_at", "moved"),
+		afterUp:   touches("posts", "updated_at", "b", "moved"),
 		afterDown: []probe{{"SELECT title FROM posts WHERE id = 1", "b"}},
 	},
 	{
@@ -65,8 +65,8 @@ type Post struct {
 	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
 }`,
 		rows:      []string{"INSERT INTO posts (id, title) VALUES (1, 'a')"},
-		afterUp:   touches("posts", "updated_at", "moved"),
-		afterDown: touches("posts", "updated_at", "kept"),
+		afterUp:   touches("posts", "updated_at", "b", "moved"),
+		afterDown: touches("posts", "updated_at", "c", "kept"),
 	},
 	{
 		name: "a table with an auto_now column renamed keeps it current",
@@ -85,8 +85,8 @@ type Post struct {
 	UpdatedAt time.Time ^db:"updated_at" strata:"auto_now"^
 }`,
 		rows:      []string{"INSERT INTO posts (id, title) VALUES (1, 'a')"},
-		afterUp:   touches("articles", "updated_at", "moved"),
-		afterDown: touches("posts", "updated_at", "moved"),
+		afterUp:   touches("articles", "updated_at", "b", "moved"),
+		afterDown: touches("posts", "updated_at", "c", "moved"),
 	},
 	{
 		name: "an auto_now column renamed is kept current under its new name",
@@ -105,8 +105,8 @@ type Post struct {
 	ModifiedAt time.Time ^db:"modified_at" strata:"auto_now,renamed_from=updated_at"^
 }`,
 		rows:      []string{"INSERT INTO posts (id, title) VALUES (1, 'a')"},
-		afterUp:   touches("posts", "modified_at", "moved"),
-		afterDown: touches("posts", "updated_at", "moved"),
+		afterUp:   touches("posts", "modified_at", "b", "moved"),
+		afterDown: touches("posts", "updated_at", "c", "moved"),
 	},
 }
 
@@ -114,14 +114,18 @@ type Post struct {
 const timeImport = "\nimport \"time\"\n"
 
 // touches are the probes that set column of the row of table with id 1 to
-// a past date, check that it kept it, update another column of the row,
-// and check that column then was moved forward or kept, as want says.
-func touches(table, column, want string) []probe {
+// a past date, check that it kept it, set the row's title to title, and
+// check that column then was moved forward or kept, as want says. The
+// title each call sets must differ from the row's: MySQL's ON UPDATE
+// CURRENT_TIMESTAMP moves the time only when the UPDATE changes a value of
+// the row, where PostgreSQL's and SQLite's triggers fire on any UPDATE of
+// it. MariaDB's UPDATE has no RETURNING, so the updates are statements.
+func touches(table, column, title, want string) []probe {
 	age := "SELECT CASE WHEN " + column + " < '2001-06-01' THEN 'kept' ELSE 'moved' END FROM " + table + " WHERE id = 1"
 	return []probe{
-		{"UPDATE " + table + " SET " + column + " = '2001-01-01 00:00:00' WHERE id = 1 RETURNING 'set'", "set"},
+		statement("UPDATE " + table + " SET " + column + " = '2001-01-01 00:00:00' WHERE id = 1"),
 		{age, "kept"},
-		{"UPDATE " + table + " SET title = 'b' WHERE id = 1 RETURNING 'touched'", "touched"},
+		statement("UPDATE " + table + " SET title = '" + title + "' WHERE id = 1"),
 		{age, want},
 	}
 }

@@ -22,8 +22,8 @@ type User struct {
 	Bio   *string ^db:"bio"^
 }`,
 		rows:      []string{"INSERT INTO users (id, email) VALUES (1, 'a@x'), (2, 'b@x')"},
-		afterUp:   []probe{{"SELECT count(*) || ':' || count(bio) FROM users", "2:0"}},
-		afterDown: []probe{{"SELECT min(email) || ',' || max(email) FROM users", "a@x,b@x"}},
+		afterUp:   []probe{{"SELECT concat(count(*), ':', count(bio)) FROM users", "2:0"}},
+		afterDown: []probe{{"SELECT concat(min(email), ',', max(email)) FROM users", "a@x,b@x"}},
 	},
 	{
 		name: "a column with a default added to a table with rows",
@@ -40,7 +40,7 @@ type User struct {
 	Seats int32  ^db:"seats" strata:"default=1,index"^
 }`,
 		rows:      []string{"INSERT INTO users (id) VALUES (1), (2)"},
-		afterUp:   []probe{{"SELECT min(plan) || ':' || sum(seats) FROM users", "free:2"}},
+		afterUp:   []probe{{"SELECT concat(min(plan), ':', sum(seats)) FROM users", "free:2"}},
 		afterDown: []probe{{"SELECT count(*) FROM users", "2"}},
 	},
 	{

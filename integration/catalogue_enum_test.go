@@ -11,8 +11,8 @@ var enumChanges = []change{
 		before:    enumModels(`StatusActive Status = "active"; StatusBanned Status = "banned"`, "active"),
 		after:     enumModels(`StatusActive Status = "active"; StatusBanned Status = "banned"; StatusAway Status = "away"`, "active"),
 		rows:      []string{"INSERT INTO users (id, status) VALUES (1, 'active'), (2, 'banned')"},
-		afterUp:   []probe{{"SELECT CAST(status AS TEXT) FROM users WHERE id = 2", "banned"}},
-		afterDown: []probe{{"SELECT CAST(status AS TEXT) FROM users WHERE id = 2", "banned"}},
+		afterUp:   []probe{{"SELECT concat(status, '') FROM users WHERE id = 2", "banned"}},
+		afterDown: []probe{{"SELECT concat(status, '') FROM users WHERE id = 2", "banned"}},
 	},
 	{
 		name:      "an enum value inserted in the middle",
@@ -28,8 +28,8 @@ var enumChanges = []change{
 		after: enumModels(`StatusActive Status = "active"
 	StatusBlocked Status = "blocked" //strata:renamed_from banned`, "blocked"),
 		rows:      []string{"INSERT INTO users (id, status) VALUES (1, 'active'), (2, 'banned')"},
-		afterUp:   []probe{{"SELECT CAST(status AS TEXT) FROM users WHERE id = 2", "blocked"}},
-		afterDown: []probe{{"SELECT CAST(status AS TEXT) FROM users WHERE id = 2", "banned"}},
+		afterUp:   []probe{{"SELECT concat(status, '') FROM users WHERE id = 2", "blocked"}},
+		afterDown: []probe{{"SELECT concat(status, '') FROM users WHERE id = 2", "banned"}},
 	},
 	{
 		name:      "an enum value no row holds removed, forced",
@@ -37,8 +37,8 @@ var enumChanges = []change{
 		after:     enumModels(`StatusActive Status = "active"; StatusBanned Status = "banned"`, "active"),
 		force:     true,
 		rows:      []string{"INSERT INTO users (id, status) VALUES (1, 'active'), (2, 'banned')"},
-		afterUp:   []probe{{"SELECT CAST(status AS TEXT) FROM users WHERE id = 2", "banned"}},
-		afterDown: []probe{{"SELECT CAST(status AS TEXT) FROM users WHERE id = 2", "banned"}},
+		afterUp:   []probe{{"SELECT concat(status, '') FROM users WHERE id = 2", "banned"}},
+		afterDown: []probe{{"SELECT concat(status, '') FROM users WHERE id = 2", "banned"}},
 	},
 	{
 		name:      "enum values reordered",
@@ -46,8 +46,8 @@ var enumChanges = []change{
 		before:    enumModels(`StatusActive Status = "active"; StatusBanned Status = "banned"; StatusAway Status = "away"`, "active"),
 		after:     enumModels(`StatusAway Status = "away"; StatusBanned Status = "banned"; StatusActive Status = "active"`, "active"),
 		rows:      []string{"INSERT INTO users (id, status) VALUES (1, 'active'), (2, 'banned')"},
-		afterUp:   []probe{{"SELECT CAST(status AS TEXT) FROM users WHERE id = 1", "active"}},
-		afterDown: []probe{{"SELECT CAST(status AS TEXT) FROM users WHERE id = 1", "active"}},
+		afterUp:   []probe{{"SELECT concat(status, '') FROM users WHERE id = 1", "active"}},
+		afterDown: []probe{{"SELECT concat(status, '') FROM users WHERE id = 1", "active"}},
 	},
 	{
 		name:      "a default moved off a removed enum value onto a new one, forced",

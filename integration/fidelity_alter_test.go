@@ -184,7 +184,12 @@ func (d *fDraw) addTableIndex(t *fTable) bool {
 	if cols == nil {
 		return false
 	}
-	ix := &fIndex{cols: cols, partial: d.rng.IntN(3) == 0}
+	// A project that targets MySQL declares no partial index: the generator
+	// refuses one, naming the engine (a test of the generator proves it).
+	// The draw is made all the same, so that a seed draws the same history
+	// on every set of engines but for the where clauses; a run with
+	// -engines=sqlite,postgres draws partial indexes.
+	ix := &fIndex{cols: cols, partial: d.rng.IntN(3) == 0 && !targetsMySQL()}
 	ix.unique = d.rng.IntN(3) == 0 && keyedPair(cols) && d.rows.distinct(t, cols...)
 	ix.name, _ = d.m.fresh("ix")
 	d.touched[ix] = true

@@ -122,7 +122,7 @@ func (f *fidelityRun) checkTouches(i int, touches []fTouch) {
 	for _, tc := range touches {
 		got, err := checkTouch(f.ctx, f.dbs[i], tc, f.n)
 		if err != nil {
-			f.fail("touching %s.%s on %s: %v", tc.t.name, tc.c.name, engines[i].name, err)
+			f.fail("touching %s.%s on %s: %v", tc.t.name, tc.c.name, f.engines[i].name, err)
 		}
 		want := "kept"
 		if tc.c.autoNow {
@@ -130,7 +130,7 @@ func (f *fidelityRun) checkTouches(i int, touches []fTouch) {
 		}
 		if got != want {
 			f.fail("on %s, an UPDATE of %s row id=%d setting %s left %s (auto_now %v) %s, want %s",
-				engines[i].name, tc.t.name, tc.id, tc.via, tc.c.name, tc.c.autoNow, got, want)
+				f.engines[i].name, tc.t.name, tc.id, tc.via, tc.c.name, tc.c.autoNow, got, want)
 		}
 	}
 }

@@ -126,6 +126,12 @@ func pagilaListed() []string {
 // original database and nothing else happens.
 func TestAdoptRoundTripsALiveSchemaAndTheLoopGoesOn(t *testing.T) {
 	for _, e := range engines {
+		if e.name == "mysql" {
+			t.Run("on mysql", func(t *testing.T) {
+				t.Skip("not on mysql: strata inspect and adopt --db read PostgreSQL and SQLite schemas only; introspecting MySQL for adopt is not built yet (issue 13)")
+			})
+			continue
+		}
 		for _, c := range adoptCases {
 			if c.only != "" && c.only != e.name {
 				continue
@@ -156,7 +162,7 @@ func testAdopt(t *testing.T, e engine, c adoptCase) {
 	before, listedBefore := read.Schema, read.Skipped
 
 	app := newAppModule(t)
-	app.run("go", "tool", "strata", "init")
+	app.strataInit()
 	app.run("go", "get", "github.com/google/uuid")
 	inspected := app.run("go", "tool", "strata", "inspect", "--db", url)
 	out := app.runIn("migrations", "go", "tool", "strata", "adopt", "--db", url)

@@ -1,13 +1,16 @@
 // Package integration tests strata end to end, as a user runs it: a
 // throwaway module from testdata, strata init, models, go generate, go build,
-// and the generated cmd/migrate applied to real SQLite and PostgreSQL
-// databases, whose schema is then read back and compared with the models.
+// and the generated cmd/migrate applied to real SQLite, PostgreSQL and
+// MySQL (MariaDB) databases, whose schema is then read back and compared with the models.
 package integration
 
 import (
 	"context"
 	"database/sql"
 	"errors"
+	"flag"
+	"fmt"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -18,6 +21,7 @@ import (
 
 	"github.com/strata-go/strata/generator/load"
 	"github.com/strata-go/strata/internal/testdb"
+	"github.com/strata-go/strata/runtime/dialect/mysql"
 	"github.com/strata-go/strata/runtime/dialect/postgres"
 	"github.com/strata-go/strata/runtime/dialect/sqlite"
 	"github.com/strata-go/strata/runtime/schema"
@@ -50,13 +54,63 @@ var engines = []engine{
 		inspect:    postgres.Inspect,
 		comparable: postgres.Comparable,
 	},
+	{
+		name:   "mysql",
+		newURL: testdb.MySQLSchemeURL,
+		driver: "mysql",
+		dsn: func(url string) string {
+			dsn, err := testdb.MySQLDSN(url)
+			if err != nil {
+				return url // sql.Open then says what is wrong with it
+			}
+			return dsn
+		},
+		inspect:    mysql.Inspect,
+		comparable: mysql.Comparable,
+	},
 }
+
+// enginesFlag picks the engines the tests run on, and so the engines the
+// projects they play target.
+var enginesFlag = flag.String("engines", "sqlite,postgres,mysql",
+	"engines the integration tests run on, comma-separated, among sqlite, postgres and mysql; "+
+		"without mysql the generated projects target postgres and sqlite alone, and may declare partial indexes")
+
+// targetDialects names the engines of [engines] as the projects these
+// tests play target them, in makemigrations' --dialects (and
+// generator.Config.Dialects): what one of them cannot build is refused at
+// generation, as a real project targeting those engines sees it. It is set
+// with engines by TestMain.
+var targetDialects []string
+
+// TestMain keeps, of [engines], those -engines names, in the flag's order.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	var picked []engine
+	for _, name := range strings.Split(*enginesFlag, ",") {
+		i := slices.IndexFunc(engines, func(e engine) bool { return e.name == strings.TrimSpace(name) })
+		if i < 0 {
+			fmt.Fprintf(os.Stderr, "-engines: no engine %q: name sqlite, postgres or mysql\n", name)
+			os.Exit(2)
+		}
+		picked = append(picked, engines[i])
+		targetDialects = append(targetDialects, engines[i].name)
+	}
+	engines = picked
+	os.Exit(m.Run())
+}
+
+// targetsMySQL reports whether MySQL is among the engines the tests
+// target. A project that targets it cannot declare a partial index (the
+// generator refuses one), so the tests that draw models declare none then.
+func targetsMySQL() bool { return slices.Contains(targetDialects, "mysql") }
 
 func TestTheUserLoopFromModelsToLiveDatabases(t *testing.T) {
 	ctx := context.Background()
 	app := newAppModule(t)
 
-	out := app.run("go", "tool", "strata", "init")
+	dialects := strings.Join(targetDialects, ",")
+	out := app.strataInit()
 	for _, want := range []string{"migrations/generate.go", "cmd/migrate/main.go", "migrations:", "migrate:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("strata init printed no %q:\n%s", want, out)
@@ -66,13 +120,17 @@ func TestTheUserLoopFromModelsToLiveDatabases(t *testing.T) {
 	app.run("go", "mod", "tidy")
 
 	// --check finds the missing migration and --dry-run shows it; neither writes.
-	makemigrations := []string{"tool", "strata", "makemigrations", "--models", "../models"}
+	makemigrations := []string{"tool", "strata", "makemigrations", "--models", "../models", "--dialects", dialects}
 	_, errOut, err := app.exec(app.path("migrations"), "go", append(makemigrations, "--check")...)
 	if code := exitCode(err); code != 3 {
 		t.Errorf("makemigrations --check with a migration missing exited %d (%v), want 3\n%s", code, err, errOut)
 	}
 	dry := app.runIn("migrations", "go", append(makemigrations, "--dry-run")...)
-	for _, want := range []string{"schema.CreateTable{", "-- SQL on postgres:", "-- SQL on sqlite:", `CREATE TABLE "users"`} {
+	wantDry := []string{"schema.CreateTable{", `CREATE TABLE "users"`}
+	for _, d := range targetDialects {
+		wantDry = append(wantDry, "-- SQL on "+d+":")
+	}
+	for _, want := range wantDry {
 		if !strings.Contains(dry, want) {
 			t.Errorf("makemigrations --dry-run printed no %q:\n%s", want, dry)
 		}

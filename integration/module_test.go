@@ -139,3 +139,11 @@ func (m *appModule) migrations() []string {
 	}
 	return names
 }
+
+// strataInit runs strata init in the module for the engines the tests
+// target, as a project targeting them does: the go:generate line passes
+// --dialects, and cmd/migrate imports each engine's driver.
+func (m *appModule) strataInit() string {
+	m.t.Helper()
+	return m.run("go", "tool", "strata", "init", "--dialects", strings.Join(targetDialects, ","))
+}

@@ -39,7 +39,7 @@ func TestRebasePutsThisBranchsMigrationsAfterTheMergedOnes(t *testing.T) {
 			gitIn := func(args ...string) string {
 				return app.run("git", append([]string{"-c", "user.name=strata", "-c", "user.email=strata@example.com"}, args...)...)
 			}
-			app.run("go", "tool", "strata", "init")
+			app.strataInit()
 			app.write("models/models.go", orgsModels())
 			app.run("go", "mod", "tidy")
 			app.run("go", "generate", "./...")
@@ -78,7 +78,7 @@ func TestRebasePutsThisBranchsMigrationsAfterTheMergedOnes(t *testing.T) {
 			if err == nil || !strings.Contains(errOut, "strata rebase") {
 				t.Errorf("go generate after the merge: err %v, want a refusal naming strata rebase:\n%s", err, errOut)
 			}
-			out := app.run("go", "tool", "strata", "rebase", "--dir", "migrations", "--models", "../models")
+			out := app.run("go", "tool", "strata", "rebase", "--dir", "migrations", "--models", "../models", "--dialects", strings.Join(targetDialects, ","))
 			if got := app.migrations(); !slices.Equal(got, tc.wantMigs) {
 				t.Fatalf("after strata rebase the migrations are %v, want %v; it printed:\n%s", got, tc.wantMigs, out)
 			}
@@ -87,7 +87,7 @@ func TestRebasePutsThisBranchsMigrationsAfterTheMergedOnes(t *testing.T) {
 					t.Errorf("the renumbered hand-written migration keeps its old ID:\n%s", src)
 				}
 			}
-			if out, errOut, err := app.exec(app.dir, "go", "tool", "strata", "check", "--dir", "migrations", "--models", "../models"); err != nil {
+			if out, errOut, err := app.exec(app.dir, "go", "tool", "strata", "check", "--dir", "migrations", "--models", "../models", "--dialects", strings.Join(targetDialects, ",")); err != nil {
 				t.Errorf("strata check after rebase: %v\n%s%s", err, out, errOut)
 			}
 			if out := app.run("go", "generate", "./..."); !strings.Contains(out, "No changes.") {

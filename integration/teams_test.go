@@ -87,11 +87,11 @@ func init() {
 func TestTeamsWriteMigrationsByHandUndoThemAndCheckInCI(t *testing.T) {
 	ctx := context.Background()
 	app := newAppModule(t)
-	app.run("go", "tool", "strata", "init")
+	app.strataInit()
 	app.write("models/models.go", teamModelsV1)
 	app.run("go", "mod", "tidy")
 	app.run("go", "generate", "./...")
-	check := []string{"tool", "strata", "check", "--dir", "migrations", "--models", "../models"}
+	check := []string{"tool", "strata", "check", "--dir", "migrations", "--models", "../models", "--dialects", strings.Join(targetDialects, ",")}
 	if out, errOut, err := app.exec(app.dir, "go", check...); exitCode(err) != 0 || !strings.Contains(out, "agree") {
 		t.Fatalf("strata check after the first migration exited %d:\n%s%s", exitCode(err), out, errOut)
 	}

@@ -95,6 +95,28 @@ func mysqlServer(t testing.TB) *mysql.Config {
 		}
 		t.Skipf("MySQL tests are off: set %s, for example to root@tcp(127.0.0.1:3306)/test", EnvMySQL)
 	}
+	cfg, err := mysqlConfig(dsn)
+	if err != nil {
+		t.Fatalf("testdb: %s: %v", EnvMySQL, err)
+	}
+	return cfg
+}
+
+// MySQLDSN returns the go-sql-driver/mysql DSN of a mysql:// or mariadb://
+// URL, such as one [MySQLSchemeURL] returns, or of a DSN, with the
+// settings of the DSNs [MySQLURL] returns: times read as UTC, the session's
+// time zone UTC and its SQL mode the dialect's.
+func MySQLDSN(rawURL string) (string, error) {
+	cfg, err := mysqlConfig(rawURL)
+	if err != nil {
+		return "", err
+	}
+	return cfg.FormatDSN(), nil
+}
+
+// mysqlConfig reads a URL or DSN into a driver configuration with the
+// settings every test connection takes.
+func mysqlConfig(dsn string) (*mysql.Config, error) {
 	var cfg *mysql.Config
 	if rest, ok := strings.CutPrefix(dsn, "mysql://"); ok || strings.HasPrefix(dsn, "mariadb://") {
 		if !ok {
@@ -102,7 +124,7 @@ func mysqlServer(t testing.TB) *mysql.Config {
 		}
 		u, err := url.Parse("mysql://" + rest)
 		if err != nil {
-			t.Fatalf("testdb: %s: %v", EnvMySQL, err)
+			return nil, err
 		}
 		cfg = mysql.NewConfig()
 		cfg.User = u.User.Username()
@@ -112,7 +134,7 @@ func mysqlServer(t testing.TB) *mysql.Config {
 	} else {
 		var err error
 		if cfg, err = mysql.ParseDSN(dsn); err != nil {
-			t.Fatalf("testdb: %s: %v", EnvMySQL, err)
+			return nil, err
 		}
 	}
 	cfg.ParseTime, cfg.Loc = true, time.UTC
@@ -121,7 +143,7 @@ func mysqlServer(t testing.TB) *mysql.Config {
 	}
 	cfg.Params["sql_mode"] = "'" + mysqldialect.SQLMode + "'"
 	cfg.Params["time_zone"] = "'+00:00'"
-	return cfg
+	return cfg, nil
 }
 
 func openMySQL(t testing.TB, dsn string) *sql.DB {

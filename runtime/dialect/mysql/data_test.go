@@ -88,3 +88,18 @@ func TestMakingAColumnNotNullWithoutABackfillFailsOnANullAndChangesNothing(t *te
 	}
 	assertLive(t, db, before)
 }
+
+func TestATimeDefaultWithAUTCOffsetFillsTheRowsWithItsUTCTime(t *testing.T) {
+	db, before := seedMoods(t)
+	// The default a Down gives a NOT NULL time column it adds back, and one
+	// a model may write with another offset.
+	ops := []schema.Operation{
+		schema.AddColumn{Table: "moods", Column: schema.Column{Name: "born", Type: stamp, Default: "'1970-01-01 00:00:00+00'"}},
+		schema.AddColumn{Table: "moods", Column: schema.Column{Name: "seen", Type: stamp, Default: "'2024-03-05 14:15:16.5+05:30'"}},
+	}
+	run(t, db, render(t, before, ops))
+	want := []string{"1970-01-01 00:00:00.000000 2024-03-05 08:45:16.500000", "1970-01-01 00:00:00.000000 2024-03-05 08:45:16.500000"}
+	if diff := cmp.Diff(want, dialecttest.QueryRows(t, db, "SELECT CONCAT_WS(' ', `born`, `seen`) FROM `moods` ORDER BY `id`")); diff != "" {
+		t.Errorf("the times of the rows (-want +got):\n%s", diff)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/strata-go/strata/runtime/dialect"
 	"github.com/strata-go/strata/runtime/schema"
@@ -314,8 +315,9 @@ var literalDefault = regexp.MustCompile(`(?is)^(?:'(?:[^']|'')*'|[-+]?[0-9]+(?:\
 var nowDefault = regexp.MustCompile(`(?i)^(?:current_timestamp|now|localtimestamp|localtime)(?:\(\s*\))?$`)
 
 // defaultExpr returns the default expr of a column of SQL type typ as
-// MySQL takes it: the current time with the column's precision, a literal
-// as it is, and any other expression in parentheses.
+// MySQL takes it: the current time with the column's precision, a time
+// literal with a UTC offset as the UTC time it names, a literal as it is,
+// and any other expression in parentheses.
 func defaultExpr(typ, expr string) string {
 	expr = strings.TrimSpace(expr)
 	if nowDefault.MatchString(expr) {
@@ -323,10 +325,38 @@ func defaultExpr(typ, expr string) string {
 			return now
 		}
 	}
+	if fractionalSeconds.MatchString(canonicalType(typ)) {
+		if utc, ok := utcLiteral(expr); ok {
+			return utc
+		}
+	}
 	if literalDefault.MatchString(expr) || strings.HasPrefix(expr, "(") && strings.HasSuffix(expr, ")") {
 		return expr
 	}
 	return "(" + expr + ")"
+}
+
+// zonedTimes are the layouts of a time literal with a UTC offset, as
+// PostgreSQL reads them: MySQL's DATETIME and TIMESTAMP refuse the offset.
+var zonedTimes = []string{
+	"2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999Z07",
+	"2006-01-02T15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999Z07",
+}
+
+// utcLiteral returns the quoted time literal expr, which carries a UTC
+// offset ('1970-01-01 00:00:00+00'), as the UTC time it names, without
+// the offset ('1970-01-01 00:00:00'): a migration's session runs in UTC,
+// and a DATETIME column holds UTC times. ok is false for anything else.
+func utcLiteral(expr string) (string, bool) {
+	if len(expr) < 2 || expr[0] != '\'' || expr[len(expr)-1] != '\'' {
+		return "", false
+	}
+	for _, layout := range zonedTimes {
+		if t, err := time.Parse(layout, expr[1:len(expr)-1]); err == nil {
+			return "'" + t.UTC().Format("2006-01-02 15:04:05.999999") + "'", true
+		}
+	}
+	return "", false
 }
 
 func addColumn(s *schema.Schema, op schema.AddColumn) ([]dialect.Step, error) {
