@@ -121,7 +121,7 @@ func (d *fDraw) toggleUnique() bool {
 }
 
 func (d *fDraw) toggleCheck() bool {
-	t, c := d.column(func(_ *fTable, c *fColumn) bool { return c.numeric() })
+	t, c := d.column(func(_ *fTable, c *fColumn) bool { return c.numeric() && (c.check || !writtenOnMySQL(c)) })
 	if c == nil {
 		return false
 	}
@@ -239,7 +239,7 @@ func (d *fDraw) toggleTableCheck() bool {
 func (d *fDraw) addTableCheck(t *fTable) bool {
 	var numeric []*fColumn
 	for _, c := range t.cols {
-		if c.numeric() {
+		if c.numeric() && !writtenOnMySQL(c) {
 			numeric = append(numeric, c)
 		}
 	}
@@ -273,6 +273,7 @@ func (d *fDraw) addForeignKey() bool {
 	d.touched[target] = true
 	c.fk = &fRef{to: target}
 	d.drawActions(c.fk, false)
+	keepChecksOnMySQL(t, c)
 	ids := d.rows.ids(target)
 	dangling := func(v fValue) bool {
 		return !v.null && !slices.ContainsFunc(ids, func(id int64) bool { return fmt.Sprint(id) == v.text })
@@ -303,10 +304,38 @@ func (d *fDraw) changeActions() bool {
 	old := *c.fk
 	for sameActions(*c.fk, old) {
 		d.drawActions(c.fk, false)
+		keepChecksOnMySQL(t, c)
 	}
 	d.force = true // the foreign key is dropped and added again
 	d.note("actions of %s.%s from %q/%q to %q/%q", t.name, c.name, old.onDelete, old.onUpdate, c.fk.onDelete, c.fk.onUpdate)
 	return true
+}
+
+// writtenOnMySQL reports whether a project that targets MySQL has a
+// foreign-key action that writes c (ON DELETE SET NULL, ON UPDATE CASCADE
+// or SET NULL): MySQL refuses a check on such a column, and the generator
+// refuses the pair, so the draws never make it.
+func writtenOnMySQL(c *fColumn) bool {
+	if !targetsMySQL() || c.fk == nil {
+		return false
+	}
+	return c.fk.onDelete == "set_null" || c.fk.onUpdate == "cascade" || c.fk.onUpdate == "set_null"
+}
+
+// keepChecksOnMySQL takes out of the actions just drawn for the foreign
+// key of c those that would write c while a check names it, in a project
+// that targets MySQL (see writtenOnMySQL).
+func keepChecksOnMySQL(t *fTable, c *fColumn) {
+	checked := c.check || slices.ContainsFunc(t.checks, func(k *fCheck) bool { return k.col == c })
+	if !checked || !writtenOnMySQL(c) {
+		return
+	}
+	if c.fk.onDelete == "set_null" {
+		c.fk.onDelete = ""
+	}
+	if c.fk.onUpdate == "cascade" || c.fk.onUpdate == "set_null" {
+		c.fk.onUpdate = ""
+	}
 }
 
 // sameActions reports whether a and b act alike: no_action is the default.

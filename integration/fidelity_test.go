@@ -71,7 +71,6 @@ func TestRandomModelHistoriesKeepLiveSchemasAndRowsFaithful(t *testing.T) {
 // migrations to it yet.
 var fidelityNotOn = map[string]string{
 	"mysql": "it fails on MariaDB within 60 steps, on what is not fixed yet: " +
-		"a CHECK on a column whose foreign key has an action that changes it (ON DELETE SET NULL, ON UPDATE CASCADE) is refused by MariaDB (error 1901), and not at generation; " +
 		"an indexed column widened to LONGTEXT keeps its index without a prefix (error 1071); " +
 		"and the touch check, an UPDATE setting a column to itself, finds auto_now columns (ON UPDATE CURRENT_TIMESTAMP(6)) sometimes kept, sometimes moved",
 }

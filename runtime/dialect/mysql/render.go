@@ -127,7 +127,12 @@ func renderOp(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
 	case schema.RenameIndex:
 		return ddl(checkIndexName(s.Table(op.Table), op.To), alterTable(op.Table, "RENAME INDEX "+quote(op.From)+" TO "+quote(op.To)))
 	case schema.AddCheck:
-		return ddl(checkConstraintName(s.Table(op.Table), op.Check.Name), alterTable(op.Table, "ADD "+checkConstraint(op.Check)))
+		t := s.Table(op.Table)
+		errs := []error{checkConstraintName(t, op.Check.Name)}
+		for _, fk := range t.ForeignKeys {
+			errs = append(errs, checkOnActionColumn(t, op.Check, fk))
+		}
+		return ddl(errors.Join(errs...), alterTable(op.Table, "ADD "+checkConstraint(op.Check)))
 	case schema.DropCheck:
 		return ddl(nil, alterTable(op.Table, "DROP CONSTRAINT "+quote(op.Name)))
 	case schema.AlterPrimaryKey:

@@ -217,6 +217,11 @@ func checkForeignKey(s *schema.Schema, t *schema.Table, fk schema.ForeignKey) er
 	if err := checkConstraintName(t, fk.Name); err != nil {
 		return err
 	}
+	for _, ck := range t.Checks {
+		if err := checkOnActionColumn(t, ck, fk); err != nil {
+			return err
+		}
+	}
 	uses := 0
 	for _, other := range s.Tables {
 		for _, o := range other.ForeignKeys {
@@ -229,6 +234,28 @@ func checkForeignKey(s *schema.Schema, t *schema.Table, fk schema.ForeignKey) er
 		return fmt.Errorf("name %s is taken by another foreign key, and MySQL keeps one namespace of foreign keys per database", fk.Name)
 	}
 	return checkTarget(s, fk)
+}
+
+// checkOnActionColumn refuses ck when it names a column that fk's action
+// changes (ON DELETE SET NULL, ON UPDATE CASCADE or SET NULL): MySQL and
+// MariaDB refuse a check on a column a referential action writes.
+func checkOnActionColumn(t *schema.Table, ck schema.Check, fk schema.ForeignKey) error {
+	var action string
+	switch {
+	case fk.OnDelete == schema.SetNull:
+		action = "ON DELETE SET NULL"
+	case fk.OnUpdate == schema.Cascade || fk.OnUpdate == schema.SetNull:
+		action = "ON UPDATE " + fk.OnUpdate.SQL()
+	default:
+		return nil
+	}
+	for _, c := range fk.Columns {
+		if mentions(ck.Expr, c) {
+			return fmt.Errorf("check %s names column %s.%s, which foreign key %s changes (%s), and MySQL refuses a check on a column a foreign key's action writes",
+				ck.Name, t.Name, c, fk.Name, action)
+		}
+	}
+	return nil
 }
 
 func checkTarget(s *schema.Schema, fk schema.ForeignKey) error {
