@@ -70,9 +70,11 @@ func TestRandomModelHistoriesKeepLiveSchemasAndRowsFaithful(t *testing.T) {
 // fidelityNotOn says, by engine, why the fidelity test does not apply its
 // migrations to it yet.
 var fidelityNotOn = map[string]string{
-	"mysql": "it fails on MariaDB within 60 steps, on what is not fixed yet: " +
-		"an indexed column widened to LONGTEXT keeps its index without a prefix (error 1071); " +
-		"and the touch check, an UPDATE setting a column to itself, finds auto_now columns (ON UPDATE CURRENT_TIMESTAMP(6)) sometimes kept, sometimes moved",
+	"mysql": "two differences are open on MariaDB: the touch check, an UPDATE that sets a column to the value it holds, " +
+		"expects every auto_now column to move, and MySQL's ON UPDATE CURRENT_TIMESTAMP(6) moves it only when the UPDATE changes the row " +
+		"(either the check or strata's auto_now on MySQL must change; not decided yet); and, with the touch check left out, " +
+		"a time column with default=now reads NULL in a row where PostgreSQL and SQLite hold the time " +
+		"(-fidelity.seed=1796592706839713136 -fidelity.steps=24; not investigated yet)",
 }
 
 // fidelityRun is one run of the fidelity test: the module the models are

@@ -64,10 +64,37 @@ func alterColumn(s *schema.Schema, op schema.AlterColumn) ([]dialect.Step, error
 			" WHERE " + quote(op.Column.Name) + " IS NULL"})
 	}
 	if newDef != oldDef {
-		modify, _ := ddl(nil, alterTable(op.Table, "MODIFY COLUMN "+newDef))
+		change := "MODIFY COLUMN " + newDef
+		if isLong(from) != isLong(to) {
+			change = withIndexesRebuilt(s, t, op.Column.Name, change)
+		}
+		modify, _ := ddl(nil, alterTable(op.Table, change))
 		steps = append(steps, modify...)
 	}
 	return steps, nil
+}
+
+// withIndexesRebuilt returns change, an ALTER TABLE clause that makes
+// column of t a TEXT, BLOB or JSON column or makes it no longer one, with
+// the indexes and unique constraints over the column dropped before it and
+// added after, in the same statement: MySQL indexes a long column by a
+// prefix only (a unique one by a hash), so the index must be declared
+// anew, and one statement keeps the change whole.
+func withIndexesRebuilt(s *schema.Schema, t *schema.Table, column, change string) string {
+	var drops, adds []string
+	for _, ix := range t.Indexes {
+		if slices.Contains(ix.Columns, column) {
+			drops = append(drops, "DROP INDEX "+quote(ix.Name))
+			adds = append(adds, "ADD "+indexDefinition(s, t, ix))
+		}
+	}
+	for _, u := range t.Uniques {
+		if slices.Contains(u.Columns, column) {
+			drops = append(drops, "DROP INDEX "+quote(u.Name))
+			adds = append(adds, "ADD "+uniqueConstraint(t, u))
+		}
+	}
+	return strings.Join(append(append(drops, change), adds...), ", ")
 }
 
 // autoNowColumns returns the names of the auto_now columns of t.

@@ -289,6 +289,25 @@ var renderCases = []struct {
 		},
 	},
 	{
+		name: "alter column to and from text rebuilds the indexes over it, a prefix for a long one, in the same statement",
+		setup: []schema.Operation{schema.CreateTable{Table: schema.Table{
+			Name: "codes",
+			Columns: []schema.Column{
+				{Name: "id", Type: bigint},
+				{Name: "n", Type: bigint},
+				{Name: "m", Type: bigint},
+			},
+			PrimaryKey: []string{"id"},
+			Indexes:    []schema.Index{{Name: "codes_n_idx", Columns: []string{"n", "id"}}},
+			Uniques:    []schema.Unique{{Name: "codes_m_key", Columns: []string{"m"}}},
+		}}},
+		ops: []schema.Operation{
+			schema.AlterColumn{Table: "codes", Column: schema.Column{Name: "n", Type: text}},
+			schema.AlterColumn{Table: "codes", Column: schema.Column{Name: "m", Type: text}},
+			schema.AlterColumn{Table: "codes", Column: schema.Column{Name: "n", Type: varchar(40)}},
+		},
+	},
+	{
 		name: "alter primary key grows the key, moves it and takes it away, in one statement each",
 		setup: []schema.Operation{schema.CreateTable{Table: schema.Table{
 			Name: "prices",

@@ -7,7 +7,7 @@ ALTER TABLE `people` MODIFY COLUMN `nickname` VARCHAR(100) NOT NULL;
 
 -- operation 2: alter column people.email
 -- outside a transaction
-ALTER TABLE `people` MODIFY COLUMN `email` LONGTEXT NOT NULL;
+ALTER TABLE `people` DROP INDEX `people_email_key`, MODIFY COLUMN `email` LONGTEXT NOT NULL, ADD CONSTRAINT `people_email_key` UNIQUE (`email`);
 
 -- operation 3: alter column orgs.name
 -- outside a transaction
