@@ -289,14 +289,14 @@ func (c *catalog) addForeignKeys(rng *rand.Rand, d drawn, i int, t *schema.Table
 		}
 		ref := d.s.Table(name)
 		r, sc := fmt.Sprintf("r%d", j), fmt.Sprintf("s%d", j)
-		if t.Column(r) != nil && isKey(ref, []string{"id"}) && rng.Float64() < 0.8 {
+		if t.Column(r) != nil && ref.IsKey([]string{"id"}) && rng.Float64() < 0.8 {
 			t.ForeignKeys = append(t.ForeignKeys, schema.ForeignKey{
 				Name: t.Name + "_" + r + "_fkey", Columns: []string{r}, RefTable: name, RefColumns: []string{"id"},
 				OnDelete: ct.onDelete[j][pick(rng, 0.3)],
 			})
 		}
 		code, ok := d.cols[j]["code"]
-		if t.Column(sc) != nil && ok && isKey(ref, []string{code}) && rng.Float64() < 0.8 {
+		if t.Column(sc) != nil && ok && ref.IsKey([]string{code}) && rng.Float64() < 0.8 {
 			t.ForeignKeys = append(t.ForeignKeys, schema.ForeignKey{
 				Name: t.Name + "_" + sc + "_fkey", Columns: []string{sc}, RefTable: name, RefColumns: []string{code},
 			})

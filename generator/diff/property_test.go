@@ -333,7 +333,7 @@ func strictCheck(s *schema.Schema, op schema.Operation) error {
 				}
 				continue
 			}
-			if ref := s.Table(fk.RefTable); ref == nil || !isKey(ref, fk.RefColumns) {
+			if ref := s.Table(fk.RefTable); ref == nil || !ref.IsKey(fk.RefColumns) {
 				return fmt.Errorf("foreign key %s references no key of %s", fk.Name, fk.RefTable)
 			}
 		}
@@ -351,9 +351,9 @@ func strictCheck(s *schema.Schema, op schema.Operation) error {
 		}
 		after := t.Clone()
 		after.PrimaryKey = op.New
-		return referenced(s, op.Table, func(_ string, fk schema.ForeignKey) bool { return !isKey(&after, fk.RefColumns) })
+		return referenced(s, op.Table, func(_ string, fk schema.ForeignKey) bool { return !after.IsKey(fk.RefColumns) })
 	case schema.AddForeignKey:
-		if ref := s.Table(op.ForeignKey.RefTable); ref == nil || !isKey(ref, op.ForeignKey.RefColumns) {
+		if ref := s.Table(op.ForeignKey.RefTable); ref == nil || !ref.IsKey(op.ForeignKey.RefColumns) {
 			return fmt.Errorf("foreign key references no key of %s", op.ForeignKey.RefTable)
 		}
 	case schema.DropTable:

@@ -112,7 +112,7 @@ func validateTable(t *schema.Table, enums map[string]bool, tables map[string]*sc
 					found = false
 				}
 			}
-			if found && !isKey(ref, fk.RefColumns) {
+			if found && !ref.IsKey(fk.RefColumns) {
 				add("%s references %s%s, which is neither its primary key nor unique", what, fk.RefTable, columnList(fk.RefColumns))
 			}
 		}
@@ -125,24 +125,4 @@ func validateTable(t *schema.Table, enums map[string]bool, tables map[string]*sc
 		checks[c.Name] = true
 	}
 	return problems
-}
-
-// isKey reports whether columns, in any order, are the primary key of t or
-// the columns of one of its unique constraints or full unique indexes: a
-// key a foreign key can reference.
-func isKey(t *schema.Table, columns []string) bool {
-	if sameSet(t.PrimaryKey, columns) {
-		return true
-	}
-	for _, u := range t.Uniques {
-		if sameSet(u.Columns, columns) {
-			return true
-		}
-	}
-	for _, ix := range t.Indexes {
-		if ix.Unique && ix.Where == "" && sameSet(ix.Columns, columns) {
-			return true
-		}
-	}
-	return false
 }

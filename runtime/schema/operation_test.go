@@ -258,3 +258,24 @@ func TestTablesNamedFindsTablesInTheOrderAsked(t *testing.T) {
 		t.Error("TablesNamed returned a copy, want the table itself")
 	}
 }
+
+func TestIsKeyNamesThePrimaryKeyAUniqueOrAFullUniqueIndex(t *testing.T) {
+	tbl := &schema.Table{
+		PrimaryKey: []string{"a", "b"},
+		Uniques:    []schema.Unique{{Name: "u", Columns: []string{"c"}}},
+		Indexes: []schema.Index{
+			{Name: "full", Columns: []string{"d"}, Unique: true},
+			{Name: "partial", Columns: []string{"e"}, Unique: true, Where: "e > 0"},
+			{Name: "plain", Columns: []string{"f"}},
+		},
+	}
+	for columns, want := range map[string]bool{"b,a": true, "a": false, "c": true, "d": true, "e": false, "f": false, "": false} {
+		var cols []string
+		if columns != "" {
+			cols = strings.Split(columns, ",")
+		}
+		if got := tbl.IsKey(cols); got != want {
+			t.Errorf("IsKey(%v) = %v, want %v", cols, got, want)
+		}
+	}
+}

@@ -332,3 +332,26 @@ func (t *Table) Clone() Table {
 	c.Checks = slices.Clone(t.Checks)
 	return c
 }
+
+// IsKey reports whether columns, in any order, are the primary key of t or
+// the columns of one of its unique constraints or full unique indexes: a
+// key a foreign key may reference. No columns are no key.
+func (t *Table) IsKey(columns []string) bool {
+	same := func(a []string) bool {
+		return len(a) == len(columns) && len(a) > 0 && !slices.ContainsFunc(a, func(c string) bool { return !slices.Contains(columns, c) })
+	}
+	if same(t.PrimaryKey) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if same(u.Columns) {
+			return true
+		}
+	}
+	for _, ix := range t.Indexes {
+		if ix.Unique && ix.Where == "" && same(ix.Columns) {
+			return true
+		}
+	}
+	return false
+}

@@ -266,7 +266,7 @@ func checkTarget(s *schema.Schema, fk schema.ForeignKey) error {
 	if err := hasColumns(ref, fk.RefColumns); err != nil {
 		return fmt.Errorf("foreign key %s: %w", fk.Name, err)
 	}
-	if !isKey(ref, fk.RefColumns) {
+	if !ref.IsKey(fk.RefColumns) {
 		return fmt.Errorf("foreign key %s references %s%s, which is neither its primary key nor unique",
 			fk.Name, fk.RefTable, quoteList(fk.RefColumns))
 	}
@@ -275,37 +275,6 @@ func checkTarget(s *schema.Schema, fk schema.ForeignKey) error {
 			fk.Name, fk.RefTable, quoteList(fk.RefColumns), fk.RefTable)
 	}
 	return nil
-}
-
-// isKey reports whether columns, in any order, are the primary key of t or
-// the columns of one of its unique constraints or full unique indexes.
-func isKey(t *schema.Table, columns []string) bool {
-	if sameSet(t.PrimaryKey, columns) {
-		return true
-	}
-	for _, u := range t.Uniques {
-		if sameSet(u.Columns, columns) {
-			return true
-		}
-	}
-	for _, ix := range t.Indexes {
-		if ix.Unique && ix.Where == "" && sameSet(ix.Columns, columns) {
-			return true
-		}
-	}
-	return false
-}
-
-func sameSet(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			return false
-		}
-	}
-	return true
 }
 
 // checkReferences checks, after something of table was dropped, that every

@@ -117,33 +117,11 @@ func checkPrimaryKeyReferrers(s *schema.Schema, op schema.AlterPrimaryKey) error
 	after.PrimaryKey = op.New
 	for _, other := range s.Tables {
 		for _, fk := range other.ForeignKeys {
-			if fk.RefTable == op.Table && !isKey(&after, fk.RefColumns) {
+			if fk.RefTable == op.Table && !after.IsKey(fk.RefColumns) {
 				return fmt.Errorf("foreign key %s of table %s references %s (%s), which would be neither its primary key nor unique: drop it first",
 					fk.Name, other.Name, op.Table, strings.Join(fk.RefColumns, ", "))
 			}
 		}
 	}
 	return nil
-}
-
-// isKey reports whether columns, in any order, are the primary key of t or
-// the columns of one of its unique constraints or full unique indexes.
-func isKey(t *schema.Table, columns []string) bool {
-	same := func(a []string) bool {
-		return len(a) == len(columns) && !slices.ContainsFunc(a, func(c string) bool { return !slices.Contains(columns, c) })
-	}
-	if same(t.PrimaryKey) {
-		return true
-	}
-	for _, u := range t.Uniques {
-		if same(u.Columns) {
-			return true
-		}
-	}
-	for _, ix := range t.Indexes {
-		if ix.Unique && ix.Where == "" && same(ix.Columns) {
-			return true
-		}
-	}
-	return false
 }
