@@ -80,18 +80,11 @@ func (e engine) openDSN(t testing.TB, dsn string) *sql.DB {
 	return db
 }
 
-// onEachEngine runs body once per engine, each in a subtest of its own,
-// but for the engines notYet names for the test, where the subtest says
-// why it does not run.
+// onEachEngine runs body once per engine, each in a subtest of its own.
 func onEachEngine(t *testing.T, body func(t *testing.T, e engine)) {
 	t.Helper()
 	for _, e := range engines {
-		t.Run("on "+e.name, func(t *testing.T) {
-			if why, ok := notYet[e.name][strings.SplitN(t.Name(), "/", 2)[0]]; ok {
-				t.Skipf("not on %s yet: %s", e.name, why)
-			}
-			body(t, e)
-		})
+		t.Run("on "+e.name, func(t *testing.T) { body(t, e) })
 	}
 }
 
@@ -116,10 +109,6 @@ func (e engine) sql(query string) string {
 	}
 	return query
 }
-
-// notYet lists, by engine, the shared tests that do not run on it yet, and
-// why.
-var notYet = map[string]map[string]string{}
 
 // assertSchema checks that the live schema of db is the one the Up
 // operations of ms build in memory.

@@ -28,23 +28,12 @@ var engines = []engine{
 	{name: "mysql", url: testdb.MySQLSchemeURL},
 }
 
-// onEachEngine runs body once per engine, with a fresh database each time,
-// but for the engines notYet names for the test, where the subtest says
-// why it does not run.
+// onEachEngine runs body once per engine, with a fresh database each time.
 func onEachEngine(t *testing.T, body func(t *testing.T, url string)) {
 	for _, e := range engines {
-		t.Run("on "+e.name, func(t *testing.T) {
-			if why, ok := notYet[e.name][strings.SplitN(t.Name(), "/", 2)[0]]; ok {
-				t.Skipf("not on %s yet: %s", e.name, why)
-			}
-			body(t, e.url(t))
-		})
+		t.Run("on "+e.name, func(t *testing.T) { body(t, e.url(t)) })
 	}
 }
-
-// notYet lists, by engine, the shared tests that do not run on it yet, and
-// why.
-var notYet = map[string]map[string]string{}
 
 // The parts of the output that change from run to run.
 var (
