@@ -303,7 +303,8 @@ func WithStepTimeouts(lock, statement time.Duration) Option {
 // compare the live schema with the one the applied migrations declare, as
 // [Migrator.Verify] does, and fail with a [*SchemaDriftError] when they
 // differ, so that an app can refuse to serve on a database changed behind
-// its back. It costs a read of the database's catalog.
+// its back. It costs a query of the database's catalog per kind of object
+// (see [Migrator.Verify]).
 func WithVerify() Option {
 	return flagOption("WithVerify", func(c *config) *bool { return &c.verify })
 }
