@@ -114,8 +114,14 @@ func (r *fRows) draw(rng *rand.Rand, c *fColumn, others []int64) fValue {
 	case schema.Timestamp:
 		return fValue{text: aTime}
 	}
+	return r.next(c.kind)
+}
+
+// next returns the next value of the counter in a column of kind, which
+// is neither an enum nor a time.
+func (r *fRows) next(kind schema.Kind) fValue {
 	r.counter++
-	switch c.kind {
+	switch kind {
 	case schema.Bool:
 		return fValue{text: strconv.FormatBool(r.counter%2 == 0)}
 	case schema.Float32, schema.Float64:

@@ -69,13 +69,7 @@ func TestRandomModelHistoriesKeepLiveSchemasAndRowsFaithful(t *testing.T) {
 
 // fidelityNotOn says, by engine, why the fidelity test does not apply its
 // migrations to it yet.
-var fidelityNotOn = map[string]string{
-	"mysql": "two differences are open on MariaDB: the touch check, an UPDATE that sets a column to the value it holds, " +
-		"expects every auto_now column to move, and MySQL's ON UPDATE CURRENT_TIMESTAMP(6) moves it only when the UPDATE changes the row " +
-		"(either the check or strata's auto_now on MySQL must change; not decided yet); and, with the touch check left out, " +
-		"a time column with default=now reads NULL in a row where PostgreSQL and SQLite hold the time " +
-		"(-fidelity.seed=1796592706839713136 -fidelity.steps=24; not investigated yet)",
-}
+var fidelityNotOn = map[string]string{}
 
 // fidelityRun is one run of the fidelity test: the module the models are
 // written into, the databases, and what the test tracks of both.
