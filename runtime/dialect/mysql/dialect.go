@@ -57,7 +57,8 @@
 // (10.11): RENAME COLUMN, RENAME INDEX, DROP CONSTRAINT for checks, and
 // DROP INDEX IF EXISTS and ADD INDEX IF NOT EXISTS to manage the index
 // InnoDB keeps for each foreign key. MySQL 8 lacks the last two; rendering
-// for it is not done yet.
+// for it is not done yet, and [Dialect.Lock] refuses a server that is not
+// MariaDB 10.5 or later before anything changes.
 //
 // Like every dialect package, it imports the standard library and strata's
 // runtime packages only. The app registers the driver

@@ -33,7 +33,8 @@ func lockName(database string) string {
 	return "strata_" + hex.EncodeToString(sum[:16])
 }
 
-// Lock sets up conn's session for the migration (the SQL mode [SQLMode]
+// Lock checks that the server is one the dialect writes SQL for (MariaDB
+// 10.5 or later), sets up conn's session for the migration (the SQL mode [SQLMode]
 // and the time zone UTC, see the package documentation) and takes the
 // named lock, GET_LOCK, that serialises migration runs on conn's current
 // database (see lockName), and returns the function that releases it. The
@@ -54,6 +55,9 @@ func lockName(database string) string {
 // otherwise, conn is closed rather than returned to the pool, so that no
 // pooled session keeps the lock.
 func (Dialect) Lock(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (unlock func(context.Context) error, err error) {
+	if err := checkServer(ctx, conn); err != nil {
+		return nil, err
+	}
 	if _, err := conn.ExecContext(ctx, "SET SESSION sql_mode = '"+SQLMode+"', time_zone = '+00:00'"); err != nil {
 		discardConn(conn)
 		return nil, fmt.Errorf("mysql: set up the session: %w", err)
