@@ -26,7 +26,7 @@
 // separated (commas inside parentheses or quotes do not separate): pk,
 // identity, unique, index, size=N, default=EXPR, fk=table.column,
 // on_delete=ACTION, on_update=ACTION, type=SQL, type.postgres=SQL,
-// type.sqlite=SQL, json, auto_now, check=EXPR and renamed_from=OLD, and
+// type.sqlite=SQL, type.mysql=SQL, json, auto_now, check=EXPR and renamed_from=OLD, and
 // two hints for the migration that changes the column: backfill=EXPR, the
 // value that fills existing NULLs when the column becomes NOT NULL (checked
 // like a default), and using=EXPR, the SQL that converts existing values

@@ -134,7 +134,7 @@ func (l *loader) buildColumn(m *model, c *column) {
 func (l *loader) columnType(m *model, c *column) (schema.Type, bool) {
 	g := c.g
 	var typ schema.Type
-	for _, key := range []string{"type", "type.postgres", "type.sqlite"} {
+	for _, key := range []string{"type", "type.postgres", "type.sqlite", "type.mysql"} {
 		if sql, ok := c.opts[key]; ok {
 			if p := sqltext.Type(sql); p != nil {
 				l.errorf(c.pos, m.goName, c.path, "%s=%s is not one SQL type: %s, at byte %d; strata writes it into its own statements", key, sql, p.Why, p.At+1)

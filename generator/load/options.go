@@ -9,7 +9,7 @@ import (
 // The options of the strata tag, in the order the docs list them.
 var knownOptions = []string{
 	"pk", "identity", "unique", "index", "size", "default", "fk", "on_delete", "on_update",
-	"type", "type.postgres", "type.sqlite", "json", "auto_now", "check", "renamed_from",
+	"type", "type.postgres", "type.sqlite", "type.mysql", "json", "auto_now", "check", "renamed_from",
 	"backfill", "using",
 }
 
@@ -26,6 +26,7 @@ var valueHints = map[string]string{
 	"type":          "type=numeric(10,2)",
 	"type.postgres": "type.postgres=citext",
 	"type.sqlite":   "type.sqlite=TEXT",
+	"type.mysql":    "type.mysql=MEDIUMTEXT",
 	"check":         "check=price >= 0",
 	"renamed_from":  "renamed_from=old_name",
 	"backfill":      "backfill='' or backfill=0",
@@ -60,7 +61,7 @@ func parseOptions(tag string) (options, []string) {
 		case key == "":
 			problems = append(problems, fmt.Sprintf("empty option in strata:%q: separate options with single commas", tag))
 		case strings.HasPrefix(key, "type.") && !slices.Contains(knownOptions, key):
-			problems = append(problems, fmt.Sprintf("unknown dialect %q in %s: write type.postgres=SQL or type.sqlite=SQL, or type=SQL for every dialect",
+			problems = append(problems, fmt.Sprintf("unknown dialect %q in %s: write type.postgres=SQL, type.sqlite=SQL or type.mysql=SQL, or type=SQL for every dialect",
 				strings.TrimPrefix(key, "type."), key))
 		case !slices.Contains(knownOptions, key):
 			problems = append(problems, fmt.Sprintf("unknown option %q%s", key, didYouMean(key, knownOptions)))
