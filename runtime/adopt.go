@@ -77,11 +77,11 @@ func (m *Migrator) fake(ctx context.Context, db *sql.DB, id string, through bool
 			if isApplied(applied, r.migrations[i].ID) || (!through && i != target) {
 				continue
 			}
-			res, row, err := r.recordOnly(ctx, tx, applied, i, batch)
+			res, rows, err := r.recordOnly(ctx, tx, applied, i, batch)
 			if err != nil {
 				return err
 			}
-			applied = insertRow(applied, row)
+			applied = rows
 			results = append(results, res)
 		}
 		if err := tx.Commit(); err != nil {
@@ -98,16 +98,16 @@ func (m *Migrator) fake(ctx context.Context, db *sql.DB, id string, through bool
 
 // recordOnly records migration i as applied in tx, without running it,
 // and removes any progress row of it.
-func (r *run) recordOnly(ctx context.Context, tx *sql.Tx, applied []ledgerRow, i int, batch int) (Result, ledgerRow, error) {
+func (r *run) recordOnly(ctx context.Context, tx *sql.Tx, applied []ledgerRow, i int, batch int) (Result, []ledgerRow, error) {
 	id := r.migrations[i].ID
-	row, err := r.record(ctx, tx, applied, r.migrations[i], batch, time.Now())
+	rows, err := r.record(ctx, tx, applied, r.migrations[i], batch, time.Now())
 	if err != nil {
-		return Result{}, ledgerRow{}, err
+		return Result{}, nil, err
 	}
 	if stmt, err := r.ledger.removeProgress(ctx, tx, id); err != nil {
-		return Result{}, ledgerRow{}, &MigrationError{ID: id, Statement: stmt, SQLState: sqlState(err), Err: err}
+		return Result{}, nil, &MigrationError{ID: id, Statement: stmt, SQLState: sqlState(err), Err: err}
 	}
-	return Result{ID: id, Faked: true}, row, nil
+	return Result{ID: id, Faked: true}, rows, nil
 }
 
 // fakeInitial records as applied, without running them, the pending
@@ -176,11 +176,11 @@ func (r *run) fakeNext(ctx context.Context, conn *sql.Conn, tx *sql.Tx, existing
 	if *batch == 0 {
 		*batch = nextBatch(held.rows)
 	}
-	res, row, err := r.recordOnly(ctx, tx, held.rows, i, *batch)
+	res, rows, err := r.recordOnly(ctx, tx, held.rows, i, *batch)
 	if err != nil {
 		return false, Result{}, err
 	}
-	held.committed(row, i) // the caller commits, or gives up on error
+	held.committed(rows, i) // the caller commits, or gives up on error
 	return false, res, nil
 }
 

@@ -96,34 +96,40 @@ func irreversible(ops []schema.Operation) (string, bool) {
 
 // applyIn applies mig, rendered as steps, in tx: its statements, then its
 // ledger row, chained to the rows of applied before it. It returns when it
-// started and the row it wrote.
-func (r *run) applyIn(ctx context.Context, tx *sql.Tx, applied []ledgerRow, mig Migration, steps []dialect.Step, batch int) (time.Time, ledgerRow, error) {
+// started and the rows of the ledger once tx commits (see [run.record]).
+func (r *run) applyIn(ctx context.Context, tx *sql.Tx, applied []ledgerRow, mig Migration, steps []dialect.Step, batch int) (time.Time, []ledgerRow, error) {
 	if err := r.fence(ctx, tx, mig.ID, false); err != nil {
-		return time.Time{}, ledgerRow{}, err
+		return time.Time{}, nil, err
 	}
 	start := time.Now()
 	pre := r.prologue(steps)
 	for k, st := range steps {
 		if _, err := r.runStep(ctx, tx, mig.ID, false, k, st, pre); err != nil {
-			return time.Time{}, ledgerRow{}, err
+			return time.Time{}, nil, err
 		}
 		pre = ""
 	}
-	row, err := r.record(ctx, tx, applied, mig, batch, start)
-	return start, row, err
+	rows, err := r.record(ctx, tx, applied, mig, batch, start)
+	return start, rows, err
 }
 
 // record writes the ledger row of mig, applied in batch from start, in tx,
-// and chains anew the rows of applied after it.
-func (r *run) record(ctx context.Context, tx *sql.Tx, applied []ledgerRow, mig Migration, batch int, start time.Time) (ledgerRow, error) {
+// and chains anew the rows of applied after it. It returns the rows of the
+// ledger as they are once tx commits, sorted by ID: those of applied,
+// whose array it may reuse past its length but does not change, with
+// mig's in its place and the later ones chained anew.
+func (r *run) record(ctx context.Context, tx *sql.Tx, applied []ledgerRow, mig Migration, batch int, start time.Time) ([]ledgerRow, error) {
 	row := ledgerRow{ID: mig.ID, Checksum: r.sums.sum(checksumBefore(applied, mig.ID), mig), Batch: batch, AppliedAt: start.UTC()}
 	if stmt, err := r.ledger.insert(ctx, tx, mig.ID, row.Checksum, batch, start, time.Since(start)); err != nil {
-		return ledgerRow{}, &MigrationError{ID: mig.ID, Statement: stmt, SQLState: sqlState(err), Err: err}
+		return nil, &MigrationError{ID: mig.ID, Statement: stmt, SQLState: sqlState(err), Err: err}
 	}
-	if err := r.rechain(ctx, tx, applied, mig.ID, row.Checksum); err != nil {
-		return ledgerRow{}, err
+	// rechain copies applied when a row sorts after mig, so the insertion
+	// appends to applied or goes into the copy.
+	rows, err := r.rechain(ctx, tx, applied, mig.ID, row.Checksum)
+	if err != nil {
+		return nil, err
 	}
-	return row, nil
+	return insertRow(rows, row), nil
 }
 
 // revertIn reverts migration id, its Down rendered as steps, in tx: its

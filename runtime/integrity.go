@@ -311,11 +311,19 @@ func checksumBefore(rows []ledgerRow, id string) string {
 // sort after migration id, just recorded with sum: it only has work when
 // [WithAllowDrift] let Up apply a migration out of order. A row whose
 // checksum did not match before is left as it is, still reported as drift.
-func (r *run) rechain(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id, sum string) error {
+// It returns the rows as they are once tx commits: applied itself when no
+// row sorts after id, and otherwise a copy with the new checksums, so that
+// applied stays what the ledger holds should tx roll back.
+func (r *run) rechain(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id, sum string) ([]ledgerRow, error) {
 	k := sort.Search(len(applied), func(k int) bool { return applied[k].ID > id })
+	if k == len(applied) {
+		return applied, nil
+	}
+	rows := slices.Clone(applied)
 	oldPrev, newPrev := checksumBefore(applied, id), sum
 	v := r.verifier()
-	for _, row := range applied[k:] {
+	for j := k; j < len(rows); j++ {
+		row := &rows[j]
 		i := indexOf(r.migrations, row.ID)
 		if i < 0 || !v.matches(i, oldPrev, row.Checksum) {
 			oldPrev, newPrev = row.Checksum, row.Checksum
@@ -323,9 +331,10 @@ func (r *run) rechain(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id, 
 		}
 		next := v.sum.sum(newPrev, r.migrations[i])
 		if stmt, err := r.ledger.setChecksum(ctx, tx, row.ID, next); err != nil {
-			return &MigrationError{ID: id, Statement: stmt, Err: err}
+			return nil, &MigrationError{ID: id, Statement: stmt, Err: err}
 		}
 		oldPrev, newPrev = row.Checksum, next
+		row.Checksum = next
 	}
-	return nil
+	return rows, nil
 }

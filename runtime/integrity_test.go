@@ -126,6 +126,31 @@ func TestAMigrationAppliedOutOfOrderRechainsTheOnesAfterIt(t *testing.T) {
 	})
 }
 
+// A migration applied after one applied out of order chains to the
+// checksum the out-of-order one gave the rows after it, not to the one
+// they held before: the run keeps what it knows of the ledger up to date.
+func TestAMigrationAfterOneAppliedOutOfOrderChainsToTheRechainedRows(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := e.open(t)
+		b := blog()
+		if _, err := newMigrator(b[0], b[2]).Up(ctx, db); err != nil {
+			t.Fatalf("Up: %v", err)
+		}
+		m := newMigrator(b...)
+		results, err := m.Up(ctx, db, runtime.WithAllowDrift())
+		if err != nil {
+			t.Fatalf("Up allowing drift: %v", err)
+		}
+		wantIDs(t, "Up allowing drift", results, "0002_add_users_bio", "0004_create_posts")
+		wantStates(t, m, db, map[string]runtime.State{"0001_create_users": runtime.StateApplied, "0002_add_users_bio": runtime.StateApplied,
+			"0003_index_users_email": runtime.StateApplied, "0004_create_posts": runtime.StateApplied})
+		if results, err := m.Up(ctx, db); err != nil || len(results) != 0 {
+			t.Errorf("Up without drift = %v, %v; want nothing applied", ids(results), err)
+		}
+	})
+}
+
 func TestDeletingALedgerRowBreaksTheChainOfTheNextOne(t *testing.T) {
 	onEachEngine(t, func(t *testing.T, e engine) {
 		ctx := context.Background()

@@ -400,8 +400,9 @@ func (r *run) current(ctx context.Context, conn *sql.Conn, tx *sql.Tx) (*heldLed
 // lock, outside any transaction.
 func (r *run) hold(rows []ledgerRow) { r.held = &heldLedger{rows: rows} }
 
-// committed records that r committed row, applying migration i.
-func (h *heldLedger) committed(row ledgerRow, i int) {
-	h.rows = insertRow(h.rows, row)
+// committed records that r committed migration i, after which the ledger
+// holds rows.
+func (h *heldLedger) committed(rows []ledgerRow, i int) {
+	h.rows = rows
 	h.next = i + 1
 }

@@ -219,7 +219,7 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 		r.held = nil // byStatement reads the ledger itself, and changes it
 		return r.byStatement(ctx, conn, mig.ID, false, mig.NonTransactional, steps, *batch)
 	}
-	start, row, err := r.applyIn(ctx, tx, held.rows, mig, steps, *batch)
+	start, rows, err := r.applyIn(ctx, tx, held.rows, mig, steps, *batch)
 	for tries := 1; err != nil && r.retryLock(ctx, conn, mig.ID, &err, tries); tries++ {
 		// Nothing took effect; nobody else migrates while the run holds
 		// the lock, so the ledger read before is still the ledger.
@@ -227,7 +227,7 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 		if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
 			return Result{}, false, fmt.Errorf("runtime: up: %w", err)
 		}
-		start, row, err = r.applyIn(ctx, tx, held.rows, mig, steps, *batch)
+		start, rows, err = r.applyIn(ctx, tx, held.rows, mig, steps, *batch)
 	}
 	if err != nil {
 		return Result{}, false, err
@@ -236,7 +236,7 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 		r.held = nil // whether it took effect is for the next read to tell
 		return Result{}, false, &MigrationError{ID: mig.ID, Err: fmt.Errorf("commit: %w", err)}
 	}
-	held.committed(row, i)
+	held.committed(rows, i)
 	res := Result{ID: mig.ID, Duration: time.Since(start)}
 	r.logResult(ctx, res, len(steps))
 	return res, true, nil
@@ -326,12 +326,12 @@ func (r *run) applyAllInOne(ctx context.Context, conn *sql.Conn, target string, 
 	}
 	for k, i := range pending {
 		steps := rendered[k]
-		start, row, err := r.applyIn(ctx, tx, applied, r.migrations[i], steps, batch)
+		start, rows, err := r.applyIn(ctx, tx, applied, r.migrations[i], steps, batch)
 		if err != nil {
 			return nil, err
 		}
-		applied = insertRow(applied, row)
-		results = append(results, Result{ID: row.ID, Duration: time.Since(start)})
+		applied = rows
+		results = append(results, Result{ID: r.migrations[i].ID, Duration: time.Since(start)})
 		counts = append(counts, len(steps))
 	}
 	if err := tx.Commit(); err != nil {
