@@ -33,4 +33,9 @@ BENCH ?= .
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...
 
-.PHONY: demo test check-generated bench
+# strata beside goose and raw SQL on MariaDB (bench/mariadb, a module of its
+# own), at STRATA_TEST_MYSQL_URL or root@tcp(127.0.0.1:3306)/test.
+bench-mariadb:
+	cd bench && $(GO) run ./mariadb -n 500 -rounds 5
+
+.PHONY: demo test check-generated bench bench-mariadb

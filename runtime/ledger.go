@@ -291,15 +291,36 @@ func (l ledger) insert(ctx context.Context, tx *sql.Tx, id, checksum string, bat
 	p := l.dialect.Placeholder
 	statement = fmt.Sprintf("INSERT INTO %s (id, checksum, batch, applied_at, duration_ms) VALUES (%s, %s, %s, %s, %s)",
 		l.dialect.QuoteIdent(l.table), p(1), p(2), p(3), p(4), p(5))
-	_, err = tx.ExecContext(ctx, statement, id, checksum, batch, at.UTC(), took.Milliseconds())
+	_, err = l.exec(ctx, tx, statement, id, checksum, batch, at.UTC(), took.Milliseconds())
 	return statement, err
+}
+
+// argInliner is implemented by dialects that write a statement's
+// arguments into its text, where the driver would otherwise spend a round
+// trip preparing each statement that has arguments, as
+// go-sql-driver/mysql does unless its DSN says interpolateParams=true.
+// Inline reports false when it cannot write one of args; the statement
+// then goes with its arguments.
+type argInliner interface {
+	Inline(statement string, args []any) (string, bool)
+}
+
+// exec runs statement with args in tx: as one text when the dialect
+// writes the arguments into it (see [argInliner]).
+func (l ledger) exec(ctx context.Context, tx execer, statement string, args ...any) (sql.Result, error) {
+	if in, ok := l.dialect.(argInliner); ok {
+		if text, ok := in.Inline(statement, args); ok {
+			return tx.ExecContext(ctx, text)
+		}
+	}
+	return tx.ExecContext(ctx, statement, args...)
 }
 
 // setChecksum replaces the checksum recorded for migration id.
 func (l ledger) setChecksum(ctx context.Context, tx *sql.Tx, id, checksum string) (statement string, err error) {
 	p := l.dialect.Placeholder
 	statement = fmt.Sprintf("UPDATE %s SET checksum = %s WHERE id = %s", l.dialect.QuoteIdent(l.table), p(1), p(2))
-	_, err = tx.ExecContext(ctx, statement, checksum, id)
+	_, err = l.exec(ctx, tx, statement, checksum, id)
 	return statement, err
 }
 
@@ -312,7 +333,7 @@ func (l ledger) remove(ctx context.Context, tx *sql.Tx, id string) (statement st
 		params[k] = l.dialect.Placeholder(k + 1)
 	}
 	statement = fmt.Sprintf("DELETE FROM %s WHERE id IN (%s)", l.dialect.QuoteIdent(l.table), strings.Join(params, ", "))
-	_, err = tx.ExecContext(ctx, statement, ids...)
+	_, err = l.exec(ctx, tx, statement, ids...)
 	return statement, err
 }
 
@@ -362,7 +383,8 @@ type changeCounter interface {
 // a transaction (SQLite's), the dialect's [changeCounter] tells when
 // another process has changed the database, and the ledger is read again.
 type heldLedger struct {
-	rows []ledgerRow // sorted by ID
+	rows     []ledgerRow   // sorted by ID
+	progress []progressRow // sorted by ID
 	// version is the dialect's data version when rows were read, valid
 	// when versioned is set.
 	version   int64
@@ -392,17 +414,54 @@ func (r *run) current(ctx context.Context, conn *sql.Conn, tx *sql.Tx) (*heldLed
 	if err != nil {
 		return nil, err
 	}
-	r.held = &heldLedger{rows: st.rows, version: version, versioned: counted}
+	r.held = &heldLedger{rows: st.rows, progress: st.progress, version: version, versioned: counted}
 	return r.held, nil
 }
 
-// hold records the rows of the ledger that r read under the migration
+// hold records the state of the ledger that r read under the migration
 // lock, outside any transaction.
-func (r *run) hold(rows []ledgerRow) { r.held = &heldLedger{rows: rows} }
+func (r *run) hold(st ledgerState) { r.held = &heldLedger{rows: st.rows, progress: st.progress} }
+
+// trusted returns what r holds of the ledger when nobody else can have
+// changed it since r read it: under a lock that lasts the run and that
+// nobody else can take meanwhile (PostgreSQL's and MySQL's session locks;
+// not SQLite's, which lasts a transaction, nor a lease, which another
+// process may take over from a run that stalled), and nil otherwise.
+func (r *run) trusted() *heldLedger {
+	if _, counted := r.dialect.(changeCounter); counted || r.lease != nil {
+		return nil
+	}
+	return r.held
+}
 
 // committed records that r committed migration i, after which the ledger
 // holds rows.
 func (h *heldLedger) committed(rows []ledgerRow, i int) {
 	h.rows = rows
 	h.next = i + 1
+}
+
+// saved records that r committed the progress row p. h may be nil.
+func (h *heldLedger) saved(p progressRow) {
+	if h == nil {
+		return
+	}
+	k, found := slices.BinarySearchFunc(h.progress, p.ID, func(q progressRow, id string) int { return cmp.Compare(q.ID, id) })
+	if found {
+		h.progress = slices.Clone(h.progress)
+		h.progress[k] = p
+		return
+	}
+	h.progress = slices.Insert(slices.Clip(h.progress), k, p)
+}
+
+// finished records that r committed migration i, all of whose statements
+// it ran statement by statement, after which the ledger holds rows and
+// the progress table no row of i. h may be nil.
+func (h *heldLedger) finished(rows []ledgerRow, i int, id string) {
+	if h == nil {
+		return
+	}
+	h.committed(rows, i)
+	h.progress = slices.DeleteFunc(slices.Clone(h.progress), func(p progressRow) bool { return p.ID == id })
 }

@@ -69,7 +69,7 @@ func (l ledger) createProgress() string {
 
 // saveProgress writes p, inserting it when fresh is true and updating the
 // row of p.ID otherwise.
-func (l ledger) saveProgress(ctx context.Context, tx *sql.Tx, p progressRow, fresh bool) (statement string, err error) {
+func (l ledger) saveProgress(ctx context.Context, tx execer, p progressRow, fresh bool) (statement string, err error) {
 	ph := l.dialect.Placeholder
 	table := l.dialect.QuoteIdent(l.progressTable())
 	args := []any{p.Direction, p.Done, p.Running, p.Checksum, p.Batch, p.ID}
@@ -80,14 +80,14 @@ func (l ledger) saveProgress(ctx context.Context, tx *sql.Tx, p progressRow, fre
 		statement = fmt.Sprintf("UPDATE %s SET direction = %s, done = %s, running = %s, checksum = %s, batch = %s WHERE id = %s",
 			table, ph(1), ph(2), ph(3), ph(4), ph(5), ph(6))
 	}
-	_, err = tx.ExecContext(ctx, statement, args...)
+	_, err = l.exec(ctx, tx, statement, args...)
 	return statement, err
 }
 
 // removeProgress deletes the progress row of migration id, if there is one.
 func (l ledger) removeProgress(ctx context.Context, tx *sql.Tx, id string) (statement string, err error) {
 	statement = fmt.Sprintf("DELETE FROM %s WHERE id = %s", l.dialect.QuoteIdent(l.progressTable()), l.dialect.Placeholder(1))
-	_, err = tx.ExecContext(ctx, statement, id)
+	_, err = l.exec(ctx, tx, statement, id)
 	return statement, err
 }
 

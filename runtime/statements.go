@@ -47,40 +47,82 @@ type settler interface {
 // is tried again (see [WithStepTimeouts]). The last transaction writes (or
 // deletes) the migration's ledger row and deletes its progress row.
 //
-// The loop reads the ledger at each part, so that it also finishes, or
-// notices that another process finished, a migration whose statements
-// other processes ran: on SQLite, whose lock is each transaction, several
-// processes may take turns at one migration.
+// Where the run holds what it knows of the ledger under a lock that lasts
+// the run (see [run.trusted]), nobody else changes the ledger meanwhile,
+// and the loop takes the migration's progress from there. Otherwise it
+// reads the ledger at each part, so that it also finishes, or notices that
+// another process finished, a migration whose statements other processes
+// ran: on SQLite, whose lock is each transaction, several processes may
+// take turns at one migration.
 func (r *run) byStatement(ctx context.Context, conn *sql.Conn, id string, down, nonTx bool, steps []dialect.Step, batch int) (Result, bool, error) {
 	start := time.Now()
 	tries, at := 0, -1 // tries of the part that begins at step at
 	for {
-		tx, err := r.dialect.Begin(ctx, conn, r.lockOpts)
+		tx, st, err := r.beginWithLedger(ctx, conn, down)
 		if err != nil {
-			return Result{}, false, fmt.Errorf("runtime: %s: %w", direction(down), err)
-		}
-		p, fresh, finished, err := r.resume(ctx, tx, id, down, steps, batch)
-		if err != nil || finished {
-			_ = tx.Rollback()
 			return Result{}, false, err
 		}
-		if p.Running != 0 {
-			_ = tx.Rollback()
+		p, fresh, finished, err := resume(st, id, down, steps, batch)
+		switch {
+		case err != nil || finished:
+			rollback(tx)
+			return Result{}, false, err
+		case p.Running != 0:
+			rollback(tx)
 			if err := r.settle(ctx, conn, p, steps); err != nil {
 				return Result{}, false, err
 			}
 			continue
-		}
-		if p.Done == len(steps) {
-			return r.finish(ctx, tx, id, down, steps, p, start)
+		case p.Done == len(steps):
+			return r.finish(ctx, conn, tx, st, id, down, steps, p, start)
 		}
 		if p.Done != at {
 			tries, at = 0, p.Done
 		}
-		err = r.part(ctx, conn, tx, p, fresh, steps, nonTx)
+		if steps[p.Done].Outside {
+			rollback(tx)
+			var done bool
+			if done, err = r.outside(ctx, conn, p, steps, fresh, p.Done == len(steps)-1); done {
+				return r.finish(ctx, conn, nil, st, id, down, steps, advance(p, steps), start)
+			}
+		} else {
+			if tx == nil {
+				if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
+					return Result{}, false, fmt.Errorf("runtime: %s: %w", direction(down), err)
+				}
+			}
+			err = r.part(ctx, conn, tx, p, fresh, steps, nonTx)
+		}
 		if tries++; err != nil && !r.retryLock(ctx, conn, id, &err, tries) {
 			return Result{}, false, err
 		}
+	}
+}
+
+// beginWithLedger returns the rows and progress of the ledger: those r
+// holds when it can trust them (see [run.trusted]), with no transaction
+// begun, and otherwise those it reads in a transaction it begins on conn,
+// which it returns.
+func (r *run) beginWithLedger(ctx context.Context, conn *sql.Conn, down bool) (*sql.Tx, ledgerState, error) {
+	if h := r.trusted(); h != nil {
+		return nil, ledgerState{rows: h.rows, progress: h.progress}, nil
+	}
+	tx, err := r.dialect.Begin(ctx, conn, r.lockOpts)
+	if err != nil {
+		return nil, ledgerState{}, fmt.Errorf("runtime: %s: %w", direction(down), err)
+	}
+	st, err := r.ledger.read(ctx, tx)
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, ledgerState{}, err
+	}
+	return tx, st, nil
+}
+
+// rollback rolls tx back, when there is one.
+func rollback(tx *sql.Tx) {
+	if tx != nil {
+		_ = tx.Rollback()
 	}
 }
 
@@ -100,14 +142,11 @@ func partEnd(steps []dialect.Step, k int, nonTx bool) int {
 	return end
 }
 
-// resume reads, in tx, the progress of migration id in the direction down
-// says, and reports whether it is finished already. A migration not started
-// yet gets a fresh row, not written yet (fresh is true).
-func (r *run) resume(ctx context.Context, tx *sql.Tx, id string, down bool, steps []dialect.Step, batch int) (p progressRow, fresh, finished bool, err error) {
-	st, err := r.ledger.read(ctx, tx)
-	if err != nil {
-		return progressRow{}, false, false, err
-	}
+// resume returns, from the ledger's state st, the progress of migration
+// id in the direction down says, and reports whether it is finished
+// already. A migration not started yet gets a fresh row, not written yet
+// (fresh is true).
+func resume(st ledgerState, id string, down bool, steps []dialect.Step, batch int) (p progressRow, fresh, finished bool, err error) {
 	if isApplied(st.rows, id) == !down {
 		return progressRow{}, false, true, nil
 	}
@@ -178,10 +217,6 @@ func (r *run) settle(ctx context.Context, conn *sql.Conn, p progressRow, steps [
 func (r *run) part(ctx context.Context, conn *sql.Conn, tx *sql.Tx, p progressRow, fresh bool, steps []dialect.Step, nonTx bool) error {
 	defer func() { _ = tx.Rollback() }()
 	down, k := p.down(), p.Done
-	if steps[k].Outside {
-		_ = tx.Rollback()
-		return r.outside(ctx, conn, p, steps, fresh)
-	}
 	if err := r.fence(ctx, tx, p.ID, down); err != nil {
 		return err
 	}
@@ -193,7 +228,8 @@ func (r *run) part(ctx context.Context, conn *sql.Conn, tx *sql.Tx, p progressRo
 		if err != nil {
 			if refuser, ok := r.dialect.(outsideTransaction); ok && end == k+1 && steps[k].SQL != "" && refuser.OutsideTransaction(err) {
 				_ = tx.Rollback()
-				return r.outside(ctx, conn, p, steps, fresh)
+				_, err := r.outside(ctx, conn, p, steps, fresh, false)
+				return err
 			}
 			return withCommitted(err, k)
 		}
@@ -206,30 +242,40 @@ func (r *run) part(ctx context.Context, conn *sql.Conn, tx *sql.Tx, p progressRo
 		return &MigrationError{ID: p.ID, Down: down, Committed: k, Statement: stmt, SQLState: sqlState(err), Err: err}
 	}
 	if err := tx.Commit(); err != nil {
+		r.held = nil // whether it took effect is for the next read to tell
 		return &MigrationError{ID: p.ID, Down: down, Committed: k, Err: fmt.Errorf("commit: %w", err)}
 	}
+	r.held.saved(next)
 	return nil
 }
 
 // outside runs statement p.Done of p's migration on conn, outside any
 // transaction, marking it running in the progress row first and done, or
-// not running, after.
-func (r *run) outside(ctx context.Context, conn *sql.Conn, p progressRow, steps []dialect.Step, fresh bool) error {
+// not running, after. When last is set and the statement, the migration's
+// last, takes effect, outside leaves the row marked running and reports
+// done: the caller's [run.finish] deletes the row in the transaction that
+// records the migration, which spares a transaction, and a crash before
+// it commits leaves the mark for the next run to settle.
+func (r *run) outside(ctx context.Context, conn *sql.Conn, p progressRow, steps []dialect.Step, fresh, last bool) (done bool, err error) {
 	down, k, st := p.down(), p.Done, steps[p.Done]
 	if s, ok := r.dialect.(settler); ok {
 		// Clear what an earlier run of the statement that failed left
 		// behind, such as an invalid index, which would fail it again.
 		if _, _, err := s.Settle(ctx, conn, st.SQL); err != nil {
-			return &MigrationError{ID: p.ID, Down: down, Step: k + 1, Statement: st.SQL, Committed: k, SQLState: sqlState(err), Err: err}
+			return false, &MigrationError{ID: p.ID, Down: down, Step: k + 1, Statement: st.SQL, Committed: k, SQLState: sqlState(err), Err: err}
 		}
 	}
 	running := p
 	running.Running = 1
 	if err := r.saveAlone(ctx, conn, running, fresh); err != nil {
-		return err
+		return false, err
 	}
 	begun := time.Now()
 	res, execErr := conn.ExecContext(ctx, st.SQL)
+	if execErr == nil && last {
+		r.logStep(ctx, p.ID, down, k, st.SQL, time.Since(begun), res)
+		return true, nil
+	}
 	next := advance(p, steps)
 	if execErr != nil {
 		next = p
@@ -241,19 +287,30 @@ func (r *run) outside(ctx context.Context, conn *sql.Conn, p progressRow, steps 
 			// The statement's failure is the news; the record, lost with
 			// the connection as a rule, leaves it marked running, for the
 			// next run to settle.
-			return withCommitted(r.stepError(ctx, p.ID, down, k, st.SQL, errors.Join(execErr, err)), k)
+			return false, withCommitted(r.stepError(ctx, p.ID, down, k, st.SQL, errors.Join(execErr, err)), k)
 		}
-		return err
+		return false, err
 	}
 	if execErr != nil {
-		return withCommitted(r.stepError(ctx, p.ID, down, k, st.SQL, execErr), k)
+		return false, withCommitted(r.stepError(ctx, p.ID, down, k, st.SQL, execErr), k)
 	}
 	r.logStep(ctx, p.ID, down, k, st.SQL, time.Since(begun), res)
-	return nil
+	return false, nil
 }
 
-// saveAlone writes p in a transaction of its own on conn.
+// saveAlone writes p in a transaction of its own on conn: the one
+// statement's own, under a lock the run trusts (see [run.trusted]), which
+// spares two round trips; one begun with the dialect's Begin otherwise,
+// which on SQLite takes the lock.
 func (r *run) saveAlone(ctx context.Context, conn *sql.Conn, p progressRow, fresh bool) error {
+	if r.trusted() != nil {
+		if stmt, err := r.ledger.saveProgress(ctx, conn, p, fresh); err != nil {
+			r.held = nil // whether it took effect is for the next read to tell
+			return &MigrationError{ID: p.ID, Down: p.down(), Committed: p.Done, Statement: stmt, SQLState: sqlState(err), Err: err}
+		}
+		r.held.saved(p)
+		return nil
+	}
 	tx, err := r.dialect.Begin(ctx, conn, r.lockOpts)
 	if err != nil {
 		return fmt.Errorf("runtime: %s: %w", p.Direction, err)
@@ -263,29 +320,45 @@ func (r *run) saveAlone(ctx context.Context, conn *sql.Conn, p progressRow, fres
 		return &MigrationError{ID: p.ID, Down: p.down(), Committed: p.Done, Statement: stmt, SQLState: sqlState(err), Err: err}
 	}
 	if err := tx.Commit(); err != nil {
+		r.held = nil // whether it took effect is for the next read to tell
 		return &MigrationError{ID: p.ID, Down: p.down(), Committed: p.Done, Err: fmt.Errorf("commit: %w", err)}
 	}
+	r.held.saved(p)
 	return nil
 }
 
-// finish ends p's migration, all of whose statements took effect, in tx:
-// it writes (or, reverting, deletes) the migration's ledger row and deletes
-// the progress row, then commits.
-func (r *run) finish(ctx context.Context, tx *sql.Tx, id string, down bool, steps []dialect.Step, p progressRow, start time.Time) (Result, bool, error) {
+// finish ends p's migration, all of whose statements took effect, in tx,
+// or, when tx is nil, in a transaction it begins on conn: it writes (or,
+// reverting, deletes) the migration's ledger row and deletes the progress
+// row, then commits. st is the ledger's state the caller has, read in tx
+// or trusted (see [run.trusted]); with no tx, and nothing trusted, finish
+// reads it anew.
+func (r *run) finish(ctx context.Context, conn *sql.Conn, tx *sql.Tx, st ledgerState, id string, down bool, steps []dialect.Step, p progressRow, start time.Time) (Result, bool, error) {
+	if tx == nil {
+		var err error
+		if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
+			return Result{}, false, fmt.Errorf("runtime: %s: %w", direction(down), err)
+		}
+		if r.trusted() == nil {
+			if st, err = r.ledger.read(ctx, tx); err != nil {
+				_ = tx.Rollback()
+				return Result{}, false, err
+			}
+		}
+	}
 	defer func() { _ = tx.Rollback() }()
 	if err := r.fence(ctx, tx, id, down); err != nil {
 		return Result{}, false, err
 	}
+	i := indexOf(r.migrations, id)
+	var rows []ledgerRow
 	if down {
 		if stmt, err := r.ledger.remove(ctx, tx, id); err != nil {
 			return Result{}, false, &MigrationError{ID: id, Down: true, Committed: p.Done, Statement: stmt, SQLState: sqlState(err), Err: err}
 		}
 	} else {
-		st, err := r.ledger.read(ctx, tx)
-		if err != nil {
-			return Result{}, false, err
-		}
-		if _, err := r.record(ctx, tx, st.rows, r.migrations[indexOf(r.migrations, id)], p.Batch, start); err != nil {
+		var err error
+		if rows, err = r.record(ctx, tx, st.rows, r.migrations[i], p.Batch, start); err != nil {
 			return Result{}, false, withCommitted(err, p.Done)
 		}
 	}
@@ -293,7 +366,13 @@ func (r *run) finish(ctx context.Context, tx *sql.Tx, id string, down bool, step
 		return Result{}, false, &MigrationError{ID: id, Down: down, Committed: p.Done, Statement: stmt, SQLState: sqlState(err), Err: err}
 	}
 	if err := tx.Commit(); err != nil {
+		r.held = nil // whether it took effect is for the next read to tell
 		return Result{}, false, &MigrationError{ID: id, Down: down, Committed: p.Done, Err: fmt.Errorf("commit: %w", err)}
+	}
+	if down {
+		r.held = nil // a run that reverts does not hold the ledger
+	} else {
+		r.held.finished(rows, i, id)
 	}
 	res := Result{ID: id, Down: down, Duration: time.Since(start)}
 	r.logResult(ctx, res, len(steps))

@@ -123,7 +123,7 @@ func (r *run) up(ctx context.Context, db *sql.DB, target string) ([]Result, erro
 			}
 		}
 		r.warnFuture(ctx, statuses)
-		r.hold(st.rows)
+		r.hold(st)
 		// A database that holds no migration yet, and no tables to adopt,
 		// has nobody reading what the run writes: the dialect may keep its
 		// lock from one migration to the next.
@@ -190,14 +190,19 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 	if _, counted := r.dialect.(changeCounter); !counted && r.held != nil && r.nextPending(r.held.rows, target, r.held.next) < 0 {
 		return Result{}, false, nil // nobody else can have changed the ledger
 	}
-	tx, err := r.dialect.Begin(ctx, conn, r.lockOpts)
-	if err != nil {
-		return Result{}, false, fmt.Errorf("runtime: up: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	held, err := r.current(ctx, conn, tx)
-	if err != nil {
-		return Result{}, false, err
+	// Under a lock the run trusts, the transaction begins once the
+	// migration is known to need one.
+	var tx *sql.Tx
+	defer func() { rollback(tx) }()
+	held := r.trusted()
+	if held == nil {
+		var err error
+		if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
+			return Result{}, false, fmt.Errorf("runtime: up: %w", err)
+		}
+		if held, err = r.current(ctx, conn, tx); err != nil {
+			return Result{}, false, err
+		}
 	}
 	i := r.nextPending(held.rows, target, held.next)
 	if i < 0 {
@@ -215,9 +220,17 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 		r.renderAhead(rp, next)
 	}
 	if mig.NonTransactional || dialect.Stepwise(steps) {
-		_ = tx.Rollback()
-		r.held = nil // byStatement reads the ledger itself, and changes it
+		rollback(tx)
+		tx = nil
+		if r.trusted() == nil {
+			r.held = nil // byStatement reads the ledger itself, and changes it
+		}
 		return r.byStatement(ctx, conn, mig.ID, false, mig.NonTransactional, steps, *batch)
+	}
+	if tx == nil {
+		if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
+			return Result{}, false, fmt.Errorf("runtime: up: %w", err)
+		}
 	}
 	start, rows, err := r.applyIn(ctx, tx, held.rows, mig, steps, *batch)
 	for tries := 1; err != nil && r.retryLock(ctx, conn, mig.ID, &err, tries); tries++ {
