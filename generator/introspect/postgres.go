@@ -117,33 +117,61 @@ WHERE ` + inSchema + ` AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND 
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = x.indexrelid AND co.contype IN ('p', 'u', 'x'))
 ORDER BY c.relname, i.relname`
 
-// domainsQuery lists the domains of the current schema: name, base type,
-// and the tables and columns of the current schema that use it, as a
-// JSON array of "table.column".
+// domainChain is a CTE, domain_chain, that pairs each domain (top) with
+// itself and every domain it is built on (dom), at depth 0, 1...: a
+// domain may be based on another domain, whose checks, NOT NULL and
+// default hold for its values too.
+const domainChain = `domain_chain(top, dom, depth) AS (
+    SELECT t.oid, t.oid, 0 FROM pg_catalog.pg_type t WHERE t.typtype = 'd'
+    UNION ALL
+    SELECT ch.top, b.oid, ch.depth + 1
+    FROM domain_chain ch
+    JOIN pg_catalog.pg_type d ON d.oid = ch.dom
+    JOIN pg_catalog.pg_type b ON b.oid = d.typbasetype
+    WHERE b.typtype = 'd'
+)`
+
+// domainBase is the type a domain, dt.oid, is built on at the end of its
+// chain of domains, as format_type spells it.
+const domainBase = `(SELECT format_type(b.typbasetype, b.typtypmod)
+    FROM domain_chain ch JOIN pg_catalog.pg_type b ON b.oid = ch.dom
+    WHERE ch.top = dt.oid ORDER BY ch.depth DESC LIMIT 1)`
+
+// domainsQuery lists the domains of the current schema: name, the type
+// it is built on at the end of its chain of domains, and the tables and
+// columns of the current schema that use it, as a JSON array of
+// "table.column".
 var domainsQuery = `
-SELECT t.typname, format_type(t.typbasetype, t.typtypmod),
+WITH RECURSIVE ` + domainChain + `
+SELECT dt.typname, ` + domainBase + `,
        array_to_json(ARRAY(
            SELECT c.relname || '.' || a.attname
            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-           WHERE a.atttypid = t.oid AND c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+           WHERE a.atttypid = dt.oid AND c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
              AND a.attnum > 0 AND NOT a.attisdropped
            ORDER BY c.relname, a.attnum))::text
-FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-WHERE ` + inSchema + ` AND t.typtype = 'd' AND ` + notExtension("t.oid", "pg_type") + `
-ORDER BY t.typname`
+FROM pg_catalog.pg_type dt JOIN pg_catalog.pg_namespace n ON n.oid = dt.typnamespace
+WHERE ` + inSchema + ` AND dt.typtype = 'd' AND ` + notExtension("dt.oid", "pg_type") + `
+ORDER BY dt.typname`
 
 // domainColumnsQuery lists the columns whose type is a domain: table,
-// column, the domain's base type, whether the domain is NOT NULL, its
-// default, and its check constraints as a JSON array of their
-// definitions.
-const domainColumnsQuery = `
-SELECT c.relname, a.attname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, COALESCE(t.typdefault, ''),
+// column, the type the domain is built on at the end of its chain of
+// domains, whether a domain of the chain is NOT NULL, the default of the
+// first that has one, and the check constraints of all of them, as a JSON
+// array of their definitions.
+var domainColumnsQuery = `
+WITH RECURSIVE ` + domainChain + `
+SELECT c.relname, a.attname, ` + domainBase + `,
+       EXISTS (SELECT 1 FROM domain_chain ch JOIN pg_catalog.pg_type x ON x.oid = ch.dom WHERE ch.top = dt.oid AND x.typnotnull),
+       COALESCE((SELECT x.typdefault FROM domain_chain ch JOIN pg_catalog.pg_type x ON x.oid = ch.dom
+                 WHERE ch.top = dt.oid AND x.typdefault IS NOT NULL ORDER BY ch.depth LIMIT 1), ''),
        array_to_json(ARRAY(
-           SELECT pg_get_constraintdef(co.oid) FROM pg_catalog.pg_constraint co
-           WHERE co.contypid = t.oid AND co.contype = 'c' ORDER BY co.conname))::text
+           SELECT pg_get_constraintdef(co.oid)
+           FROM domain_chain ch JOIN pg_catalog.pg_constraint co ON co.contypid = ch.dom
+           WHERE ch.top = dt.oid AND co.contype = 'c' ORDER BY ch.depth DESC, co.conname))::text
 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+JOIN pg_catalog.pg_type dt ON dt.oid = a.atttypid
 WHERE ` + inSchema + ` AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
-  AND t.typtype = 'd'
+  AND dt.typtype = 'd'
 ORDER BY c.relname, a.attnum`

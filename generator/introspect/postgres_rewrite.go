@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/strata-go/strata/internal/sqltext"
 	"github.com/strata-go/strata/runtime/dialect/postgres"
 	"github.com/strata-go/strata/runtime/schema"
 )
@@ -100,6 +101,12 @@ func domainColumns(ctx context.Context, db *sql.DB, s *schema.Schema) error {
 		var exprs []string
 		for _, d := range defs {
 			expr := strings.TrimSuffix(strings.TrimPrefix(d, "CHECK "), " NOT VALID")
+			if strings.HasPrefix(expr, "(") && sqltext.ClosingParen(expr, 0) == len(expr)-1 {
+				expr = expr[1 : len(expr)-1] // CHECK's own parentheses
+			}
+			// A domain built on another reads VALUE as the other's type,
+			// which a column of the base type needs no cast to.
+			expr = strings.ReplaceAll(expr, "(VALUE)::"+base, "VALUE")
 			exprs = append(exprs, replaceValue(expr, column))
 		}
 		var check []schema.Check
