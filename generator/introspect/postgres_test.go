@@ -52,3 +52,60 @@ func TestReadGivesAColumnOfADomainOnADomainWhatEveryDomainSays(t *testing.T) {
 		}
 	}
 }
+
+// What extensions create (their types, functions, operators) is theirs:
+// Read lists each extension once, for a RunSQL step to create it, and
+// none of its objects; a column of an extension's type keeps the type by
+// name. A serial column, a partitioned table and its partitions, and an
+// index other than a B-tree are listed with what the models make of them.
+func TestReadListsExtensionsOnceAndNoneOfTheirObjects(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Postgres(t)
+	for _, stmt := range []string{
+		"CREATE EXTENSION citext",
+		"CREATE EXTENSION pg_trgm",
+		"CREATE TABLE people (id serial PRIMARY KEY, email citext NOT NULL, name text NOT NULL)",
+		"CREATE INDEX people_name_trgm ON people USING gin (name gin_trgm_ops)",
+		"CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+		"CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	res, err := introspect.Read(ctx, db, "postgres", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := strings.Join(res.Skipped, "\n")
+	for _, line := range []string{
+		"extension citext: create it in a RunSQL step of the first migration",
+		"extension pg_trgm: create it in a RunSQL step of the first migration",
+		"column people.id: serial (DEFAULT nextval('people_id_seq'::regclass)); the models make it an identity column",
+		"index people_name_trgm on people: CREATE INDEX people_name_trgm ON public.people USING gin (name gin_trgm_ops); strata's indexes are B-trees, so it is left out",
+		"table events: partitioned (PARTITION BY RANGE (at))",
+		"table events_2026: a partition of events (FOR VALUES FROM ('2026-01-01') TO ('2027-01-01'))",
+	} {
+		if !strings.Contains(listed, line) {
+			t.Errorf("Read lists no %q; it lists:\n  %s", line, strings.Join(res.Skipped, "\n  "))
+		}
+	}
+	for _, line := range res.Skipped {
+		if strings.HasPrefix(line, "function ") || strings.HasPrefix(line, "type ") || strings.HasPrefix(line, "operator ") {
+			t.Errorf("Read lists %q, an object of an extension", line)
+		}
+	}
+	people := res.Schema.Table("people")
+	if people == nil || people.Column("email") == nil {
+		t.Fatalf("no column people.email in %+v", res.Schema.Tables)
+	}
+	if sql, ok := people.Column("email").Type.CustomFor("postgres"); !ok || sql != "citext" {
+		t.Errorf("people.email has the type %+v, want citext", people.Column("email").Type)
+	}
+	if len(people.Indexes) != 0 {
+		t.Errorf("people has the indexes %+v, want none: the GIN index is left out", people.Indexes)
+	}
+	if res.Schema.Table("events_2026") != nil {
+		t.Errorf("the partition events_2026 is a table of the schema; it should be left out")
+	}
+}
