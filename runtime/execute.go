@@ -14,11 +14,12 @@ import (
 // runStep runs step k (from 0) of migration id in tx: SQL through tx, a Go
 // step with tx. It runs the statements of pre, the timeouts of tx when the
 // step is its first (see [run.prologue]), in the same request as the
-// step's SQL, or before a Go step. It logs the step at debug level with
+// step's SQL, or before a Go step, and the statements of post after the
+// step's SQL in the same request (see [run.ledgerTail]). It logs the step at debug level with
 // its duration and, where the driver knows it, the number of rows it
 // touched, and returns that number (0 when the driver does not know it).
 // A failure is a *MigrationError.
-func (r *run) runStep(ctx context.Context, tx *sql.Tx, id string, down bool, k int, st dialect.Step, pre string) (int64, error) {
+func (r *run) runStep(ctx context.Context, tx *sql.Tx, id string, down bool, k int, st dialect.Step, pre, post string) (int64, error) {
 	start := time.Now()
 	if st.Go != nil {
 		if pre != "" {
@@ -32,7 +33,7 @@ func (r *run) runStep(ctx context.Context, tx *sql.Tx, id string, down bool, k i
 		r.logStep(ctx, id, down, k, "-- Go step", time.Since(start), nil)
 		return 0, nil
 	}
-	res, err := tx.ExecContext(ctx, pre+st.SQL)
+	res, err := tx.ExecContext(ctx, pre+st.SQL+post)
 	if err != nil {
 		return 0, r.stepError(ctx, id, down, k, st.SQL, err)
 	}

@@ -288,11 +288,18 @@ func (l ledger) readIfExists(ctx context.Context, db *sql.DB, full bool) (ledger
 // insert records that migration id was applied in batch, at the time given,
 // in the time given.
 func (l ledger) insert(ctx context.Context, tx *sql.Tx, id, checksum string, batch int, at time.Time, took time.Duration) (statement string, err error) {
-	p := l.dialect.Placeholder
-	statement = fmt.Sprintf("INSERT INTO %s (id, checksum, batch, applied_at, duration_ms) VALUES (%s, %s, %s, %s, %s)",
-		l.dialect.QuoteIdent(l.table), p(1), p(2), p(3), p(4), p(5))
-	_, err = l.exec(ctx, tx, statement, id, checksum, batch, at.UTC(), took.Milliseconds())
+	statement, args := l.insertStatement(id, checksum, batch, at, took)
+	_, err = l.exec(ctx, tx, statement, args...)
 	return statement, err
+}
+
+// insertStatement returns the INSERT of a ledger row and its arguments,
+// the duration last.
+func (l ledger) insertStatement(id, checksum string, batch int, at time.Time, took time.Duration) (string, []any) {
+	p := l.dialect.Placeholder
+	statement := fmt.Sprintf("INSERT INTO %s (id, checksum, batch, applied_at, duration_ms) VALUES (%s, %s, %s, %s, %s)",
+		l.dialect.QuoteIdent(l.table), p(1), p(2), p(3), p(4), p(5))
+	return statement, []any{id, checksum, batch, at.UTC(), took.Milliseconds()}
 }
 
 // argInliner is implemented by dialects that write a statement's

@@ -224,7 +224,7 @@ func (r *run) part(ctx context.Context, conn *sql.Conn, tx *sql.Tx, p progressRo
 	pre := r.prologue(steps[k:end])
 	next := advanceTo(p, steps, end)
 	for j := k; j < end; j++ {
-		changed, err := r.runStep(ctx, tx, p.ID, down, j, steps[j], pre)
+		changed, err := r.runStep(ctx, tx, p.ID, down, j, steps[j], pre, "")
 		if err != nil {
 			if refuser, ok := r.dialect.(outsideTransaction); ok && end == k+1 && steps[k].SQL != "" && refuser.OutsideTransaction(err) {
 				_ = tx.Rollback()

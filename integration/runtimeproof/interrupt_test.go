@@ -212,7 +212,7 @@ var longTxHolds = map[string]hold{
 
 // awaitSleep waits until the PostgreSQL database db runs longTxSleep.
 func awaitSleep(t *testing.T, db *sql.DB) (await func(*command), release func()) {
-	const sleeping = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query = '" + longTxSleep + "'"
+	const sleeping = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND starts_with(query, '" + longTxSleep + "')"
 	return func(c *command) {
 		c.awaitCondition(t, "the statement "+longTxSleep, func() bool {
 			var n int

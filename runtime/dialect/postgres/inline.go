@@ -1,0 +1,88 @@
+package postgres
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Inline returns statement, whose arguments are $1, $2... placeholders,
+// with args written into it as literals, and reports whether it could
+// write every one: integers; strings without a quote, a backslash or a
+// NUL, which read the same whatever standard_conforming_strings says; and
+// times, as timestamptz text in UTC to the microsecond. A $ inside a
+// quoted name or string is not a placeholder. The runtime sends its
+// ledger row so, joined to the last statement of a migration's
+// transaction (see [Dialect.ElapsedMillis]).
+func (Dialect) Inline(statement string, args []any) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(statement) + 16*len(args))
+	used := make([]bool, len(args))
+	var quote byte
+	for i := 0; i < len(statement); i++ {
+		c := statement[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '$':
+			j := i + 1
+			for j < len(statement) && statement[j] >= '0' && statement[j] <= '9' {
+				j++
+			}
+			if j == i+1 {
+				return "", false // a dollar quote, which the runtime's statements hold none of
+			}
+			n, err := strconv.Atoi(statement[i+1 : j])
+			if err != nil || n < 1 || n > len(args) {
+				return "", false
+			}
+			lit, ok := literal(args[n-1])
+			if !ok {
+				return "", false
+			}
+			b.WriteString(lit)
+			used[n-1] = true
+			i = j - 1
+			continue
+		}
+		b.WriteByte(c)
+	}
+	for _, u := range used {
+		if !u {
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// literal returns v as an SQL literal, when it is one of the kinds Inline
+// writes.
+func literal(v any) (string, bool) {
+	switch v := v.(type) {
+	case int:
+		return strconv.Itoa(v), true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case string:
+		if strings.ContainsAny(v, "'\\\x00") {
+			return "", false
+		}
+		return "'" + v + "'", true
+	case time.Time:
+		return v.UTC().Format("'2006-01-02 15:04:05.000000+00'"), true
+	}
+	return "", false
+}
+
+// ElapsedMillis returns the SQL of the milliseconds since the current
+// transaction began, by the server's clock, as a bigint: the duration the
+// runtime records in a migration's ledger row when the row goes in the
+// same text as the migration's last statement, before the client knows
+// how long that statement takes.
+func (Dialect) ElapsedMillis() string {
+	return "(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)::bigint"
+}
