@@ -268,3 +268,40 @@ func wantStatus(t *testing.T, statuses []runtime.MigrationStatus, batches map[st
 		}
 	}
 }
+
+// The ledger row records how long its migration took, to the millisecond,
+// and when it began, whether the row went in a request of its own or, on
+// PostgreSQL, with the migration's last statement, whose time the server
+// then measures.
+func TestTheLedgerRowRecordsTheMigrationsDurationAndStart(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := e.open(t)
+		sleep := schema.RunSQL{
+			Postgres: "SELECT pg_sleep(0.2)",
+			MySQL:    "SELECT SLEEP(0.2)",
+			// SQLite has no sleep: a recursive count takes its time.
+			SQLite: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT count(*) FROM n",
+		}
+		m := newMigrator(runtime.Migration{ID: "0001_slow", Up: []schema.Operation{sleep}})
+		before := time.Now()
+		results, err := m.Up(ctx, db)
+		if err != nil || len(results) != 1 {
+			t.Fatalf("Up = %v, %v", ids(results), err)
+		}
+		var (
+			took      int64
+			appliedAt time.Time
+		)
+		row := db.QueryRowContext(ctx, "SELECT duration_ms, applied_at FROM strata_migrations WHERE id = '0001_slow'")
+		if err := row.Scan(&took, &appliedAt); err != nil {
+			t.Fatal(err)
+		}
+		if max := results[0].Duration.Milliseconds() + 5; took > max || (e.name != "sqlite" && took < 190) {
+			t.Errorf("duration_ms = %d; the migration took %v by the client's clock, and sleeps 200 ms", took, results[0].Duration)
+		}
+		if d := appliedAt.Sub(before); d < -time.Second || d > time.Second {
+			t.Errorf("applied_at = %v, %v from when Up began", appliedAt, d)
+		}
+	})
+}
