@@ -1,8 +1,6 @@
 package mysql
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -18,22 +16,12 @@ const (
 	minMariaDBMinor = 5
 )
 
-// checkServer reads the server's version on conn and returns an error,
-// saying why, when the dialect's SQL is not written for that server: one
-// that is not MariaDB 10.5 or later. [Dialect.Lock] calls it before it
-// changes anything, so that a run on such a server stops at once rather
-// than at its first statement the server refuses, half-way through a
-// migration whose DDL commits statement by statement.
-func checkServer(ctx context.Context, conn *sql.Conn) error {
-	var version string
-	if err := conn.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
-		return fmt.Errorf("mysql: read the server's version: %w", err)
-	}
-	return supported(version)
-}
-
 // supported returns nil when version, as SELECT VERSION() reads it, is
 // MariaDB 10.5 or later, and otherwise an error naming the server.
+// [Dialect.Lock] checks it before it changes anything, so that a run on
+// another server stops at once rather than at its first statement the
+// server refuses, half-way through a migration whose DDL commits statement
+// by statement.
 func supported(version string) error {
 	major, minor, ok := versionNumbers(version)
 	mariaDB := strings.Contains(strings.ToLower(version), "mariadb")

@@ -55,7 +55,14 @@ func lockName(database string) string {
 // otherwise, conn is closed rather than returned to the pool, so that no
 // pooled session keeps the lock.
 func (Dialect) Lock(ctx context.Context, conn *sql.Conn, opts dialect.LockOptions) (unlock func(context.Context) error, err error) {
-	if err := checkServer(ctx, conn); err != nil {
+	var (
+		version  string
+		database sql.NullString
+	)
+	if err := conn.QueryRowContext(ctx, "SELECT VERSION(), DATABASE()").Scan(&version, &database); err != nil {
+		return nil, fmt.Errorf("mysql: read the server's version and the current database: %w", err)
+	}
+	if err := supported(version); err != nil {
 		return nil, err
 	}
 	if _, err := conn.ExecContext(ctx, "SET SESSION sql_mode = '"+SQLMode+"', time_zone = '+00:00'"); err != nil {
@@ -65,15 +72,11 @@ func (Dialect) Lock(ctx context.Context, conn *sql.Conn, opts dialect.LockOption
 	if opts.Lease {
 		return func(context.Context) error { return nil }, nil
 	}
-	var database sql.NullString
-	if err := conn.QueryRowContext(ctx, "SELECT DATABASE()").Scan(&database); err != nil {
-		discardConn(conn)
-		return nil, fmt.Errorf("mysql: take the migration lock: read the current database: %w", err)
-	}
 	if !database.Valid {
 		return nil, errors.New("mysql: take the migration lock: the connection has no current database: name one in the URL")
 	}
 	name := lockName(database.String)
+	getLock := "SELECT GET_LOCK('" + name + "', " + strconv.FormatFloat(lockPoll.Seconds(), 'f', -1, 64) + "), CONNECTION_ID()"
 	var giveUp, notice <-chan time.Time
 	if opts.Wait > 0 {
 		timer := time.NewTimer(opts.Wait)
@@ -90,7 +93,9 @@ func (Dialect) Lock(ctx context.Context, conn *sql.Conn, opts dialect.LockOption
 			got sql.NullInt64
 			id  int64
 		)
-		err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, ?), CONNECTION_ID()", name, lockPoll.Seconds()).Scan(&got, &id)
+		// The name (hex digits) and the wait in the text: an argument would
+		// cost go-sql-driver/mysql a prepare, a round trip, at each try.
+		err := conn.QueryRowContext(ctx, getLock).Scan(&got, &id)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			discardConn(conn)
