@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/strata-go/strata/internal/testdb"
-	"github.com/strata-go/strata/runtime"
 )
 
 // BenchmarkColdStart is BenchmarkStart as a restarted app meets it, and as
@@ -62,14 +61,7 @@ func BenchmarkColdStart(b *testing.B) {
 					_ = db.Close()
 
 					db = open()
-					start = time.Now()
-					m := runtime.NewMigrator()
-					m.Register(ms...)
-					results, err := m.Up(ctx, db)
-					if err != nil || len(results) != 0 {
-						b.Fatalf("Up = %d results, %v; want nothing applied", len(results), err)
-					}
-					up += time.Since(start)
+					up += startOnce(b, db, ms)
 					_ = db.Close()
 				}
 				b.ReportMetric(float64(up.Nanoseconds())/float64(b.N), "start-ns/op")

@@ -15,20 +15,16 @@ import (
 func TestReadListsWhatAMySQLDatabaseHoldsBeyondTheModel(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.MySQL(t)
-	for _, stmt := range []string{
-		"CREATE TABLE authors (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL, " +
+	execAll(t, db,
+		"CREATE TABLE authors (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL, "+
 			"upper_name VARCHAR(100) AS (UPPER(name)) VIRTUAL, bio LONGTEXT NULL, FULLTEXT INDEX authors_bio_ft (bio), INDEX authors_name_idx (name))",
-		"CREATE TABLE events (id BIGINT NOT NULL, at DATETIME(6) NOT NULL, PRIMARY KEY (id, at)) " +
+		"CREATE TABLE events (id BIGINT NOT NULL, at DATETIME(6) NOT NULL, PRIMARY KEY (id, at)) "+
 			"PARTITION BY RANGE (YEAR(at)) (PARTITION p2024 VALUES LESS THAN (2025), PARTITION pmax VALUES LESS THAN MAXVALUE)",
 		"CREATE VIEW author_names AS SELECT name FROM authors",
 		"CREATE TRIGGER authors_touch BEFORE UPDATE ON authors FOR EACH ROW SET NEW.name = TRIM(NEW.name)",
 		"CREATE FUNCTION twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2",
 		"CREATE PROCEDURE tidy() SELECT 1",
-	} {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
+	)
 	res, err := introspect.Read(ctx, db, "mysql", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package introspect_test
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"testing"
 
@@ -16,15 +17,11 @@ import (
 func TestReadGivesAColumnOfADomainOnADomainWhatEveryDomainSays(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Postgres(t)
-	for _, stmt := range []string{
+	execAll(t, db,
 		"CREATE DOMAIN posint AS integer NOT NULL CHECK (VALUE > 0)",
 		"CREATE DOMAIN percent AS posint DEFAULT 50 CHECK (VALUE <= 100)",
 		"CREATE TABLE scores (id bigint PRIMARY KEY, pct percent)",
-	} {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
+	)
 	res, err := introspect.Read(ctx, db, "postgres", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -61,18 +58,14 @@ func TestReadGivesAColumnOfADomainOnADomainWhatEveryDomainSays(t *testing.T) {
 func TestReadListsExtensionsOnceAndNoneOfTheirObjects(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Postgres(t)
-	for _, stmt := range []string{
+	execAll(t, db,
 		"CREATE EXTENSION citext",
 		"CREATE EXTENSION pg_trgm",
 		"CREATE TABLE people (id serial PRIMARY KEY, email citext NOT NULL, name text NOT NULL)",
 		"CREATE INDEX people_name_trgm ON people USING gin (name gin_trgm_ops)",
 		"CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
 		"CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
-	} {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
+	)
 	res, err := introspect.Read(ctx, db, "postgres", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -107,5 +100,16 @@ func TestReadListsExtensionsOnceAndNoneOfTheirObjects(t *testing.T) {
 	}
 	if res.Schema.Table("events_2026") != nil {
 		t.Errorf("the partition events_2026 is a table of the schema; it should be left out")
+	}
+}
+
+// execAll runs stmts on db, in order, and fails the test at the first
+// that fails.
+func execAll(t *testing.T, db *sql.DB, stmts ...string) {
+	t.Helper()
+	for _, stmt := range stmts {
+		if _, err := db.ExecContext(context.Background(), stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
 	}
 }

@@ -1,16 +1,15 @@
 package mysql
 
 import (
-	"strconv"
 	"strings"
-	"time"
+
+	"github.com/strata-go/strata/runtime/dialect"
 )
 
 // Inline returns statement, whose arguments are ? placeholders, with args
 // written into it as literals, and reports whether it could write every
-// one: integers; strings without a quote, a backslash or a NUL, which
-// read the same whatever the session's SQL mode; and times, as the UTC
-// DATETIME(6) text go-sql-driver/mysql writes with its default loc=UTC.
+// one (see [dialect.Literal]); times go as the UTC DATETIME(6) text
+// go-sql-driver/mysql writes with its default loc=UTC.
 // The runtime sends its own bookkeeping statements so: go-sql-driver/mysql
 // prepares a statement that has arguments in a round trip of its own
 // unless the DSN says interpolateParams=true, which a migration's many
@@ -34,7 +33,7 @@ func (Dialect) Inline(statement string, args []any) (string, bool) {
 			if next == len(args) {
 				return "", false
 			}
-			lit, ok := literal(args[next])
+			lit, ok := dialect.Literal(args[next], timeLayout)
 			if !ok {
 				return "", false
 			}
@@ -50,21 +49,6 @@ func (Dialect) Inline(statement string, args []any) (string, bool) {
 	return b.String(), true
 }
 
-// literal returns v as an SQL literal, when it is one of the kinds Inline
-// writes.
-func literal(v any) (string, bool) {
-	switch v := v.(type) {
-	case int:
-		return strconv.Itoa(v), true
-	case int64:
-		return strconv.FormatInt(v, 10), true
-	case string:
-		if strings.ContainsAny(v, "'\\\x00") {
-			return "", false
-		}
-		return "'" + v + "'", true
-	case time.Time:
-		return v.UTC().Format("'2006-01-02 15:04:05.000000'"), true
-	}
-	return "", false
-}
+// timeLayout writes a time as the UTC DATETIME(6) text go-sql-driver/mysql
+// writes with its default loc=UTC.
+const timeLayout = "'2006-01-02 15:04:05.000000'"

@@ -3,14 +3,15 @@ package postgres
 import (
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/strata-go/strata/runtime/dialect"
 )
 
 // Inline returns statement, whose arguments are $1, $2... placeholders,
 // with args written into it as literals, and reports whether it could
-// write every one: integers; strings without a quote, a backslash or a
-// NUL, which read the same whatever standard_conforming_strings says; and
-// times, as timestamptz text in UTC to the microsecond. A $ inside a
+// write every one (see [dialect.Literal]; a string is one whatever
+// standard_conforming_strings says); times go as timestamptz text in UTC
+// to the microsecond. A $ inside a
 // quoted name or string is not a placeholder. The runtime sends its
 // ledger row so, joined to the last statement of a migration's
 // transaction (see [Dialect.ElapsedMillis]).
@@ -40,7 +41,7 @@ func (Dialect) Inline(statement string, args []any) (string, bool) {
 			if err != nil || n < 1 || n > len(args) {
 				return "", false
 			}
-			lit, ok := literal(args[n-1])
+			lit, ok := dialect.Literal(args[n-1], timeLayout)
 			if !ok {
 				return "", false
 			}
@@ -59,24 +60,9 @@ func (Dialect) Inline(statement string, args []any) (string, bool) {
 	return b.String(), true
 }
 
-// literal returns v as an SQL literal, when it is one of the kinds Inline
-// writes.
-func literal(v any) (string, bool) {
-	switch v := v.(type) {
-	case int:
-		return strconv.Itoa(v), true
-	case int64:
-		return strconv.FormatInt(v, 10), true
-	case string:
-		if strings.ContainsAny(v, "'\\\x00") {
-			return "", false
-		}
-		return "'" + v + "'", true
-	case time.Time:
-		return v.UTC().Format("'2006-01-02 15:04:05.000000+00'"), true
-	}
-	return "", false
-}
+// timeLayout writes a time as timestamptz text in UTC, to the
+// microsecond.
+const timeLayout = "'2006-01-02 15:04:05.000000+00'"
 
 // ElapsedMillis returns the SQL of the milliseconds since the current
 // transaction began, by the server's clock, as a bigint: the duration the
