@@ -123,7 +123,7 @@ func renderOp(s *schema.Schema, op schema.Operation) ([]dialect.Step, error) {
 	case schema.RenameTable:
 		return ddl(checkRenameTable(s, op.To), "RENAME TABLE "+quote(op.From)+" TO "+quote(op.To))
 	case schema.RenameColumn:
-		return ddl(checkRenameColumn(s, op), alterTable(op.Table, "RENAME COLUMN "+quote(op.From)+" TO "+quote(op.To)))
+		return renameColumn(s, op)
 	case schema.RenameIndex:
 		return ddl(checkIndexName(s.Table(op.Table), op.To), alterTable(op.Table, "RENAME INDEX "+quote(op.From)+" TO "+quote(op.To)))
 	case schema.AddCheck:

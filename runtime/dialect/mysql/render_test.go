@@ -335,6 +335,38 @@ var renderCases = []struct {
 			schema.RunSQL{SQL: `INSERT INTO "orgs" ("name") VALUES ('acme')`},
 		},
 	},
+	{
+		// A unique over a TEXT column is a hash (USING HASH), with which
+		// MariaDB alters the table by copying it, and refuses to copy one
+		// that renames a column a foreign key uses.
+		name: "a column a foreign key uses renamed on a table with a hashed unique",
+		setup: []schema.Operation{
+			schema.CreateTable{Table: schema.Table{
+				Name:       "teams",
+				Columns:    []schema.Column{{Name: "id", Type: bigint}, {Name: "motto", Type: text}},
+				PrimaryKey: []string{"id"},
+				Uniques:    []schema.Unique{{Name: "teams_motto_key", Columns: []string{"motto"}}},
+			}},
+			schema.CreateTable{Table: schema.Table{
+				Name: "players",
+				Columns: []schema.Column{
+					{Name: "id", Type: bigint}, {Name: "team_id", Type: bigint, Nullable: true},
+					{Name: "mentor_id", Type: bigint, Nullable: true}, {Name: "bio", Type: text},
+				},
+				PrimaryKey: []string{"id"},
+				Uniques:    []schema.Unique{{Name: "players_bio_key", Columns: []string{"bio"}}},
+				ForeignKeys: []schema.ForeignKey{
+					{Name: "players_team_id_fkey", Columns: []string{"team_id"}, RefTable: "teams", RefColumns: []string{"id"}, OnDelete: schema.Cascade},
+					{Name: "players_mentor_id_fkey", Columns: []string{"mentor_id"}, RefTable: "players", RefColumns: []string{"id"}},
+				},
+			}},
+		},
+		ops: []schema.Operation{
+			schema.RenameColumn{Table: "players", From: "team_id", To: "squad_id"},
+			schema.RenameColumn{Table: "players", From: "id", To: "player_no"},
+			schema.RenameColumn{Table: "teams", From: "id", To: "team_no"},
+		},
+	},
 }
 
 func TestRenderEachOperation(t *testing.T) {
