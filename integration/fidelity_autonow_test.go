@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/strata-go/strata/runtime/schema"
 )
@@ -113,7 +114,9 @@ func takesNewValue(c *fColumn) bool {
 
 // checkTouch sets the column of tc to a past time on its row, then runs
 // an UPDATE that sets another column, and reports whether the column moved
-// forward or kept the past time.
+// forward or kept the past time. The past time is the step's own, which
+// no row holds yet, so that the first UPDATE changes the row on every
+// engine: MySQL moves the row's other auto_now columns only then.
 func checkTouch(ctx context.Context, db *sql.DB, tc fTouch, step int) (string, error) {
 	id := strconv.FormatInt(tc.id, 10)
 	tag := fmt.Sprintf(" /* step %d */", step)
@@ -121,8 +124,9 @@ func checkTouch(ctx context.Context, db *sql.DB, tc fTouch, step int) (string, e
 	if tc.via != nil {
 		set = tc.via.name + " = " + sqlLiteral(tc.via, tc.to)
 	}
+	past := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(step+1) * time.Second).Format("'2006-01-02 15:04:05'")
 	stmts := []string{
-		"UPDATE " + tc.t.name + " SET " + tc.c.name + " = " + pastTime + " WHERE id = " + id + tag,
+		"UPDATE " + tc.t.name + " SET " + tc.c.name + " = " + past + " WHERE id = " + id + tag,
 		"UPDATE " + tc.t.name + " SET " + set + " WHERE id = " + id + tag,
 	}
 	for _, s := range stmts {
