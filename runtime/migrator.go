@@ -114,6 +114,10 @@ type run struct {
 	// ahead is the rendering of the migration Up expects to apply next,
 	// made while the one before it runs.
 	ahead *rendering
+	// premarked is the ID of the migration whose first statement the
+	// transaction that recorded the one before it marked running (see
+	// [run.premark]), until Up runs it; "" otherwise.
+	premarked string
 }
 
 // newRun applies opts and fills in the defaults, detecting the dialect from

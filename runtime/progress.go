@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/strata-go/strata/runtime/dialect"
@@ -85,7 +84,7 @@ func (l ledger) saveProgress(ctx context.Context, tx execer, p progressRow, fres
 }
 
 // removeProgress deletes the progress row of migration id, if there is one.
-func (l ledger) removeProgress(ctx context.Context, tx *sql.Tx, id string) (statement string, err error) {
+func (l ledger) removeProgress(ctx context.Context, tx execer, id string) (statement string, err error) {
 	statement = fmt.Sprintf("DELETE FROM %s WHERE id = %s", l.dialect.QuoteIdent(l.progressTable()), l.dialect.Placeholder(1))
 	_, err = l.exec(ctx, tx, statement, id)
 	return statement, err

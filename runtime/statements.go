@@ -67,6 +67,8 @@ func (r *run) byStatement(ctx context.Context, conn *sql.Conn, id string, down, 
 		case err != nil || finished:
 			rollback(tx)
 			return Result{}, false, err
+		case p.Running != 0 && r.premarked == id:
+			r.premarked = "" // the mark is this run's, made for the statement it runs now
 		case p.Running != 0:
 			rollback(tx)
 			if err := r.settle(ctx, conn, p, steps); err != nil {
@@ -250,8 +252,9 @@ func (r *run) part(ctx context.Context, conn *sql.Conn, tx *sql.Tx, p progressRo
 }
 
 // outside runs statement p.Done of p's migration on conn, outside any
-// transaction, marking it running in the progress row first and done, or
-// not running, after. When last is set and the statement, the migration's
+// transaction, marking it running in the progress row first, unless p is
+// marked so already (see [run.premark]), and done, or not running, after.
+// When last is set and the statement, the migration's
 // last, takes effect, outside leaves the row marked running and reports
 // done: the caller's [run.finish] deletes the row in the transaction that
 // records the migration, which spares a transaction, and a crash before
@@ -265,10 +268,12 @@ func (r *run) outside(ctx context.Context, conn *sql.Conn, p progressRow, steps 
 			return false, &MigrationError{ID: p.ID, Down: down, Step: k + 1, Statement: st.SQL, Committed: k, SQLState: sqlState(err), Err: err}
 		}
 	}
-	running := p
-	running.Running = 1
-	if err := r.saveAlone(ctx, conn, running, fresh); err != nil {
-		return false, err
+	if p.Running == 0 {
+		running := p
+		running.Running = 1
+		if err := r.saveAlone(ctx, conn, running, fresh); err != nil {
+			return false, err
+		}
 	}
 	begun := time.Now()
 	res, execErr := conn.ExecContext(ctx, st.SQL)
@@ -365,6 +370,12 @@ func (r *run) finish(ctx context.Context, conn *sql.Conn, tx *sql.Tx, st ledgerS
 	if stmt, err := r.ledger.removeProgress(ctx, tx, id); err != nil {
 		return Result{}, false, &MigrationError{ID: id, Down: down, Committed: p.Done, Statement: stmt, SQLState: sqlState(err), Err: err}
 	}
+	mark, marked := r.premark(down, p.Batch)
+	if marked {
+		if stmt, err := r.ledger.saveProgress(ctx, tx, mark, true); err != nil {
+			return Result{}, false, &MigrationError{ID: id, Down: down, Committed: p.Done, Statement: stmt, SQLState: sqlState(err), Err: err}
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		r.held = nil // whether it took effect is for the next read to tell
 		return Result{}, false, &MigrationError{ID: id, Down: down, Committed: p.Done, Err: fmt.Errorf("commit: %w", err)}
@@ -374,9 +385,52 @@ func (r *run) finish(ctx context.Context, conn *sql.Conn, tx *sql.Tx, st ledgerS
 	} else {
 		r.held.finished(rows, i, id)
 	}
+	if marked {
+		r.held.saved(mark)
+		r.premarked = mark.ID
+	}
 	res := Result{ID: id, Down: down, Duration: time.Since(start)}
 	r.logResult(ctx, res, len(steps))
 	return res, true, nil
+}
+
+// premark returns the progress row that marks the first statement of the
+// migration Up applies next running, for [run.finish] to write in the
+// transaction that records the one before it, which spares the mark a
+// transaction of its own: on MySQL, where each migration runs statement
+// by statement, that is one commit fewer a migration. It does so only
+// under a lock the run trusts (see [run.trusted]), for a statement whose
+// engine runs it whole or not at all ([dialect.AtomicDDL]), so that a run
+// that stops before the statement leaves a mark the next one settles from
+// the schema, as it settles a statement interrupted while it ran; and
+// only for a migration not started yet, whose rendering is at hand.
+func (r *run) premark(down bool, batch int) (progressRow, bool) {
+	a, h := r.ahead, r.trusted()
+	atomic, ok := r.dialect.(dialect.AtomicDDL)
+	if down || a == nil || h == nil || !ok {
+		return progressRow{}, false
+	}
+	<-a.done
+	if a.err != nil || len(a.steps) == 0 || !a.steps[0].Outside || a.steps[0].SQL == "" || !atomic.AtomicDDL(a.steps[0].SQL) {
+		return progressRow{}, false
+	}
+	id := r.migrations[a.i].ID
+	if _, started := (ledgerState{progress: h.progress}).progressOf(id); started || isApplied(h.rows, id) {
+		return progressRow{}, false
+	}
+	return progressRow{ID: id, Direction: direction(false), Batch: batch, Checksum: statementsChecksum("", nil), Running: 1}, true
+}
+
+// unmark deletes, on conn, the mark [run.premark] left for a migration
+// the run did not go on to run, as when it stopped at an error in
+// between. Should that fail, the next run settles the mark.
+func (r *run) unmark(ctx context.Context, conn *sql.Conn) {
+	if r.premarked == "" {
+		return
+	}
+	if _, err := r.ledger.removeProgress(context.WithoutCancel(ctx), conn, r.premarked); err == nil {
+		r.premarked = ""
+	}
 }
 
 // advance returns p after its next statement took effect.

@@ -106,6 +106,7 @@ func (r *run) up(ctx context.Context, db *sql.DB, target string) ([]Result, erro
 	}
 	var results []Result
 	err := r.locked(ctx, db, func(conn *sql.Conn) error {
+		defer r.unmark(ctx, conn)
 		st, err := r.ledger.read(ctx, conn)
 		if err != nil {
 			return err
