@@ -24,6 +24,9 @@ type ledger struct {
 	// squashes are the registered migrations that replace others
 	// ([Migration.Replaces]), by ID.
 	squashes map[string][]string
+	// expect is how many rows a read expects, the number of registered
+	// migrations: the read makes room for them at once.
+	expect int
 }
 
 // ledgerRow is one applied migration as the ledger records it.
@@ -198,17 +201,20 @@ func (l ledger) query(ctx context.Context, q querier, full bool) (ledgerState, e
 		return ledgerState{}, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
 	}
 	defer func() { _ = rows.Close() }()
-	var st ledgerState
+	st := ledgerState{rows: make([]ledgerRow, 0, l.expect)}
+	// Scanned into the same variables row after row: a new set of
+	// destinations for each row would cost allocations a start counts.
+	var (
+		r         ledgerRow
+		appliedAt ledgerTime
+		p         progressRow
+	)
+	dest := []any{&r.ID, &r.Checksum, &p.Direction}
+	if full {
+		dest = []any{&r.ID, &r.Checksum, &r.Batch, &appliedAt, &p.Direction, &p.Done, &p.Running}
+	}
 	for rows.Next() {
-		var (
-			r         ledgerRow
-			appliedAt ledgerTime
-			p         progressRow
-		)
-		dest := []any{&r.ID, &r.Checksum, &p.Direction}
-		if full {
-			dest = []any{&r.ID, &r.Checksum, &r.Batch, &appliedAt, &p.Direction, &p.Done, &p.Running}
-		}
+		r, p = ledgerRow{}, progressRow{}
 		if err := rows.Scan(dest...); err != nil {
 			return ledgerState{}, fmt.Errorf("runtime: read ledger %s: %w", l.table, err)
 		}

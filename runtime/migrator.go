@@ -50,6 +50,7 @@ func NewMigrator() *Migrator { return &Migrator{} }
 func (m *Migrator) Register(ms ...Migration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.migrations = slices.Grow(m.migrations, len(ms))
 	for _, mig := range ms {
 		if mig.ID == "" {
 			panic("runtime: Register: a migration has an empty ID")
@@ -160,7 +161,7 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 		migrations: ms,
 		dialect:    c.dialect,
 		log:        c.logger,
-		ledger:     ledger{dialect: c.dialect, table: c.ledger, squashes: squashes},
+		ledger:     ledger{dialect: c.dialect, table: c.ledger, squashes: squashes, expect: len(ms)},
 		cfg:        c,
 		sums:       checksummer{dialect: c.dialect.Name()},
 	}
