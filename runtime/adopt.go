@@ -33,7 +33,8 @@ func (m *Migrator) Fake(ctx context.Context, db *sql.DB, id string, opts ...Opti
 	return results[0], nil
 }
 
-// Baseline records every pending migration whose ID sorts up to id,
+// Baseline records every pending migration that runs up to id (whose ID
+// sorts up to it, when the Migrator includes no set),
 // included, as applied without running any, in one transaction, for
 // adopting a database whose schema already matches them. Like
 // [Migrator.Fake], it does not refuse on drift. id must be registered;
@@ -54,7 +55,7 @@ func (m *Migrator) fake(ctx context.Context, db *sql.DB, id string, through bool
 	if err != nil {
 		return nil, err
 	}
-	target := indexOf(r.migrations, id)
+	target := r.index(id)
 	if target < 0 {
 		return nil, fmt.Errorf("runtime: %s: %w %q", op, ErrUnknownMigration, id)
 	}

@@ -5,7 +5,8 @@
 // Generated migration files build [Migration] values and hand them to a
 // [Migrator] with [Migrator.Register] from their init functions. At start-up,
 // or through the commands of runtime/migratecli, the app calls
-// [Migrator.Up]: for each pending migration, in order of ID, the runtime
+// [Migrator.Up]: for each pending migration, in order of ID (see
+// [Migrator.Include] for the order of several sets), the runtime
 // replays the migrations before it in memory to know the schema it starts
 // from ([schema.Schema.ApplyAll]), has the database's dialect render its
 // operations as SQL, and runs them in one transaction together with the row
@@ -27,7 +28,8 @@
 // the row before it; checking them all costs one pass over the operations,
 // however long the history. Up and Down refuse, with a *[DriftError],
 // when an applied migration was edited or removed from the app, or when a
-// pending one sorts before an applied one, unless given [WithAllowDrift].
+// pending one sorts before an applied one of its set, unless given
+// [WithAllowDrift].
 //
 // Each migration is applied once, whatever happens: a run holds the
 // dialect's migration lock (a session advisory lock on PostgreSQL, or a

@@ -9,7 +9,8 @@ import (
 	"github.com/strata-go/strata/runtime/dialect"
 )
 
-// Down reverts the last steps applied migrations of db, last ID first, and
+// Down reverts the last steps applied migrations of db, the last to run
+// first (the last ID first, when the Migrator includes no set), and
 // returns those it reverted; fewer when fewer are applied. Each runs its
 // Down operations in a transaction of its own, together with the deletion
 // of its ledger row, rendered against the schema as that migration left it;
@@ -33,8 +34,8 @@ func (m *Migrator) Down(ctx context.Context, db *sql.DB, steps int, opts ...Opti
 	return m.down(ctx, db, opts, func(applied []ledgerRow) (int, error) { return min(steps, len(applied)), nil })
 }
 
-// DownTo reverts, last first, every applied migration whose ID sorts after
-// id, which stays applied, as [Migrator.Down] reverts them. DownTo returns
+// DownTo reverts, last first, every applied migration that runs after id
+// (whose ID sorts after it, when the Migrator includes no set), which stays applied, as [Migrator.Down] reverts them. DownTo returns
 // an error wrapping [ErrUnknownMigration] when id is not applied, and
 // nothing when no migration after it is.
 func (m *Migrator) DownTo(ctx context.Context, db *sql.DB, id string, opts ...Option) ([]Result, error) {
@@ -130,23 +131,23 @@ func (r *run) downPlan(ctx context.Context, conn *sql.Conn, count func(applied [
 	if err != nil {
 		return nil, err
 	}
-	applied := st.rows
-	if err := r.checkDrift("down", r.audit(applied)); err != nil {
+	if err := r.checkDrift("down", r.audit(st.rows)); err != nil {
 		return nil, err
 	}
 	if err := checkProgress("down", st.progress); err != nil {
 		return nil, err
 	}
-	if len(applied) == 0 {
+	if len(st.rows) == 0 {
 		return nil, fmt.Errorf("runtime: down: %w", ErrNothingToRevert)
 	}
+	applied := r.inRunOrder(st.rows)
 	n, err := count(applied)
 	if err != nil {
 		return nil, err
 	}
 	var plan []int
 	for k := len(applied) - 1; k >= len(applied)-n; k-- {
-		i := indexOf(r.migrations, applied[k].ID)
+		i := r.index(applied[k].ID)
 		if i < 0 {
 			return nil, fmt.Errorf("runtime: down: %w %q: it is applied but not registered, so strata does not know how to revert it", ErrUnknownMigration, applied[k].ID)
 		}

@@ -216,9 +216,13 @@ type Drift struct {
 	// State is how it drifts: [StateEdited], [StateMissing] or
 	// [StateOutOfOrder].
 	State State
-	// LastApplied is the ID of the last applied migration, which an
-	// out-of-order one sorts before.
+	// LastApplied is the ID of the last applied migration of its set,
+	// which an out-of-order one sorts before.
 	LastApplied string
+	// DependedOnBy is, for an out-of-order migration that sorts after
+	// every applied one of its set, the applied migration of another set
+	// that depends on it ([Migration.DependsOn]).
+	DependedOnBy string
 	// ReplacedBy is, for a missing migration, the registered migration
 	// that replaces it ([Migration.Replaces]), if any: the database
 	// applied only some of the migrations it replaces.
@@ -236,6 +240,9 @@ func (d Drift) fix() string {
 		}
 		return fmt.Sprintf("migration %s is applied but missing from this app: restore its file, or run a build of the app that has it", d.ID)
 	case StateOutOfOrder:
+		if d.DependedOnBy != "" {
+			return fmt.Sprintf("migration %s is pending but %s, which is applied, depends on it: revert %s first, or, when the database holds what %s makes, record it as applied (fake)", d.ID, d.DependedOnBy, d.DependedOnBy, d.ID)
+		}
 		return fmt.Sprintf("migration %s is pending but sorts before %s, which is applied: give it an ID that sorts after %s", d.ID, d.LastApplied, d.LastApplied)
 	}
 	return fmt.Sprintf("migration %s is %s", d.ID, d.State)
@@ -249,7 +256,7 @@ func (d Drift) fix() string {
 type DriftError struct {
 	// Op is "up" or "down".
 	Op string
-	// Drift lists each drifting migration, sorted by ID.
+	// Drift lists each drifting migration, in the order they run.
 	Drift []Drift
 }
 

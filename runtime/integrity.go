@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -67,18 +68,20 @@ func appendSum[P string | []byte](c *checksummer, b []byte, prev P, mig Migratio
 
 // expectedSums starts computing, on a goroutine of its own, the checksums
 // of the registered migrations in a ledger that records every one of them,
-// in order, each chained to the one before; the function it returns waits
-// for them. A start reads the ledger meanwhile.
+// each chained to the one before it in its set; the function it returns
+// waits for them. A start reads the ledger meanwhile.
 func (r *run) expectedSums() func() []byte {
 	done := make(chan []byte, 1)
 	go func() {
 		c := checksummer{dialect: r.dialect.Name()}
 		// One after the other, checksumLength bytes each.
 		sums := make([]byte, 0, len(r.migrations)*checksumLength)
-		var prev []byte
-		for _, mig := range r.migrations {
+		for i, mig := range r.migrations {
+			var prev []byte
+			if j := r.order.before(i); j >= 0 {
+				prev = sums[j*checksumLength : (j+1)*checksumLength]
+			}
 			sums = appendSum(&c, sums, prev, mig)
-			prev = sums[len(sums)-checksumLength:]
 		}
 		done <- sums
 	}()
@@ -97,7 +100,8 @@ func (r *run) upToDate(rows []ledgerRow, sums []byte) bool {
 		return false
 	}
 	for k, row := range rows {
-		if row.ID != r.migrations[k].ID || row.Checksum != string(sums[k*checksumLength:(k+1)*checksumLength]) {
+		i := r.order.sorted(k) // rows are sorted by ID
+		if row.ID != r.migrations[i].ID || row.Checksum != string(sums[i*checksumLength:(i+1)*checksumLength]) {
 			return false
 		}
 	}
@@ -127,7 +131,8 @@ func statementsChecksum(prev string, steps []dialect.Step) string {
 }
 
 // verifier checks the checksums of the ledger's rows against the
-// registered migrations, one row after the other in order of ID.
+// registered migrations, one row after the other in order of ID, each
+// chained to the row before it in its set.
 type verifier struct {
 	r   *run
 	sum checksummer
@@ -156,49 +161,141 @@ func (v *verifier) matches(i int, prev, recorded string) bool {
 }
 
 // audit compares the ledger rows applied, sorted by ID, with the registered
-// migrations and returns the state of each migration either knows, sorted
-// by ID.
+// migrations and returns the state of each migration either knows, in the
+// order they run: within each set, a row the run does not know sorts by
+// ID among the migrations of its set, and a row of a set the run does not
+// know comes last.
 func (r *run) audit(applied []ledgerRow) []MigrationStatus {
-	ms := r.migrations
-	statuses := make([]MigrationStatus, 0, len(ms)+len(applied))
+	o := r.order
 	v := r.verifier()
+	// The rows of each set, in order of ID, and those of no set of the run.
+	rowsOf := make([][]ledgerRow, o.sets())
+	var stray []ledgerRow
+	if o.sets() == 1 && o.names[0] == "" && !slices.ContainsFunc(applied, func(row ledgerRow) bool { return setOf(row.ID) != "" }) {
+		rowsOf[0] = applied
+	} else {
+		for _, row := range applied {
+			if s := o.setIndex(setOf(row.ID)); s >= 0 {
+				rowsOf[s] = append(rowsOf[s], row)
+			} else {
+				stray = append(stray, row)
+			}
+		}
+	}
+	placed := make([]placedStatus, 0, len(r.migrations)+len(applied))
+	for s := range o.sets() {
+		placed = r.auditSet(v, placed, o.membersOf(s, len(r.migrations)), rowsOf[s])
+	}
+	for _, row := range stray {
+		placed = append(placed, placedStatus{MigrationStatus: appliedStatus(row, StateFuture), at: len(r.migrations)})
+	}
+	if !o.one() || len(stray) > 0 {
+		slices.SortStableFunc(placed, func(a, b placedStatus) int {
+			return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.rank, b.rank), strings.Compare(a.ID, b.ID))
+		})
+	}
+	statuses := make([]MigrationStatus, len(placed))
+	for k, p := range placed {
+		statuses[k] = p.MigrationStatus
+	}
+	if !o.one() {
+		r.dependentsApplied(statuses)
+	}
+	return statuses
+}
+
+// placedStatus is the state of a migration and where it goes among the
+// others: at the position of a migration of the run (the number of them
+// for a row of a set the run does not know), and before it (rank -1), as
+// it (0) or after it (1).
+type placedStatus struct {
+	MigrationStatus
+	at, rank int
+}
+
+// auditSet appends to placed the states of the migrations of one set, at
+// members in r.migrations, sorted by ID, and of rows, the set's ledger
+// rows, sorted by ID: each row is checked against its migration, chained
+// to the set's row before it.
+func (r *run) auditSet(v *verifier, placed []placedStatus, members []int, rows []ledgerRow) []placedStatus {
+	ms := r.migrations
 	lastApplied := ""
-	if len(applied) > 0 {
-		lastApplied = applied[len(applied)-1].ID
+	if len(rows) > 0 {
+		lastApplied = rows[len(rows)-1].ID
 	}
 	prev := ""
 	i, k := 0, 0
-	for i < len(ms) || k < len(applied) {
+	for i < len(members) || k < len(rows) {
 		switch {
-		case k < len(applied) && (i == len(ms) || applied[k].ID < ms[i].ID):
-			row, state := applied[k], StateMissing
-			if len(ms) == 0 || row.ID > ms[len(ms)-1].ID {
-				state = StateFuture
+		case k < len(rows) && (i == len(members) || rows[k].ID < ms[members[i]].ID):
+			row := rows[k]
+			p := placedStatus{MigrationStatus: appliedStatus(row, StateMissing)}
+			switch {
+			case len(members) == 0:
+				p.State, p.at = StateFuture, len(ms)
+			case i == len(members):
+				p.State, p.at, p.rank = StateFuture, members[len(members)-1], 1
+			default:
+				p.at, p.rank = members[i], -1
 			}
-			statuses = append(statuses, appliedStatus(row, state))
+			placed = append(placed, p)
 			prev = row.Checksum
 			k++
-		case k < len(applied) && applied[k].ID == ms[i].ID:
-			row, state := applied[k], StateApplied
+		case k < len(rows) && rows[k].ID == ms[members[i]].ID:
+			row, state := rows[k], StateApplied
 			// The rows a squash replaces have no migration left to check
 			// them against.
-			if row.replaced == nil && !v.matches(i, prev, row.Checksum) {
+			if row.replaced == nil && !v.matches(members[i], prev, row.Checksum) {
 				state = StateEdited
 			}
-			statuses = append(statuses, appliedStatus(row, state))
+			placed = append(placed, placedStatus{MigrationStatus: appliedStatus(row, state), at: members[i]})
 			prev = row.Checksum
 			i++
 			k++
 		default:
 			state := StatePending
-			if ms[i].ID < lastApplied {
+			if ms[members[i]].ID < lastApplied {
 				state = StateOutOfOrder
 			}
-			statuses = append(statuses, MigrationStatus{ID: ms[i].ID, State: state})
+			placed = append(placed, placedStatus{MigrationStatus: MigrationStatus{ID: ms[members[i]].ID, State: state}, at: members[i]})
 			i++
 		}
 	}
-	return statuses
+	return placed
+}
+
+// appliedDependent returns the ID of a migration statuses report applied
+// that depends on migration id, or "".
+func (r *run) appliedDependent(statuses []MigrationStatus, id string) string {
+	for _, st := range statuses {
+		if i := r.index(st.ID); st.Applied && i >= 0 && slices.Contains(r.migrations[i].DependsOn, id) {
+			return st.ID
+		}
+	}
+	return ""
+}
+
+// dependentsApplied marks out of order, in statuses, each pending
+// migration that an applied one depends on ([Migration.DependsOn]).
+func (r *run) dependentsApplied(statuses []MigrationStatus) {
+	at := make(map[string]int, len(statuses))
+	for k, st := range statuses {
+		at[st.ID] = k
+	}
+	for _, st := range statuses {
+		if !st.Applied {
+			continue
+		}
+		i := r.index(st.ID)
+		if i < 0 {
+			continue
+		}
+		for _, dep := range r.migrations[i].DependsOn {
+			if k, ok := at[dep]; ok && statuses[k].State == StatePending {
+				statuses[k].State = StateOutOfOrder
+			}
+		}
+	}
 }
 
 // appliedStatus returns the status of the migration row records, in state.
@@ -211,16 +308,21 @@ func appliedStatus(row ledgerRow, state State) MigrationStatus {
 // logs each one as a warning and returns nil.
 func (r *run) checkDrift(op string, statuses []MigrationStatus) error {
 	var drift []Drift
-	lastApplied := ""
+	lastApplied := map[string]string{} // by set
 	for _, st := range statuses {
-		if st.Applied {
-			lastApplied = st.ID
+		if set := setOf(st.ID); st.Applied && st.ID > lastApplied[set] {
+			lastApplied[set] = st.ID
 		}
 	}
 	for _, st := range statuses {
-		if st.State.IsDrift() {
-			drift = append(drift, Drift{ID: st.ID, State: st.State, LastApplied: lastApplied, ReplacedBy: r.ledger.replacedBy(st.ID)})
+		if !st.State.IsDrift() {
+			continue
 		}
+		d := Drift{ID: st.ID, State: st.State, LastApplied: lastApplied[setOf(st.ID)], ReplacedBy: r.ledger.replacedBy(st.ID)}
+		if d.State == StateOutOfOrder && d.LastApplied < d.ID {
+			d.LastApplied, d.DependedOnBy = "", r.appliedDependent(statuses, d.ID)
+		}
+		drift = append(drift, d)
 	}
 	if len(drift) == 0 {
 		return nil
@@ -275,21 +377,26 @@ func (r *run) upgradeChecksums(ctx context.Context, conn *sql.Conn, rows []ledge
 	defer func() { _ = tx.Rollback() }()
 	upgraded := slices.Clone(rows)
 	v := r.verifier()
-	oldPrev, newPrev := "", ""
+	// Each set's rows are chained apart: the checksums of the set's row
+	// before, as it was and as it is rewritten.
+	type chain struct{ oldPrev, newPrev string }
+	chains := map[string]chain{}
 	for k, row := range rows {
-		i := indexOf(r.migrations, row.ID)
-		if i < 0 || !v.matches(i, oldPrev, row.Checksum) {
-			oldPrev, newPrev = row.Checksum, row.Checksum
+		set := setOf(row.ID)
+		c := chains[set]
+		i := r.index(row.ID)
+		if i < 0 || !v.matches(i, c.oldPrev, row.Checksum) {
+			chains[set] = chain{row.Checksum, row.Checksum}
 			continue
 		}
-		sum := v.sum.sum(newPrev, r.migrations[i])
+		sum := v.sum.sum(c.newPrev, r.migrations[i])
 		if sum != row.Checksum {
 			if stmt, err := r.ledger.setChecksum(ctx, tx, row.ID, sum); err != nil {
 				return nil, &MigrationError{ID: row.ID, Statement: stmt, SQLState: sqlState(err), Err: fmt.Errorf("upgrade checksum: %w", err)}
 			}
 			upgraded[k].Checksum = sum
 		}
-		oldPrev, newPrev = row.Checksum, sum
+		chains[set] = chain{row.Checksum, sum}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("runtime: up: upgrade checksums: commit: %w", err)
@@ -298,17 +405,20 @@ func (r *run) upgradeChecksums(ctx context.Context, conn *sql.Conn, rows []ledge
 }
 
 // checksumBefore returns the checksum of the row of rows, sorted by ID,
-// just before where migration id sorts, or "" when there is none.
+// that comes last before where migration id sorts among the rows of its
+// set, or "" when there is none.
 func checksumBefore(rows []ledgerRow, id string) string {
-	k := sort.Search(len(rows), func(k int) bool { return rows[k].ID >= id })
-	if k == 0 {
-		return ""
+	set := setOf(id)
+	for k := sort.Search(len(rows), func(k int) bool { return rows[k].ID >= id }) - 1; k >= 0; k-- {
+		if setOf(rows[k].ID) == set {
+			return rows[k].Checksum
+		}
 	}
-	return rows[k-1].Checksum
+	return ""
 }
 
 // rechain chains anew, in tx, the checksums of the rows of applied that
-// sort after migration id, just recorded with sum: it only has work when
+// sort after migration id in its set, just recorded with sum: it only has work when
 // [WithAllowDrift] let Up apply a migration out of order. A row whose
 // checksum did not match before is left as it is, still reported as drift.
 // It returns the rows as they are once tx commits: applied itself when no
@@ -322,9 +432,13 @@ func (r *run) rechain(ctx context.Context, tx *sql.Tx, applied []ledgerRow, id, 
 	rows := slices.Clone(applied)
 	oldPrev, newPrev := checksumBefore(applied, id), sum
 	v := r.verifier()
+	set := setOf(id)
 	for j := k; j < len(rows); j++ {
 		row := &rows[j]
-		i := indexOf(r.migrations, row.ID)
+		if setOf(row.ID) != set {
+			continue
+		}
+		i := r.index(row.ID)
 		if i < 0 || !v.matches(i, oldPrev, row.Checksum) {
 			oldPrev, newPrev = row.Checksum, row.Checksum
 			continue

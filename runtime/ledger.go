@@ -43,14 +43,14 @@ type ledgerRow struct {
 
 // squashesOf returns the migrations of ms that replace others, by ID, or
 // an error when a migration they replace is registered too.
-func squashesOf(ms []Migration) (map[string][]string, error) {
+func squashesOf(ms []Migration, o *order) (map[string][]string, error) {
 	var squashes map[string][]string
 	for _, mig := range ms {
 		if len(mig.Replaces) == 0 {
 			continue
 		}
 		for _, id := range mig.Replaces {
-			if _, found := search(ms, id); found {
+			if o.index(ms, id) >= 0 {
 				return nil, fmt.Errorf("runtime: migration %s replaces %s, which is registered too: remove its file", mig.ID, id)
 			}
 		}

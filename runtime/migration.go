@@ -11,7 +11,8 @@ import (
 // and hand them to [Migrator.Register] from an init function.
 type Migration struct {
 	// ID names the migration and orders it: migrations apply in ascending
-	// order of ID. strata makemigrations writes IDs such as "0002_add_users_bio".
+	// order of ID (within their set, when the Migrator includes several;
+	// see [Migrator.Include]). It holds no '/'. strata makemigrations writes IDs such as "0002_add_users_bio".
 	ID   string
 	Up   []schema.Operation
 	Down []schema.Operation
@@ -42,6 +43,15 @@ type Migration struct {
 	// migration it replaces, then "_squashed"), lists that squash and the
 	// migrations it replaced: a ledger that records either is complete.
 	Replaces []string
+
+	// DependsOn lists the qualified IDs of migrations of other sets that
+	// must run before this one ("auth/0002_add_users_locale"; see
+	// [NewSet] and [Migrator.Include]). strata makemigrations writes, for
+	// a package whose models reference tables of another set, the latest
+	// migration of every such set as it stood when it made this one: a
+	// fresh database then sees, at each step, the schema the migration
+	// was made against. It counts in no checksum.
+	DependsOn []string
 
 	// Offline names the tables whose changes in this migration keep their
 	// plain form, in the migration's transaction, where the dialect would

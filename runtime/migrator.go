@@ -22,6 +22,11 @@ import (
 type Migrator struct {
 	mu         sync.RWMutex
 	migrations []Migration // sorted by ID
+	// name is the name of the set, "" for an app's own (see [NewSet]).
+	name string
+	// includes are the sets whose migrations m's runs apply with its own
+	// (see [Migrator.Include]).
+	includes []*Migrator
 }
 
 // Result reports one migration that [Migrator.Up] applied or [Migrator.Down]
@@ -55,6 +60,9 @@ func (m *Migrator) Register(ms ...Migration) {
 		if mig.ID == "" {
 			panic("runtime: Register: a migration has an empty ID")
 		}
+		if strings.Contains(mig.ID, "/") {
+			panic(fmt.Sprintf("runtime: Register: migration %q has a '/' in its ID, which separates the name of a set from an ID", mig.ID))
+		}
 		for _, id := range mig.Replaces {
 			if id == "" || id >= mig.ID {
 				panic(fmt.Sprintf("runtime: Register: migration %q replaces %q, which does not sort before it", mig.ID, id))
@@ -74,15 +82,19 @@ func (m *Migrator) Register(ms ...Migration) {
 	}
 }
 
-// Migrations returns the registered migrations, sorted by ID. The slice is
-// the caller's to keep.
+// Migrations returns the registered migrations, and those of the sets m
+// includes, in the order they run: sorted by ID when m includes no set.
+// Their IDs are qualified by the name of their set (see [NewSet]). The
+// slice is the caller's to keep.
 func (m *Migrator) Migrations() []Migration {
-	return slices.Clone(m.view())
+	ms, _, _ := m.flatten()
+	return slices.Clone(ms)
 }
 
-// view returns the registered migrations, sorted by ID, without copying
-// them: the slice must not be changed. Register appends beyond its length
-// or inserts into a new array, so the slice stays as it is.
+// view returns the migrations registered with m itself, sorted by ID,
+// without copying them: the slice must not be changed. Register appends
+// beyond its length or inserts into a new array, so the slice stays as it
+// is.
 func (m *Migrator) view() []Migration {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -93,7 +105,10 @@ func (m *Migrator) view() []Migration {
 // they were registered when it started and the options it was given, with
 // their defaults filled in.
 type run struct {
+	// migrations are the migrations of the run, in the order they run;
+	// order tells their sets.
 	migrations []Migration
+	order      *order
 	dialect    dialect.Dialect
 	log        *slog.Logger
 	ledger     ledger
@@ -152,13 +167,17 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 	if c.ledger == "" {
 		c.ledger = DefaultLedgerTable
 	}
-	ms := m.view()
-	squashes, err := squashesOf(ms)
+	ms, ord, err := m.flatten()
+	if err != nil {
+		return nil, err
+	}
+	squashes, err := squashesOf(ms, ord)
 	if err != nil {
 		return nil, err
 	}
 	r := &run{
 		migrations: ms,
+		order:      ord,
 		dialect:    c.dialect,
 		log:        c.logger,
 		ledger:     ledger{dialect: c.dialect, table: c.ledger, squashes: squashes, expect: len(ms)},
@@ -169,14 +188,8 @@ func (m *Migrator) newRun(db *sql.DB, opts []Option) (*run, error) {
 	return r, nil
 }
 
-// indexOf returns the position in ms, sorted by ID, of the migration with
-// the given ID, or -1.
-func indexOf(ms []Migration, id string) int {
-	if i, found := search(ms, id); found {
-		return i
-	}
-	return -1
-}
+// index returns the position in r.migrations of migration id, or -1.
+func (r *run) index(id string) int { return r.order.index(r.migrations, id) }
 
 // search returns where in ms, sorted by ID, the migration with the given ID
 // is or would be, and whether it is there.

@@ -11,7 +11,7 @@ import (
 // forward incrementally, which is how Up asks for schemas, and starts over
 // when asked for an earlier one.
 type replayer struct {
-	migrations []Migration // sorted by ID
+	migrations []Migration // in the order they run
 	n          int         // how many migrations s holds
 	s          *schema.Schema
 }

@@ -33,7 +33,7 @@ func (m *Migrator) Resolve(ctx context.Context, db *sql.DB, id string, how Resol
 	if err != nil {
 		return err
 	}
-	i := indexOf(r.migrations, id)
+	i := r.index(id)
 	if i < 0 {
 		return fmt.Errorf("runtime: resolve: %w %q", ErrUnknownMigration, id)
 	}

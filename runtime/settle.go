@@ -65,7 +65,7 @@ func (r *run) settleBySchema(ctx context.Context, p progressRow, steps []dialect
 // start; nil when id is not among r's migrations or op not among its
 // operations.
 func (r *run) aroundOperation(id string, down bool, op int) (before, after *schema.Schema, err error) {
-	i := indexOf(r.migrations, id)
+	i := r.index(id)
 	if i < 0 {
 		return nil, nil, nil
 	}

@@ -17,8 +17,11 @@ func (m *Migrator) SQL(id string, d dialect.Dialect, down bool) ([]dialect.Step,
 	if d == nil {
 		return nil, fmt.Errorf("runtime: sql: %w given", ErrNoDialect)
 	}
-	ms := m.Migrations()
-	i := indexOf(ms, id)
+	ms, o, err := m.flatten()
+	if err != nil {
+		return nil, err
+	}
+	i := o.index(ms, id)
 	if i < 0 {
 		return nil, fmt.Errorf("runtime: sql: %w %q", ErrUnknownMigration, id)
 	}

@@ -355,7 +355,7 @@ func (r *run) finish(ctx context.Context, conn *sql.Conn, tx *sql.Tx, st ledgerS
 	if err := r.fence(ctx, tx, id, down); err != nil {
 		return Result{}, false, err
 	}
-	i := indexOf(r.migrations, id)
+	i := r.index(id)
 	var rows []ledgerRow
 	if down {
 		if stmt, err := r.ledger.remove(ctx, tx, id); err != nil {

@@ -18,7 +18,7 @@ const (
 	// its operations as they are today. Its marker is [X].
 	StateApplied State = "applied"
 	// StatePending is a migration not applied yet that sorts after every
-	// applied one. Its marker is [ ].
+	// applied one of its set. Its marker is [ ].
 	StatePending State = "pending"
 	// StateMissing is a migration the ledger records as applied that the
 	// app does not register, although it registers one that sorts after
@@ -26,7 +26,8 @@ const (
 	// is [!].
 	StateMissing State = "missing"
 	// StateOutOfOrder is a migration not applied yet that sorts before an
-	// applied one: it was added, or merged, after a later one was applied.
+	// applied one of its set, or that an applied migration of another set
+	// depends on ([Migration.DependsOn]): it was added, or merged, after a later one was applied.
 	// Its marker is [?].
 	StateOutOfOrder State = "out_of_order"
 	// StateEdited is an applied migration whose operations differ from
@@ -101,7 +102,8 @@ type Progress struct {
 	Interrupted bool
 }
 
-// Status returns the state of every migration on db, sorted by ID: each
+// Status returns the state of every migration on db, in the order they
+// run (sorted by ID, when the Migrator includes no set): each
 // registered migration, applied or pending, and each migration the ledger
 // records as applied that is not registered ([StateMissing],
 // [StateFuture]). It reads the ledger with one query and compares each
@@ -129,7 +131,7 @@ func (m *Migrator) Status(ctx context.Context, db *sql.DB, opts ...Option) ([]Mi
 }
 
 // Pending returns the IDs of the registered migrations that db has not
-// applied, sorted by ID, for readiness probes: an app is ready when the
+// applied, in the order they run, for readiness probes: an app is ready when the
 // list is empty. It runs one query on a migrated database, takes no lock,
 // creates nothing and renders nothing, so it neither detects drift nor
 // reports applied migrations the app does not register; [Migrator.Status]

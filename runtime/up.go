@@ -10,7 +10,8 @@ import (
 	"github.com/strata-go/strata/runtime/dialect"
 )
 
-// Up applies every pending migration to db, in order of ID, and returns
+// Up applies every pending migration to db, in order of ID (see
+// [Migrator.Include] for the order of several sets), and returns
 // those it applied. Each runs in a transaction of its own, together with the
 // ledger row that records it, unless it is marked
 // [Migration.NonTransactional] or [WithSingleTransaction] puts them all in
@@ -39,18 +40,19 @@ func (m *Migrator) Up(ctx context.Context, db *sql.DB, opts ...Option) ([]Result
 	return m.up(ctx, db, "", opts)
 }
 
-// UpTo applies the pending migrations whose IDs sort up to id, included, as
+// UpTo applies the pending migrations that run up to id, included (whose
+// IDs sort up to it, when the Migrator includes no set), as
 // [Migrator.Up] applies them all. id must be registered; UpTo returns an
 // error wrapping [ErrUnknownMigration] otherwise, and nothing when id is
 // applied already.
 func (m *Migrator) UpTo(ctx context.Context, db *sql.DB, id string, opts ...Option) ([]Result, error) {
-	if id == "" || indexOf(m.Migrations(), id) < 0 {
+	if ms, o, _ := m.flatten(); id == "" || o.index(ms, id) < 0 {
 		return nil, fmt.Errorf("runtime: up: %w %q", ErrUnknownMigration, id)
 	}
 	return m.up(ctx, db, id, opts)
 }
 
-// up applies the pending migrations whose IDs sort up to target, or all of
+// up applies the pending migrations that run up to target, or all of
 // them when target is "".
 // With WithVerify it then compares the live schema with the migrations'.
 func (m *Migrator) up(ctx context.Context, db *sql.DB, target string, opts []Option) ([]Result, error) {
@@ -168,14 +170,14 @@ func (r *run) lockNeeded(st ledgerState, target string) bool {
 }
 
 // nextPending returns the position in r.migrations of the first migration
-// from position from on that applied does not record and whose ID sorts up
-// to target (any, when target is ""), or -1.
+// from position from on that applied does not record and that runs no
+// later than target (any, when target is ""), or -1.
 func (r *run) nextPending(applied []ledgerRow, target string, from int) int {
 	for i := from; i < len(r.migrations); i++ {
 		if isApplied(applied, r.migrations[i].ID) {
 			continue
 		}
-		if target != "" && r.migrations[i].ID > target {
+		if target != "" && i > r.index(target) {
 			return -1
 		}
 		return i
@@ -308,7 +310,7 @@ func (r *run) applyAllInOne(ctx context.Context, conn *sql.Conn, target string, 
 	}
 	var pending []int
 	for i, mig := range r.migrations {
-		if !isApplied(st.rows, mig.ID) && (target == "" || mig.ID <= target) {
+		if !isApplied(st.rows, mig.ID) && (target == "" || i <= r.index(target)) {
 			if mig.NonTransactional {
 				return nil, fmt.Errorf("runtime: up: %w: migration %s is marked NonTransactional, so the pending migrations cannot run in a single transaction", ErrNonTransactional, mig.ID)
 			}

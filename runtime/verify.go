@@ -181,8 +181,8 @@ func (r *run) verify(ctx context.Context, db *sql.DB) (*Verification, error) {
 
 // migration returns the registered migration id, or nil.
 func (r *run) migration(id string) *Migration {
-	i, found := slices.BinarySearchFunc(r.migrations, id, func(m Migration, id string) int { return strings.Compare(m.ID, id) })
-	if !found {
+	i := r.index(id)
+	if i < 0 {
 		return nil
 	}
 	return &r.migrations[i]
