@@ -167,7 +167,7 @@ func benchStages(b *testing.B, m benchModule) {
 			})
 		}
 		stage("emit", func() error {
-			_, err := emitMigration(in.dir.pkg, in.id, in.plan, nil)
+			_, err := emitMigration(in.dir.pkg, in.id, in.plan, nil, nil)
 			return err
 		})
 		stage("encode", func() error {

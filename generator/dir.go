@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/strata-go/strata/generator/history"
@@ -21,6 +22,9 @@ type migrationsDir struct {
 	path string
 	pkg  string   // the package clause of its Go files
 	ids  []string // ids of the migration files, sorted
+	// set is the name of the set its Migrator is, made by runtime.NewSet;
+	// "" for an app's own.
+	set string
 }
 
 // readDir reads the migrations directory: its package name, its migration
@@ -61,7 +65,9 @@ func readDir(path string) (*migrationsDir, error) {
 			return nil, fmt.Errorf("makemigrations: %s holds packages %s and %s; keep one package in the migrations directory", path, d.pkg, f.Name.Name)
 		}
 		d.pkg = f.Name.Name
-		hasMigrator = hasMigrator || declaresMigrator(f)
+		if ok, set := declaresMigrator(f); ok {
+			hasMigrator, d.set = true, set
+		}
 	}
 	if !hasMigrator {
 		return nil, fmt.Errorf("makemigrations: %s declares no Migrator: run strata init, or add\n\tvar Migrator = runtime.NewMigrator()\n"+
@@ -71,22 +77,48 @@ func readDir(path string) (*migrationsDir, error) {
 	return d, nil
 }
 
-// declaresMigrator reports whether f declares a package-level Migrator.
-func declaresMigrator(f *ast.File) bool {
+// declaresMigrator reports whether f declares a package-level Migrator,
+// and the name of its set when its value is runtime.NewSet("NAME").
+func declaresMigrator(f *ast.File) (bool, string) {
 	for _, decl := range f.Decls {
 		gen, ok := decl.(*ast.GenDecl)
 		if !ok || gen.Tok != token.VAR {
 			continue
 		}
 		for _, spec := range gen.Specs {
-			for _, n := range spec.(*ast.ValueSpec).Names {
+			vs := spec.(*ast.ValueSpec)
+			for k, n := range vs.Names {
 				if n.Name == "Migrator" {
-					return true
+					return true, setName(vs, k)
 				}
 			}
 		}
 	}
-	return false
+	return false, ""
+}
+
+// setName returns NAME when the k-th value of vs is a call of
+// runtime.NewSet("NAME"), and "" otherwise.
+func setName(vs *ast.ValueSpec, k int) string {
+	if k >= len(vs.Values) {
+		return ""
+	}
+	call, ok := vs.Values[k].(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return ""
+	}
+	if sel, ok := call.Fun.(*ast.SelectorExpr); !ok || sel.Sel.Name != "NewSet" {
+		return ""
+	}
+	lit, ok := call.Args[0].(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return ""
+	}
+	name, err := strconv.Unquote(lit.Value)
+	if err != nil {
+		return ""
+	}
+	return name
 }
 
 // sharedNumber reports whether two migration files have the same number,

@@ -62,6 +62,12 @@ type Config struct {
 	// [DialectsNamed] takes; every new migration must render on each.
 	// Empty means [DefaultDialects].
 	Dialects []string
+	// Includes are the package patterns, resolved in Dir, of the
+	// migrations packages of the sets whose migrations the app's Migrator
+	// includes (runtime's Migrator.Include): the models may reference
+	// their tables, which their own migrations make, and each new
+	// migration depends on the latest migration of each set.
+	Includes []string
 }
 
 // Result is a new migration, rendered and checked but not written yet.
@@ -143,37 +149,41 @@ func DialectsNamed(names []string) ([]dialect.Dialect, error) {
 // whenever something fails, it goes the whole way, which reports the
 // errors of the directory and its snapshot before those of the models.
 func Make(ctx context.Context, cfg Config) (*Result, error) {
+	sets, err := loadSets(ctx, cfg.Dir, cfg.Includes)
+	if err != nil {
+		return nil, err
+	}
 	if len(cfg.Models) > 0 {
 		dir, src, err := readSnapshotSource(cfg.Dir)
 		if err != nil {
-			return makeAll(ctx, cfg)
+			return makeAll(ctx, cfg, sets)
 		}
-		models, err := load.Models(ctx, cfg.Dir, cfg.Models...)
+		models, err := load.ModelsWith(ctx, cfg.Dir, externalTables(sets), cfg.Models...)
 		if err != nil {
-			if _, _, derr := openDir(cfg.Dir); derr != nil {
+			if _, _, derr := openDirWith(cfg.Dir, setTables(sets)); derr != nil {
 				return nil, derr
 			}
 			return nil, err
 		}
 		if unchanged(dir, src, models) {
-			return &Result{Plan: &diff.Plan{}, Before: models.Schema}, nil
+			return &Result{Plan: &diff.Plan{}, Before: withSets(models.Schema, sets)}, nil
 		}
-		dir, snap, err := openDir(cfg.Dir)
+		dir, snap, err := openDirWith(cfg.Dir, setTables(sets))
 		if err != nil {
 			return nil, err
 		}
-		return makeWith(cfg, dir, snap, models)
+		return makeWith(cfg, dir, snap, models, sets)
 	}
-	return makeAll(ctx, cfg)
+	return makeAll(ctx, cfg, sets)
 }
 
 // makeAll is [Make] without its shortcut.
-func makeAll(ctx context.Context, cfg Config) (*Result, error) {
-	dir, snap, err := openDir(cfg.Dir)
+func makeAll(ctx context.Context, cfg Config, sets []includedSet) (*Result, error) {
+	dir, snap, err := openDirWith(cfg.Dir, setTables(sets))
 	if err != nil {
 		return nil, err
 	}
-	return makeFrom(ctx, cfg, dir, snap)
+	return makeFrom(ctx, cfg, dir, snap, sets)
 }
 
 // readSnapshotSource reads the migrations directory path and the source
@@ -205,22 +215,24 @@ func unchanged(dir *migrationsDir, src []byte, models *load.Result) bool {
 }
 
 // makeFrom is [Make] on the migrations directory dir, whose snapshot is
-// snap.
-func makeFrom(ctx context.Context, cfg Config, dir *migrationsDir, snap *snapshot.File) (*Result, error) {
+// snap, with the sets it includes.
+func makeFrom(ctx context.Context, cfg Config, dir *migrationsDir, snap *snapshot.File, sets []includedSet) (*Result, error) {
 	if len(cfg.Models) == 0 {
 		return nil, errors.New("makemigrations: no model packages given (--models)")
 	}
-	models, err := load.Models(ctx, cfg.Dir, cfg.Models...)
+	models, err := load.ModelsWith(ctx, cfg.Dir, externalTables(sets), cfg.Models...)
 	if err != nil {
 		return nil, err
 	}
-	return makeWith(cfg, dir, snap, models)
+	return makeWith(cfg, dir, snap, models, sets)
 }
 
-// makeWith is [makeFrom] with the models loaded.
-func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.Result) (*Result, error) {
-	old := snap.Schema
-	plan, err := diff.Compare(old, models.Schema, hints(models, snap.Models))
+// makeWith is [makeFrom] with the models loaded. The tables of sets are
+// on both sides of the comparison, as they are today: what changed in
+// them is their own migrations' business.
+func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.Result, sets []includedSet) (*Result, error) {
+	old := withSets(snap.Schema, sets)
+	plan, err := diff.Compare(old, withSets(models.Schema, sets), hints(models, snap.Models))
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)
 	}
@@ -235,7 +247,11 @@ func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.
 		}
 	}
 	name := cfg.Name
-	if name == "" {
+	switch {
+	case name != "":
+	case len(sets) > 0 && dir.latest() == "":
+		name = "initial" // the old schema holds the sets' tables only
+	default:
 		name = plan.Name()
 	}
 	id, err := dir.nextID(name)
@@ -246,7 +262,7 @@ func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)
 	}
-	res, err := build(dir, id, old, plan, models.Models, models.Offline, dialects)
+	res, err := build(dir, id, old, plan, models.Models, models.Offline, dialects, sets)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +274,7 @@ func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.
 // carries out plan on old, and the snapshot after it, which records the
 // tables' model structs. offline names the tables whose models carry
 // //strata:offline.
-func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, models map[string]string, offline []string, dialects []dialect.Dialect) (*Result, error) {
+func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, models map[string]string, offline []string, dialects []dialect.Dialect, sets []includedSet) (*Result, error) {
 	up := plan.Ops()
 	after := old.Fork() // Apply copies what it changes: old stays as it is
 	if err := after.ApplyAll(up); err != nil {
@@ -277,11 +293,11 @@ func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, m
 		}
 		res.SQL[d.Name()] = steps
 	}
-	migration, err := emitMigration(dir.pkg, id, plan, plain)
+	migration, err := emitMigration(dir.pkg, id, plan, plain, dependsOn(sets))
 	if err != nil {
 		return nil, err
 	}
-	snap, err := snapshot.Encode(dir.pkg, &snapshot.File{Head: id, Schema: after, Models: models})
+	snap, err := snapshot.Encode(dir.pkg, &snapshot.File{Head: id, Schema: withoutSets(after, sets), Models: models})
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)
 	}
@@ -317,7 +333,7 @@ func waysOut(engine string) string {
 // emitMigration returns the file of migration id, which carries out plan,
 // for package pkg, with a note above each destructive operation, and the
 // tables whose changes keep their plain form.
-func emitMigration(pkg, id string, plan *diff.Plan, offline []string) ([]byte, error) {
+func emitMigration(pkg, id string, plan *diff.Plan, offline, dependsOn []string) ([]byte, error) {
 	notes := map[int]string{}
 	for i, c := range plan.Up {
 		var note []string
@@ -332,7 +348,7 @@ func emitMigration(pkg, id string, plan *diff.Plan, offline []string) ([]byte, e
 			notes[i] = strings.Join(note, "\n")
 		}
 	}
-	migration, err := emit.Migration(emit.File{Package: pkg, ID: id, Up: plan.Ops(), Notes: notes, Down: plan.Down, Offline: offline})
+	migration, err := emit.Migration(emit.File{Package: pkg, ID: id, DependsOn: dependsOn, Up: plan.Ops(), Notes: notes, Down: plan.Down, Offline: offline})
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)
 	}
@@ -388,6 +404,12 @@ func (e *GuardError) Error() string {
 // that they agree: the snapshot's head is the latest migration, and no two
 // migrations share a number.
 func openDir(path string) (*migrationsDir, *snapshot.File, error) {
+	return openDirWith(path, nil)
+}
+
+// openDirWith is [openDir] for a migrations package that includes sets,
+// whose tables, external, the snapshot's foreign keys may reference.
+func openDirWith(path string, external *schema.Schema) (*migrationsDir, *snapshot.File, error) {
 	dir, err := readDir(path)
 	if err != nil {
 		return nil, nil, err
@@ -395,7 +417,7 @@ func openDir(path string) (*migrationsDir, *snapshot.File, error) {
 	if dir.sharedNumber() {
 		return nil, nil, historyProblems(path)
 	}
-	snap, err := snapshot.Read(path)
+	snap, err := snapshot.ReadWith(path, external)
 	if err != nil {
 		// An unfinished merge breaks the snapshot; say so rather than
 		// where its Go stops parsing.

@@ -130,7 +130,7 @@ func (r *Rebased) regenerate(ctx context.Context, cfg Config, d *migrationsDir, 
 		d.ids = append(d.ids, m.ID)
 	}
 	snap := &snapshot.File{Head: head, Schema: before, Models: keptModels(d.path, before)}
-	res, err := makeFrom(ctx, cfg, d, snap)
+	res, err := makeFrom(ctx, cfg, d, snap, nil)
 	if err != nil {
 		return fmt.Errorf("rebase: %w", err)
 	}

@@ -189,15 +189,20 @@ func Check(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, &InconsistentError{Err: err}
 	}
-	_, snap, err := openDir(cfg.Dir)
+	sets, err := loadSets(ctx, cfg.Dir, cfg.Includes)
+	if err != nil {
+		return nil, err
+	}
+	_, snap, err := openDirWith(cfg.Dir, setTables(sets))
 	if err != nil {
 		return nil, &InconsistentError{Err: err}
 	}
-	replayed, err := h.Replay("")
+	base := withSets(&schema.Schema{}, sets)
+	replayed, err := h.ReplayOn(base, "")
 	if err != nil {
 		return nil, &InconsistentError{Err: fmt.Errorf("the migrations do not replay: %w", err)}
 	}
-	plan, err := diff.Compare(replayed, snap.Schema, diff.Hints{})
+	plan, err := diff.Compare(replayed, withSets(snap.Schema, sets), diff.Hints{})
 	if err != nil {
 		return nil, &InconsistentError{Err: fmt.Errorf("replaying the migrations: %w", err)}
 	}
@@ -214,7 +219,7 @@ func Check(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("check: %w", err)
 	}
-	if err := renderHistory(h, dialects); err != nil {
+	if err := renderHistory(h, dialects, base); err != nil {
 		return nil, err
 	}
 	cfg.Preview = true
@@ -225,8 +230,8 @@ func Check(ctx context.Context, cfg Config) (*Result, error) {
 // the ones before it leave, on each of dialects, and returns the first
 // that does not render: a migration written before the project named an
 // engine, or by hand, that the engine cannot run.
-func renderHistory(h *history.History, dialects []dialect.Dialect) error {
-	s := &schema.Schema{}
+func renderHistory(h *history.History, dialects []dialect.Dialect, base *schema.Schema) error {
+	s := base.Clone()
 	for _, m := range h.Migrations {
 		up := slices.Clone(m.Up)
 		for i, op := range up {

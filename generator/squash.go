@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/strata-go/strata/generator/diff"
 	"github.com/strata-go/strata/generator/emit"
@@ -86,6 +87,9 @@ func Squash(dir, to string) (*Change, error) {
 func squashable(m history.Migration) error {
 	if m.NonTransactional {
 		return fmt.Errorf("%s is NonTransactional", m.ID)
+	}
+	if len(m.DependsOn) > 0 {
+		return fmt.Errorf("%s depends on migrations of other sets (%s), which a squash does not fold yet", m.ID, strings.Join(m.DependsOn, ", "))
 	}
 	for _, op := range slices.Concat(m.Up, m.Down) {
 		switch op.(type) {

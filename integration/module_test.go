@@ -25,13 +25,19 @@ type appModule struct {
 // up.
 func newAppModule(t *testing.T) *appModule {
 	t.Helper()
+	return newModule(t, "example.com/app", t.TempDir())
+}
+
+// newModule is newAppModule for a module of the given path, in dir.
+func newModule(t *testing.T, path, dir string) *appModule {
+	t.Helper()
 	root := repoRoot(t)
-	m := &appModule{t: t, dir: t.TempDir(), root: root}
+	m := &appModule{t: t, dir: dir, root: root}
 	goVersion := strings.TrimPrefix(runtime.Version(), "go")
 	if i := strings.LastIndex(goVersion, "."); strings.Count(goVersion, ".") > 1 {
 		goVersion = goVersion[:i]
 	}
-	m.write("go.mod", "module example.com/app\n\ngo "+goVersion+"\n\n"+
+	m.write("go.mod", "module "+path+"\n\ngo "+goVersion+"\n\n"+
 		"require github.com/strata-go/strata v0.0.0\n\n"+
 		"replace github.com/strata-go/strata => "+root+"\n")
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))

@@ -34,4 +34,7 @@ type Data struct {
 	// MySQL is set when the project targets MySQL, whose driver the migrate
 	// command then imports.
 	MySQL bool
+	// Set is the name of the set the migrations package is, for a package
+	// of models that apps include (runtime.NewSet); empty for an app's own.
+	Set string
 }

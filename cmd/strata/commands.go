@@ -34,6 +34,7 @@ func initCommand() *cli.Command {
 			&cli.StringFlag{Name: "generate", Value: scaffold.DefaultGenerate, Usage: "the command the //go:generate line runs"},
 			&cli.BoolFlag{Name: "force", Usage: "replace files that exist already"},
 			&cli.StringFlag{Name: "dialects", Usage: "the engines the project targets, comma-separated, among mysql, postgres and sqlite, written into the //go:generate line (default postgres,sqlite)"},
+			&cli.StringFlag{Name: "set", Usage: "make the migrations package a set of this name (runtime.NewSet), for a package of models that apps include: its ledger rows read NAME/ID"},
 		},
 		Action: runInit,
 	}
@@ -55,6 +56,7 @@ func runInit(c *cli.Context) error {
 		Command:    c.String("cmd"),
 		Generate:   c.String("generate"),
 		Force:      c.Bool("force"),
+		Set:        c.String("set"),
 	})
 	if err != nil {
 		return err
@@ -89,6 +91,7 @@ func makeMigrationsCommand() *cli.Command {
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
 			modelsFlag(),
+			includeFlag(),
 			dirFlag(),
 			&cli.StringFlag{Name: "name", EnvVars: []string{"STRATA_NAME"}, Usage: "the new migration's `NAME` (default: derived from its operations)"},
 			&cli.BoolFlag{Name: "force", EnvVars: []string{"STRATA_FORCE"}, Usage: "let destructive changes through; the migration marks them"},
@@ -129,6 +132,7 @@ func runMakeMigrations(c *cli.Context) error {
 	res, err := generator.Make(c.Context, generator.Config{
 		Dir:      migrationsDir(c),
 		Models:   c.StringSlice("models"),
+		Includes: c.StringSlice("include"),
 		Name:     c.String("name"),
 		Force:    c.Bool("force"),
 		Preview:  preview,
@@ -340,6 +344,7 @@ func checkCommand() *cli.Command {
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
 			modelsFlag(),
+			includeFlag(),
 			dirFlag(),
 			dialectsFlag(),
 		},
@@ -358,7 +363,7 @@ func runCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := generator.Check(c.Context, generator.Config{Dir: migrationsDir(c), Models: c.StringSlice("models"), Dialects: names})
+	res, err := generator.Check(c.Context, generator.Config{Dir: migrationsDir(c), Models: c.StringSlice("models"), Includes: c.StringSlice("include"), Dialects: names})
 	var inconsistent *generator.InconsistentError
 	switch {
 	case errors.As(err, &inconsistent):

@@ -28,6 +28,13 @@ func modelsFlag() cli.Flag {
 	return &cli.StringSliceFlag{Name: "models", Usage: "package `PATTERN` of the model structs, relative to --dir (repeatable)"}
 }
 
+// includeFlag is the --include flag of the commands that load the models:
+// the sets whose tables they may reference.
+func includeFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "include", Usage: "package `PATTERN`, relative to --dir, of the migrations of a set the app's Migrator includes (runtime.NewSet): " +
+		"the models may reference its tables, and each new migration depends on its latest migration (repeatable)"}
+}
+
 // dialectsFlag is the --dialects flag of the commands that make
 // migrations.
 func dialectsFlag() cli.Flag {

@@ -41,6 +41,9 @@ type File struct {
 	Notes map[int]string
 	// Down holds the operations that revert the migration.
 	Down []schema.Operation
+	// DependsOn lists the qualified IDs of migrations of other sets that
+	// must run first (see runtime.Migration.DependsOn).
+	DependsOn []string
 	// Replaces, set for a migration that strata squash writes, lists the
 	// IDs of the migrations it folds into one.
 	Replaces []string
@@ -98,7 +101,7 @@ func Migration(f File) ([]byte, error) {
 	lists := []struct {
 		key    string
 		values []string
-	}{{"Replaces", f.Replaces}, {"Offline", f.Offline}}
+	}{{"DependsOn", f.DependsOn}, {"Replaces", f.Replaces}, {"Offline", f.Offline}}
 	keys, single := []string{"ID"}, []bool{true}
 	for _, l := range lists {
 		if len(l.values) > 0 {

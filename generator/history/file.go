@@ -190,12 +190,14 @@ func (r *file) migration(lit *ast.CompositeLit, m *Migration, id string) {
 			m.Down = r.operations(name, kv.Value)
 		case "NonTransactional":
 			m.NonTransactional = r.boolean(kv.Value)
+		case "DependsOn":
+			m.DependsOn = r.strings(name, "a qualified migration ID", kv.Value)
 		case "Replaces":
 			m.Replaces = r.strings(name, "a migration ID", kv.Value)
 		case "Offline":
 			m.Offline = r.strings(name, "a table name", kv.Value)
 		default:
-			r.errorf(key.Pos(), "runtime.Migration has no field %s (it has ID, Up, Down, NonTransactional, Replaces, Offline)", name)
+			r.errorf(key.Pos(), "runtime.Migration has no field %s (it has ID, Up, Down, NonTransactional, DependsOn, Replaces, Offline)", name)
 		}
 	}
 }

@@ -48,6 +48,9 @@ type Migration struct {
 	Up, Down []schema.Operation
 	// NonTransactional is the migration's field of the same name.
 	NonTransactional bool
+	// DependsOn is the migration's field of the same name: the qualified
+	// IDs of the migrations of other sets that run before it.
+	DependsOn []string
 	// Replaces is the migration's field of the same name: the IDs of the
 	// migrations it folds into one, whose files are gone.
 	Replaces []string

@@ -17,6 +17,13 @@ import (
 // error that begins with its file and position and names the migration and
 // the operation; it wraps the error of [schema.Operation.Apply].
 func (h *History) Replay(upTo string) (*schema.Schema, error) {
+	return h.ReplayOn(&schema.Schema{}, upTo)
+}
+
+// ReplayOn is [History.Replay] from base rather than from an empty schema:
+// the tables of the sets a migrations package includes, which its
+// migrations reference but do not make. base is left as it is.
+func (h *History) ReplayOn(base *schema.Schema, upTo string) (*schema.Schema, error) {
 	migrations := h.Migrations
 	if upTo != "" {
 		i := slices.IndexFunc(migrations, func(m Migration) bool { return m.ID == upTo })
@@ -25,7 +32,7 @@ func (h *History) Replay(upTo string) (*schema.Schema, error) {
 		}
 		migrations = migrations[:i+1]
 	}
-	s := &schema.Schema{}
+	s := base.Clone()
 	for _, m := range migrations {
 		for i, op := range m.Up {
 			if err := op.Apply(s); err != nil {

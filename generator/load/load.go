@@ -145,6 +145,21 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
 // When the patterns match no package, or the packages declare no model, the
 // error wraps [ErrNoPackages] or [ErrNoModels].
 func Models(ctx context.Context, dir string, patterns ...string) (*Result, error) {
+	return ModelsWith(ctx, dir, nil, patterns...)
+}
+
+// ExternalTable is a table of another set of migrations, which the models
+// may reference but not declare (see [ModelsWith]).
+type ExternalTable struct {
+	// Set names the set whose migrations make the table.
+	Set   string
+	Table schema.Table
+}
+
+// ModelsWith is [Models] for models whose foreign keys may also reference
+// external, the tables of the sets the models' migrations include. A model
+// that declares a table of external is an error.
+func ModelsWith(ctx context.Context, dir string, external []ExternalTable, patterns ...string) (*Result, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
@@ -162,6 +177,12 @@ func Models(ctx context.Context, dir string, patterns ...string) (*Result, error
 	}
 	slices.SortFunc(pkgs, func(a, b *packages.Package) int { return strings.Compare(a.PkgPath, b.PkgPath) })
 	l := newLoader(abs, cfg.Fset, pkgs)
+	for _, t := range external {
+		if l.external == nil {
+			l.external = map[string]ExternalTable{}
+		}
+		l.external[t.Table.Name] = t
+	}
 	return l.run(patterns)
 }
 
@@ -177,6 +198,8 @@ type loader struct {
 	valueRenames []EnumRename // the constHints that are right
 
 	models []*model
+	// external are the tables of other sets, by name (see [ModelsWith]).
+	external map[string]ExternalTable
 }
 
 func newLoader(dir string, fset *token.FileSet, pkgs []*packages.Package) *loader {

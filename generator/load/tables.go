@@ -15,6 +15,10 @@ import (
 func (l *loader) checkTables() {
 	tables := map[string]*model{}
 	for _, m := range l.models {
+		if ext, ok := l.external[m.table.Name]; ok {
+			l.errorf(m.tableDir, m.goName, "", "table %s is a table of set %s, whose migrations make it: give the model's table another name", m.table.Name, ext.Set)
+			continue
+		}
 		if first := tables[m.table.Name]; first != nil {
 			l.errorf(m.tableDir, m.goName, "", "table %s is the table of %s already (%s): give one of them another name",
 				m.table.Name, first.goName, l.position(first.pos))
@@ -69,6 +73,10 @@ func (l *loader) checkUniqueKeys(m *model) {
 func (l *loader) resolveFK(m *model, ref fkRef, tables map[string]*model) {
 	c := ref.col
 	target := tables[ref.table]
+	if ext, ok := l.external[ref.table]; ok && target == nil {
+		l.resolveExternalFK(m, ref, ext)
+		return
+	}
 	if target == nil {
 		l.errorf(c.pos, m.goName, c.path, "fk=%s.%s: no model has table %q%s", ref.table, ref.column, ref.table,
 			didYouMean(ref.table, slices.Sorted(maps.Keys(tables))))
@@ -93,6 +101,40 @@ func (l *loader) resolveFK(m *model, ref fkRef, tables map[string]*model) {
 			ref.table, ref.column, ref.column, ref.table)
 		return
 	}
+	l.addFK(m, ref)
+}
+
+// resolveExternalFK is [loader.resolveFK] for a reference to ext, a table
+// of another set.
+func (l *loader) resolveExternalFK(m *model, ref fkRef, ext ExternalTable) {
+	c := ref.col
+	to := ext.Table.Column(ref.column)
+	if to == nil {
+		var names []string
+		for _, col := range ext.Table.Columns {
+			names = append(names, col.Name)
+		}
+		l.errorf(c.pos, m.goName, c.path, "fk=%s.%s: table %s of set %s has no column %q%s", ref.table, ref.column, ref.table, ext.Set, ref.column,
+			didYouMean(ref.column, names))
+		return
+	}
+	from := m.table.Column(c.column)
+	if !sameType(from.Type, to.Type) {
+		l.errorf(c.pos, m.goName, c.path, "fk=%s.%s: the column types differ: %s is %s and %s.%s, of set %s, is %s; give the field the type of %s.%s",
+			ref.table, ref.column, c.column, describeType(from.Type), ref.table, ref.column, ext.Set, describeType(to.Type), ref.table, ref.column)
+		return
+	}
+	if !isKey(&ext.Table, ref.column) {
+		l.errorf(c.pos, m.goName, c.path, "fk=%s.%s: %s is neither the primary key of %s (of set %s) nor unique, and a foreign key must reference a key",
+			ref.table, ref.column, ref.column, ref.table, ext.Set)
+		return
+	}
+	l.addFK(m, ref)
+}
+
+// addFK adds to m's table the foreign key of ref, checked.
+func (l *loader) addFK(m *model, ref fkRef) {
+	c := ref.col
 	name := ConstraintName(m.table.Name, []string{c.column}, "fkey")
 	m.table.ForeignKeys = append(m.table.ForeignKeys, schema.ForeignKey{
 		Name: name, Columns: []string{c.column}, RefTable: ref.table, RefColumns: []string{ref.column},

@@ -38,6 +38,10 @@ type Config struct {
 	// Dialects names the engines the project targets, for the
 	// go:generate line's --dialects; nil leaves the default.
 	Dialects []string
+	// Set, when not empty, makes the migrations package a set of that
+	// name (runtime.NewSet): the migrations a package of models ships for
+	// apps to include.
+	Set string
 }
 
 // DefaultGenerate is the go:generate command Init writes: strata as a tool
@@ -78,6 +82,10 @@ func Init(cfg Config) (*Result, error) {
 		Generate:          cfg.Generate,
 		Dialects:          strings.Join(cfg.Dialects, ","),
 		MySQL:             slices.Contains(cfg.Dialects, "mysql"),
+		Set:               cfg.Set,
+	}
+	if cfg.Set != "" && !validSetName(cfg.Set) {
+		return nil, fmt.Errorf("init: --set %q: a set's name is made of ASCII letters, digits, '_', '-' and '.'", cfg.Set)
 	}
 	targets := map[string]string{
 		"migrations/generate.go.tmpl": path.Join(migrations, "generate.go"),
@@ -171,4 +179,17 @@ func packageName(dir string) string {
 		return "migrations"
 	}
 	return b.String()
+}
+
+// validSetName reports whether name may name a set, as runtime.NewSet
+// takes it.
+func validSetName(name string) bool {
+	for _, c := range []byte(name) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-', c == '.':
+		default:
+			return false
+		}
+	}
+	return name != ""
 }

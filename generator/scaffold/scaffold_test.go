@@ -109,3 +109,32 @@ func TestInitWritesTheDialectsIntoTheGenerateLine(t *testing.T) {
 		t.Errorf("main.go lacks %q:\n%s", want, main)
 	}
 }
+
+func TestInitWithASetNameWritesAMigratorThatIsASet(t *testing.T) {
+	root := newModule(t)
+	cfg := config(root)
+	cfg.Set = "auth"
+	if _, err := scaffold.Init(cfg); err != nil {
+		t.Fatal(err)
+	}
+	gen := read(t, filepath.Join(root, "db", "migrations", "generate.go"))
+	for _, want := range []string{
+		"//go:generate go tool strata makemigrations --models ../../internal/models\n\n// Migrator holds",
+		"var Migrator = runtime.NewSet(\"auth\")\n",
+		"var Set = Migrator\n",
+		"which imports example.com/shop/db/migrations:",
+	} {
+		if !strings.Contains(gen, want) {
+			t.Errorf("generate.go lacks %q:\n%s", want, gen)
+		}
+	}
+
+	cfg = config(newModule(t))
+	cfg.Set = "auth/v2"
+	if _, err := scaffold.Init(cfg); err == nil || !strings.Contains(err.Error(), `--set "auth/v2"`) {
+		t.Errorf("Init with a bad set name = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Root, "db")); err == nil {
+		t.Error("Init with a bad set name wrote files")
+	}
+}

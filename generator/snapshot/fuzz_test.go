@@ -40,7 +40,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(small)
 	f.Add([]byte(validSnapshot))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		checked, checkErr := decodeValid(FileName, src)
+		checked, checkErr := decodeValid(FileName, src, nil)
 		first, err := Decode(FileName, src)
 		var invalid *InvalidError
 		switch {
@@ -79,7 +79,7 @@ func FuzzDecode(f *testing.F) {
 			t.Errorf("snapshot after a round trip (-first +second):\n%s", diff)
 		}
 		if checkErr == nil {
-			if _, err := decodeValid(FileName, again); err != nil {
+			if _, err := decodeValid(FileName, again, nil); err != nil {
 				t.Errorf("decodeValid() of a valid snapshot encoded again: %v\n%s", err, again)
 			}
 		}

@@ -112,6 +112,13 @@ func Encode(pkg string, f *File) ([]byte, error) {
 // [*InvalidError] that lists every such problem of the file at the
 // position of its literal, and tells the user to restore the snapshot.
 func Read(dir string) (*File, error) {
+	return ReadWith(dir, nil)
+}
+
+// ReadWith is [Read] for the snapshot of a migrations package that
+// includes sets of migrations whose tables, external, its foreign keys
+// may reference. external may be nil.
+func ReadWith(dir string, external *schema.Schema) (*File, error) {
 	name := filepath.Join(dir, FileName)
 	src, err := os.ReadFile(name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -120,7 +127,7 @@ func Read(dir string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
-	return decodeValid(name, src)
+	return decodeValid(name, src, external)
 }
 
 // Decode reads a snapshot file back, without compiling or running it, and
@@ -148,12 +155,12 @@ func Decode(filename string, src []byte) (*File, error) {
 
 // decodeValid is [Decode] that also checks the values of the file (see
 // [Read]).
-func decodeValid(filename string, src []byte) (*File, error) {
+func decodeValid(filename string, src []byte, external *schema.Schema) (*File, error) {
 	d, file, err := decode(filename, src)
 	if err != nil {
 		return nil, err
 	}
-	if err := d.validate(file); err != nil {
+	if err := d.validate(file, external); err != nil {
 		return nil, err
 	}
 	file.Schema.Normalize()

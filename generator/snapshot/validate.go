@@ -116,13 +116,16 @@ type validator struct {
 	fset     *token.FileSet
 	pos      positions
 	problems []Problem
+	// external holds the tables of the sets the migrations package
+	// includes, which foreign keys may reference (see [ReadWith]).
+	external *schema.Schema
 }
 
 // validate checks the values of f, which d decoded and has not normalized
 // yet, so that the indexes of paths follow the file. It returns an
 // [*InvalidError] with every problem found, or nil.
-func (d *decoder) validate(f *File) error {
-	v := validator{fset: d.fset, pos: positions{}}
+func (d *decoder) validate(f *File, external *schema.Schema) error {
+	v := validator{fset: d.fset, pos: positions{}, external: external}
 	v.pos.record("", d.snapshot)
 	v.pos["Head"] = d.headValue.Pos()
 	for table, pos := range d.modelPos {
@@ -198,6 +201,13 @@ func (v *validator) schema(s *schema.Schema) {
 		v.named(fmt.Sprintf("Tables[%d].Name", i), "table", t.Name, names)
 		if tables[t.Name] == nil {
 			tables[t.Name] = t
+		}
+	}
+	if v.external != nil {
+		for i := range v.external.Tables {
+			if t := &v.external.Tables[i]; tables[t.Name] == nil {
+				tables[t.Name] = t
+			}
 		}
 	}
 	indexNames := map[string]string{} // of indexes and unique constraints, which share a namespace

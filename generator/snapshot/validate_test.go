@@ -84,7 +84,7 @@ func edit(t *testing.T, pairs ...string) string {
 }
 
 func TestReadAcceptsTheValidSnapshotAsEncodeWritesIt(t *testing.T) {
-	got, err := decodeValid(FileName, []byte(validSnapshot))
+	got, err := decodeValid(FileName, []byte(validSnapshot), nil)
 	if err != nil {
 		t.Fatalf("decodeValid() error = %v", err)
 	}
@@ -324,7 +324,7 @@ func TestReadReportsWrongValues(t *testing.T) {
 				t.Fatalf("Decode() error = %v; the edited snapshot must decode", err)
 			}
 			want := strings.Join(tt.want, restore+"\n") + restore
-			f, err := decodeValid(FileName, []byte(src))
+			f, err := decodeValid(FileName, []byte(src), nil)
 			if err == nil {
 				t.Fatalf("decodeValid() = %+v, nil; want error\n%s", f, want)
 			}

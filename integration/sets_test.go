@@ -1,0 +1,217 @@
+package integration
+
+import (
+	"context"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/strata-go/strata/generator/load"
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// The releases of a library module, example.com/auth, that ships its users
+// and sessions with migrations of its own, as the set "auth".
+var authModels = []string{
+	`package models
+
+//strata:table users
+type User struct {
+	ID    int64  ` + "`db:\"id\" strata:\"pk,identity\"`" + `
+	Email string ` + "`db:\"email\" strata:\"unique,size=320\"`" + `
+}
+`,
+	`package models
+
+//strata:table users
+type User struct {
+	ID     int64   ` + "`db:\"id\" strata:\"pk,identity\"`" + `
+	Email  string  ` + "`db:\"email\" strata:\"unique,size=320\"`" + `
+	Locale *string ` + "`db:\"locale\" strata:\"size=16\"`" + `
+}
+
+//strata:table sessions
+type Session struct {
+	Token  string ` + "`db:\"token\" strata:\"pk,size=64\"`" + `
+	UserID int64  ` + "`db:\"user_id\" strata:\"fk=users.id,on_delete=cascade,index\"`" + `
+}
+`,
+}
+
+// The releases of an app, example.com/app, whose tables reference the
+// library's users.
+var appModels = []string{
+	`package models
+
+//strata:table posts
+type Post struct {
+	ID     int64  ` + "`db:\"id\" strata:\"pk,identity\"`" + `
+	UserID int64  ` + "`db:\"user_id\" strata:\"fk=users.id,index\"`" + `
+	Title  string ` + "`db:\"title\"`" + `
+}
+`,
+	`package models
+
+//strata:table posts
+type Post struct {
+	ID     int64   ` + "`db:\"id\" strata:\"pk,identity\"`" + `
+	UserID int64   ` + "`db:\"user_id\" strata:\"fk=users.id,index\"`" + `
+	Title  string  ` + "`db:\"title\"`" + `
+	Body   *string ` + "`db:\"body\"`" + `
+}
+
+//strata:table comments
+type Comment struct {
+	ID       int64 ` + "`db:\"id\" strata:\"pk,identity\"`" + `
+	PostID   int64 ` + "`db:\"post_id\" strata:\"fk=posts.id,on_delete=cascade,index\"`" + `
+	AuthorID int64 ` + "`db:\"author_id\" strata:\"fk=users.id,index\"`" + `
+}
+`,
+}
+
+// A library module ships its tables as a set of migrations; an app module
+// includes the set, references its table, and has migrations of its own.
+// Both evolve, in either order of release; after every deploy the live
+// schema on each engine is the library's models and the app's, and at the
+// end everything reverts to nothing. go generate in the app writes only
+// into the app.
+func TestALibrarySetAndAnAppEvolveInEitherOrderOfRelease(t *testing.T) {
+	orders := []struct {
+		name  string
+		steps []string // "auth N" or "app N": that module's release N, generated, then a deploy
+	}{
+		{"library first", []string{"auth 2", "app 2"}},
+		{"app first", []string{"app 2", "auth 2"}},
+	}
+	for _, order := range orders {
+		t.Run(order.name, func(t *testing.T) {
+			ctx := context.Background()
+			dialects := strings.Join(targetDialects, ",")
+			root := t.TempDir()
+			lib := newModule(t, "example.com/auth", filepath.Join(root, "auth"))
+			lib.run("go", "tool", "strata", "init", "--set", "auth", "--dialects", dialects)
+			lib.write("models/models.go", authModels[0])
+			lib.run("go", "mod", "tidy")
+			lib.run("go", "generate", "./migrations")
+
+			app := newModule(t, "example.com/app", filepath.Join(root, "app"))
+			app.run("go", "mod", "edit", "-require=example.com/auth@v0.0.0", "-replace=example.com/auth=../auth")
+			app.strataInit()
+			generate := app.read("migrations/generate.go")
+			app.write("migrations/generate.go", strings.Replace(generate, "--models ../models", "--models ../models --include example.com/auth/migrations", 1))
+			app.write("migrations/sets.go", "package migrations\n\n"+
+				"import auth \"example.com/auth/migrations\"\n\n"+
+				"func init() { Migrator.Include(auth.Set) }\n")
+			app.write("models/models.go", appModels[0])
+			app.run("go", "mod", "tidy")
+			libBefore := lib.snapshotOfDir("migrations")
+			app.run("go", "generate", "./migrations")
+			if got := lib.snapshotOfDir("migrations"); !maps.Equal(got, libBefore) {
+				t.Errorf("go generate in the app changed the library's migrations")
+			}
+			if first := app.read("migrations/0001_initial.go"); !strings.Contains(first, `DependsOn: []string{"auth/0001_initial"}`) {
+				t.Errorf("the app's first migration does not depend on auth's:\n%s", first)
+			}
+			if snap := app.read("migrations/schema_snapshot.go"); regexp.MustCompile(`Name:\s+"users"`).MatchString(snap) {
+				t.Errorf("the app's snapshot holds auth's table users:\n%s", snap)
+			}
+
+			urls := map[string]string{}
+			for _, e := range engines {
+				urls[e.name] = e.newURL(t)
+			}
+			deploy := func(step string) {
+				t.Helper()
+				migrate := app.buildMigrate()
+				want := app.setModels(ctx)
+				for _, e := range engines {
+					app.runMigrate(t, migrate, "up", "--verify", "--db", urls[e.name])
+					assertSchema(t, e, e.open(t, urls[e.name]), want)
+				}
+				if out := app.run("go", "generate", "./migrations"); !strings.Contains(out, "No changes.") {
+					t.Errorf("after %s, go generate in the app printed:\n%s\nwant No changes.", step, out)
+				}
+			}
+			deploy("the first releases")
+			for _, step := range order.steps {
+				module, release, _ := strings.Cut(step, " ")
+				n := int(release[0] - '1')
+				switch module {
+				case "auth":
+					lib.write("models/models.go", authModels[n])
+					lib.run("go", "generate", "./migrations")
+				case "app":
+					app.write("models/models.go", appModels[n])
+					app.run("go", "generate", "./migrations")
+				}
+				deploy(step)
+			}
+			// The app's latest migration depends on auth's head as it was
+			// when it was made.
+			files := app.migrationFiles()
+			latest := app.read("migrations/" + files[len(files)-1])
+			wantDep := "auth/0001_initial"
+			if order.name == "library first" {
+				wantDep = "auth/0002_"
+			}
+			if !strings.Contains(latest, `DependsOn: []string{"`+wantDep) {
+				t.Errorf("the app's latest migration does not depend on %s:\n%s", wantDep, latest)
+			}
+			// strata check replays the app's migrations on the tables of the
+			// set it includes.
+			app.runIn("migrations", "go", "tool", "strata", "check", "--models", "../models", "--include", "example.com/auth/migrations", "--dialects", dialects)
+			migrate := app.buildMigrate()
+			for _, e := range engines {
+				app.runMigrate(t, migrate, "down", "--steps", "100", "--db", urls[e.name])
+				assertSchema(t, e, e.open(t, urls[e.name]), &schema.Schema{})
+			}
+		})
+	}
+}
+
+// read returns the content of the module's file rel.
+func (m *appModule) read(rel string) string {
+	m.t.Helper()
+	b, err := os.ReadFile(m.path(rel))
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// migrationFiles lists the module's migration files, sorted.
+func (m *appModule) migrationFiles() []string {
+	names := m.migrations()
+	slices.Sort(names)
+	return names
+}
+
+// snapshotOfDir returns the content of every file of the module's
+// directory rel, by name.
+func (m *appModule) snapshotOfDir(rel string) map[string]string {
+	m.t.Helper()
+	entries, err := os.ReadDir(m.path(rel))
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		out[e.Name()] = m.read(filepath.Join(rel, e.Name()))
+	}
+	return out
+}
+
+// setModels returns the schema of the app's models together with those of
+// the library it includes.
+func (m *appModule) setModels(ctx context.Context) *schema.Schema {
+	m.t.Helper()
+	res, err := load.Models(ctx, m.dir, "./models", "example.com/auth/models")
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return res.Schema
+}
