@@ -153,6 +153,9 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := settle(cfg.Dir, sets); err != nil {
+		return nil, err
+	}
 	if len(cfg.Models) > 0 {
 		dir, src, err := readSnapshotSource(cfg.Dir)
 		if err != nil {
@@ -160,7 +163,7 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		models, err := load.ModelsWith(ctx, cfg.Dir, externalTables(sets), cfg.Models...)
 		if err != nil {
-			if _, _, derr := openDirWith(cfg.Dir, setTables(sets)); derr != nil {
+			if _, _, derr := openDirWith(cfg.Dir, wasTables(sets)); derr != nil {
 				return nil, derr
 			}
 			return nil, err
@@ -168,7 +171,7 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 		if unchanged(dir, src, models) {
 			return &Result{Plan: &diff.Plan{}, Before: withSets(models.Schema, sets)}, nil
 		}
-		dir, snap, err := openDirWith(cfg.Dir, setTables(sets))
+		dir, snap, err := openDirWith(cfg.Dir, wasTables(sets))
 		if err != nil {
 			return nil, err
 		}
@@ -179,7 +182,7 @@ func Make(ctx context.Context, cfg Config) (*Result, error) {
 
 // makeAll is [Make] without its shortcut.
 func makeAll(ctx context.Context, cfg Config, sets []includedSet) (*Result, error) {
-	dir, snap, err := openDirWith(cfg.Dir, setTables(sets))
+	dir, snap, err := openDirWith(cfg.Dir, wasTables(sets))
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +234,10 @@ func makeFrom(ctx context.Context, cfg Config, dir *migrationsDir, snap *snapsho
 // on both sides of the comparison, as they are today: what changed in
 // them is their own migrations' business.
 func makeWith(cfg Config, dir *migrationsDir, snap *snapshot.File, models *load.Result, sets []includedSet) (*Result, error) {
-	old := withSets(snap.Schema, sets)
+	old, err := oldWithSets(snap.Schema, sets)
+	if err != nil {
+		return nil, err
+	}
 	plan, err := diff.Compare(old, withSets(models.Schema, sets), hints(models, snap.Models))
 	if err != nil {
 		return nil, fmt.Errorf("makemigrations: %w", err)

@@ -193,16 +193,18 @@ func Check(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, snap, err := openDirWith(cfg.Dir, setTables(sets))
+	if err := settle(cfg.Dir, sets); err != nil {
+		return nil, err
+	}
+	_, snap, err := openDirWith(cfg.Dir, wasTables(sets))
 	if err != nil {
 		return nil, &InconsistentError{Err: err}
 	}
-	base := withSets(&schema.Schema{}, sets)
-	replayed, err := h.ReplayOn(base, "")
+	replayed, at, err := replayWithSets(h, sets)
 	if err != nil {
 		return nil, &InconsistentError{Err: fmt.Errorf("the migrations do not replay: %w", err)}
 	}
-	plan, err := diff.Compare(replayed, withSets(snap.Schema, sets), diff.Hints{})
+	plan, err := diff.Compare(replayed, withSets(snap.Schema, at), diff.Hints{})
 	if err != nil {
 		return nil, &InconsistentError{Err: fmt.Errorf("replaying the migrations: %w", err)}
 	}
@@ -219,7 +221,7 @@ func Check(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("check: %w", err)
 	}
-	if err := renderHistory(h, dialects, base); err != nil {
+	if err := renderHistory(h, dialects, sets); err != nil {
 		return nil, err
 	}
 	cfg.Preview = true
@@ -227,12 +229,12 @@ func Check(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 // renderHistory renders the Up of every migration of h, from the schema
-// the ones before it leave, on each of dialects, and returns the first
-// that does not render: a migration written before the project named an
-// engine, or by hand, that the engine cannot run.
-func renderHistory(h *history.History, dialects []dialect.Dialect, base *schema.Schema) error {
-	s := base.Clone()
-	for _, m := range h.Migrations {
+// the ones before it leave (with those of sets, in the order the runtime
+// runs them), on each of dialects, and returns the first that does not
+// render: a migration written before the project named an engine, or by
+// hand, that the engine cannot run.
+func renderHistory(h *history.History, dialects []dialect.Dialect, sets []includedSet) error {
+	_, _, err := replayVisiting(h, sets, func(m history.Migration, s *schema.Schema) error {
 		up := slices.Clone(m.Up)
 		for i, op := range up {
 			if run, ok := op.(schema.RunGo); ok && run.Func == nil {
@@ -241,12 +243,23 @@ func renderHistory(h *history.History, dialects []dialect.Dialect, base *schema.
 		}
 		for _, d := range dialects {
 			if _, err := d.Render(s, up); err != nil {
-				return fmt.Errorf("check: %s: migration %s cannot run on %s: %w\n%s", m.Path, m.ID, d.Name(), err, waysOut(d.Name()))
+				return &renderError{fmt.Errorf("check: %s: migration %s cannot run on %s: %w\n%s", m.Path, m.ID, d.Name(), err, waysOut(d.Name()))}
 			}
 		}
-		if err := s.ApplyAll(m.Up); err != nil {
-			return &InconsistentError{Err: fmt.Errorf("the migrations do not replay: %s: %w", m.ID, err)}
-		}
+		return nil
+	})
+	var re *renderError
+	switch {
+	case errors.As(err, &re):
+		return re.err
+	case err != nil:
+		return &InconsistentError{Err: fmt.Errorf("the migrations do not replay: %w", err)}
 	}
 	return nil
 }
+
+// renderError is a migration that does not render, which renderHistory
+// reports as it is.
+type renderError struct{ err error }
+
+func (e *renderError) Error() string { return e.err.Error() }

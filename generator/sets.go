@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/strata-go/strata/generator/history"
 	"github.com/strata-go/strata/generator/load"
 	"github.com/strata-go/strata/runtime/schema"
 )
@@ -25,6 +26,14 @@ type includedSet struct {
 	Head string
 	// Schema is the schema its migrations build, from its snapshot.
 	Schema *schema.Schema
+	// History is its migrations, read from their files.
+	History *history.History
+	// WasHead and Was are the set's migration that the package's latest
+	// migration depends on, and the schema the set's migrations build up
+	// to it; Head and Schema when the package depends on no earlier one
+	// (see [settle]).
+	WasHead string
+	Was     *schema.Schema
 }
 
 // loadSets reads the sets whose migrations packages patterns name,
@@ -66,7 +75,11 @@ func loadSets(ctx context.Context, dir string, patterns []string) ([]includedSet
 			}
 			owner[t.Name] = d.set
 		}
-		sets = append(sets, includedSet{Path: pkg.PkgPath, Name: d.set, Head: snap.Head, Schema: snap.Schema})
+		h, err := history.Read(d.path)
+		if err != nil {
+			return nil, fmt.Errorf("makemigrations: --include %s: %w", pkg.PkgPath, err)
+		}
+		sets = append(sets, includedSet{Path: pkg.PkgPath, Name: d.set, Head: snap.Head, Schema: snap.Schema, History: h, WasHead: snap.Head, Was: snap.Schema})
 	}
 	slices.SortFunc(sets, func(a, b includedSet) int { return strings.Compare(a.Name, b.Name) })
 	for k := 1; k < len(sets); k++ {
@@ -90,14 +103,22 @@ func externalTables(sets []includedSet) []load.ExternalTable {
 
 // withSets returns s with the tables and enums of sets added: the schema
 // the database holds where the migrations package's own migrations run.
-// It returns s itself when there is no set.
+// A table of s that a set makes too is an extension of the set's table
+// (//strata:extend): its columns, indexes and constraints are added to the
+// set's. It returns s itself when there is no set.
 func withSets(s *schema.Schema, sets []includedSet) *schema.Schema {
 	if len(sets) == 0 {
 		return s
 	}
 	all := s.Clone()
 	for _, set := range sets {
-		all.Tables = append(all.Tables, set.Schema.Tables...)
+		for _, t := range set.Schema.Tables {
+			if i := slices.IndexFunc(all.Tables, func(own schema.Table) bool { return own.Name == t.Name }); i >= 0 {
+				all.Tables[i] = extended(t, all.Tables[i])
+				continue
+			}
+			all.Tables = append(all.Tables, t.Clone())
+		}
 		for _, e := range set.Schema.Enums {
 			if all.Enum(e.Name) == nil {
 				all.Enums = append(all.Enums, e)
@@ -108,21 +129,80 @@ func withSets(s *schema.Schema, sets []includedSet) *schema.Schema {
 	return all
 }
 
+// extended returns base, a set's table, with what ext, an extension of
+// it, adds.
+func extended(base, ext schema.Table) schema.Table {
+	t := base.Clone()
+	ext = ext.Clone()
+	t.Columns = append(t.Columns, ext.Columns...)
+	t.Indexes = append(t.Indexes, ext.Indexes...)
+	t.Uniques = append(t.Uniques, ext.Uniques...)
+	t.ForeignKeys = append(t.ForeignKeys, ext.ForeignKeys...)
+	t.Checks = append(t.Checks, ext.Checks...)
+	return t
+}
+
 // withoutSets returns s without the tables and enums of sets: the schema
-// the migrations package's snapshot records. It returns s itself when
-// there is no set.
+// the migrations package's snapshot records. Of a set's table that the
+// package extends, it keeps what the extension adds. It returns s itself
+// when there is no set.
 func withoutSets(s *schema.Schema, sets []includedSet) *schema.Schema {
 	if len(sets) == 0 {
 		return s
 	}
-	own := s.Fork()
-	own.Tables = slices.DeleteFunc(slices.Clone(own.Tables), func(t schema.Table) bool {
-		return slices.ContainsFunc(sets, func(set includedSet) bool { return set.Schema.Table(t.Name) != nil })
-	})
-	own.Enums = slices.DeleteFunc(slices.Clone(own.Enums), func(e schema.Enum) bool {
-		return slices.ContainsFunc(sets, func(set includedSet) bool { return set.Schema.Enum(e.Name) != nil })
-	})
+	own := &schema.Schema{}
+	for _, t := range s.Tables {
+		var base *schema.Table
+		for _, set := range sets {
+			if b := set.Schema.Table(t.Name); b != nil {
+				base = b
+			}
+		}
+		if base == nil {
+			own.Tables = append(own.Tables, t.Clone())
+		} else if ext := extensionOf(t, base); len(ext.Columns) > 0 {
+			own.Tables = append(own.Tables, ext)
+		}
+	}
+	for _, e := range s.Enums {
+		if !slices.ContainsFunc(sets, func(set includedSet) bool { return set.Schema.Enum(e.Name) != nil }) {
+			own.Enums = append(own.Enums, e)
+		}
+	}
 	return own
+}
+
+// extensionOf returns what t holds beyond base, the set's table it
+// extends: its columns, indexes and constraints that base does not have.
+func extensionOf(t schema.Table, base *schema.Table) schema.Table {
+	t = t.Clone()
+	ext := schema.Table{Name: t.Name}
+	for _, c := range t.Columns {
+		if base.Column(c.Name) == nil {
+			ext.Columns = append(ext.Columns, c)
+		}
+	}
+	for _, ix := range t.Indexes {
+		if !slices.ContainsFunc(base.Indexes, func(b schema.Index) bool { return b.Name == ix.Name }) {
+			ext.Indexes = append(ext.Indexes, ix)
+		}
+	}
+	for _, u := range t.Uniques {
+		if !slices.ContainsFunc(base.Uniques, func(b schema.Unique) bool { return b.Name == u.Name }) {
+			ext.Uniques = append(ext.Uniques, u)
+		}
+	}
+	for _, fk := range t.ForeignKeys {
+		if !slices.ContainsFunc(base.ForeignKeys, func(b schema.ForeignKey) bool { return b.Name == fk.Name }) {
+			ext.ForeignKeys = append(ext.ForeignKeys, fk)
+		}
+	}
+	for _, c := range t.Checks {
+		if !slices.ContainsFunc(base.Checks, func(b schema.Check) bool { return b.Name == c.Name }) {
+			ext.Checks = append(ext.Checks, c)
+		}
+	}
+	return ext
 }
 
 // dependsOn returns the qualified IDs of the latest migration of each of
@@ -138,11 +218,157 @@ func dependsOn(sets []includedSet) []string {
 	return ids
 }
 
-// setTables returns the schema of the tables and enums of sets, nil when
-// there is none.
-func setTables(sets []includedSet) *schema.Schema {
+// The snapshot of a migrations package that includes sets holds its own
+// tables (and what it adds to the sets' tables) as they stand after its
+// latest migration, with each set at the migration that one depends on:
+// the database's schema at that point of the order the runtime runs them
+// in. The sets may have moved on since (a library's newer release),
+// renaming a table the package's keys reference, say.
+
+// dependedOn returns, by set name, the ID of the migration of each set
+// that the latest migration of h depending on the set names.
+func dependedOn(h *history.History) map[string]string {
+	heads := map[string]string{}
+	for k := len(h.Migrations) - 1; k >= 0; k-- {
+		for _, dep := range h.Migrations[k].DependsOn {
+			set, id, ok := strings.Cut(dep, "/")
+			if _, seen := heads[set]; ok && !seen {
+				heads[set] = id
+			}
+		}
+	}
+	return heads
+}
+
+// settle sets the Was and WasHead of each of sets from the migrations of
+// the package in dir: the set's migration its latest migration depending
+// on the set names (see [dependedOn]). When the directory's migrations do
+// not read, it leaves them as they are, for the reading of the directory
+// to report.
+func settle(dir string, sets []includedSet) error {
 	if len(sets) == 0 {
 		return nil
 	}
-	return withSets(&schema.Schema{}, sets)
+	h, err := history.Read(dir)
+	if err != nil {
+		return nil //nolint:nilerr // openDir reports it, with the rest of what is wrong with dir
+	}
+	heads := dependedOn(h)
+	for k, set := range sets {
+		head, ok := heads[set.Name]
+		if !ok || head == set.Head {
+			continue
+		}
+		s, err := set.History.Replay(head)
+		if err != nil {
+			return fmt.Errorf("makemigrations: the latest migration depends on %s/%s, which set %s cannot rebuild: %w", set.Name, head, set.Name, err)
+		}
+		sets[k].Was, sets[k].WasHead = s, head
+	}
+	return nil
+}
+
+// wasTables returns the schema of the tables and enums of sets as the
+// package's latest migration found them, nil when there is no set.
+func wasTables(sets []includedSet) *schema.Schema {
+	if len(sets) == 0 {
+		return nil
+	}
+	return withSets(&schema.Schema{}, asTheyWere(sets))
+}
+
+// asTheyWere returns sets with each one's Schema and Head as the package's
+// latest migration found them.
+func asTheyWere(sets []includedSet) []includedSet {
+	was := slices.Clone(sets)
+	for k := range was {
+		was[k].Schema, was[k].Head = was[k].Was, was[k].WasHead
+	}
+	return was
+}
+
+// oldWithSets returns the schema the database holds after the package's
+// latest migration and the sets' latest, in the order the runtime runs
+// them: snap, the snapshot's, with the sets as that migration found them,
+// then the sets' later migrations.
+func oldWithSets(snap *schema.Schema, sets []includedSet) (*schema.Schema, error) {
+	if len(sets) == 0 {
+		return snap, nil
+	}
+	s := withSets(snap, asTheyWere(sets))
+	for _, set := range sets {
+		if set.WasHead == set.Head {
+			continue
+		}
+		for _, m := range set.History.Migrations {
+			if m.ID <= set.WasHead {
+				continue
+			}
+			if err := s.ApplyAll(m.Up); err != nil {
+				return nil, fmt.Errorf("makemigrations: migration %s/%s of set %s does not apply after this package's migrations: %w", set.Name, m.ID, set.Name, err)
+			}
+		}
+	}
+	s.Normalize()
+	return s, nil
+}
+
+// replayWithSets replays the migrations of h in the order the runtime runs
+// them with those of sets: before each migration of h, the migrations of
+// each set it depends on, up to the one it names. It returns the schema
+// after the last migration of h, and sets as they stood then.
+func replayWithSets(h *history.History, sets []includedSet) (*schema.Schema, []includedSet, error) {
+	return replayVisiting(h, sets, nil)
+}
+
+// replayVisiting is [replayWithSets] that calls visit, when not nil, with
+// each migration of h and the schema it runs on, before applying it.
+func replayVisiting(h *history.History, sets []includedSet, visit func(history.Migration, *schema.Schema) error) (*schema.Schema, []includedSet, error) {
+	s := &schema.Schema{}
+	at := make([]includedSet, len(sets))
+	for k, set := range sets {
+		at[k] = includedSet{Name: set.Name, Path: set.Path, History: set.History}
+	}
+	upTo := func(k int, id string) error {
+		for _, m := range sets[k].History.Migrations {
+			if m.ID <= at[k].Head || m.ID > id {
+				continue
+			}
+			if err := s.ApplyAll(m.Up); err != nil {
+				return fmt.Errorf("migration %s/%s: %w", sets[k].Name, m.ID, err)
+			}
+			at[k].Head = m.ID
+		}
+		return nil
+	}
+	for _, m := range h.Migrations {
+		for _, dep := range m.DependsOn {
+			set, id, _ := strings.Cut(dep, "/")
+			if k := slices.IndexFunc(sets, func(s includedSet) bool { return s.Name == set }); k >= 0 {
+				if err := upTo(k, id); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+		if visit != nil {
+			if err := visit(m, s); err != nil {
+				return nil, nil, err
+			}
+		}
+		if err := s.ApplyAll(m.Up); err != nil {
+			return nil, nil, fmt.Errorf("migration %s: %w", m.ID, err)
+		}
+	}
+	for k := range at {
+		sch, err := sets[k].History.Replay(at[k].Head)
+		if at[k].Head == "" {
+			sch, err = &schema.Schema{}, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		at[k].Schema = sch
+	}
+	s.Normalize()
+	return s, at, nil
 }

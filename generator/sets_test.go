@@ -110,3 +110,128 @@ func TestIncludingASetRefusesWhatItCannotUse(t *testing.T) {
 		})
 	}
 }
+
+const usersExtension = "\n//strata:extend users\ntype UserExtra struct {\n\tNickname *string `db:\"nickname\" strata:\"size=40,index\"`\n}\n"
+
+func TestAnExtensionAddsColumnsToATableOfTheSetAndTheSnapshotKeepsThemOnly(t *testing.T) {
+	root := setModule(t, postsOfUsers+usersExtension)
+	cfg := Config{Dir: filepath.Join(root, "migrations"), Models: []string{"../models"}, Includes: []string{"../auth/migrations"}}
+	res, err := Make(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contents := map[string]string{}
+	for _, f := range res.Files {
+		contents[filepath.Base(f.Path)] = string(f.Content)
+	}
+	for _, want := range []string{"schema.AddColumn{", `Table: "users"`, `Name: "nickname"`, "schema.CreateIndex{", "schema.CreateTable{"} {
+		if !strings.Contains(contents["0001_initial.go"], want) {
+			t.Errorf("the migration lacks %q:\n%s", want, contents["0001_initial.go"])
+		}
+	}
+	if strings.Contains(contents["0001_initial.go"], `Name: "users",`) {
+		t.Errorf("the migration creates users, the set's table:\n%s", contents["0001_initial.go"])
+	}
+	snap := contents["schema_snapshot.go"]
+	if !regexp.MustCompile(`Name:\s+"users"`).MatchString(snap) || strings.Contains(snap, `"email"`) || !strings.Contains(snap, `"nickname"`) {
+		t.Errorf("the snapshot should hold users with the extension's column only:\n%s", snap)
+	}
+	if err := files.WriteAll(res.Files); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := Make(t.Context(), cfg); err != nil || !again.NoChanges() {
+		t.Errorf("Make with nothing changed = %v, %v; want no changes", again, err)
+	}
+	if _, err := Check(t.Context(), cfg); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+
+	// The library's next release adds a column of the extension's name:
+	// the app's next run names both sides, and writes nothing.
+	if err := os.WriteFile(filepath.Join(root, "auth", "models", "models.go"), []byte("package models\n\n//strata:table users\ntype User struct {\n\tID       int64   `db:\"id\" strata:\"pk\"`\n\tEmail    string  `db:\"email\"`\n\tNickname *string `db:\"nickname\"`\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := Make(t.Context(), Config{Dir: filepath.Join(root, "auth", "migrations"), Models: []string{"../models"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := files.WriteAll(lib.Files); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Make(t.Context(), cfg)
+	if err == nil || !strings.Contains(err.Error(), "UserExtra.Nickname: column users.nickname: table users of set auth has a column nickname already") {
+		t.Errorf("Make after the library added the extension's column = %v", err)
+	}
+}
+
+func TestAnExtensionNeedsATableOfAnIncludedSetAndNewColumns(t *testing.T) {
+	for _, c := range []struct{ name, models, want string }{
+		{"a table no set makes", postsOfUsers + strings.Replace(usersExtension, "extend users", "extend members", 1),
+			"//strata:extend members: no set the migrations include makes table members"},
+		{"a column the table has", postsOfUsers + strings.Replace(usersExtension, `db:"nickname"`, `db:"email"`, 1),
+			"column users.email: table users of set auth has a column email already"},
+		{"a second extension of one table", postsOfUsers + usersExtension + strings.Replace(strings.Replace(usersExtension, "UserExtra", "MoreExtra", 1), "nickname", "motto", 1),
+			"table users is extended by UserExtra already"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := setModule(t, c.models)
+			_, err := Make(t.Context(), Config{Dir: filepath.Join(root, "migrations"), Models: []string{"../models"}, Includes: []string{"../auth/migrations"}})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Make = %v, want an error saying %q", err, c.want)
+			}
+		})
+	}
+}
+
+// A library's later release renames a table the app references: the
+// app's models follow it with no migration of their own, the snapshot
+// stays as its latest migration found the set, and check replays both in
+// the order they run.
+func TestALibraryRenameOfATableTheAppReferencesIsFollowed(t *testing.T) {
+	root := setModule(t, postsOfUsers)
+	cfg := Config{Dir: filepath.Join(root, "migrations"), Models: []string{"../models"}, Includes: []string{"../auth/migrations"}}
+	gen := func(cfg Config) *Result {
+		t.Helper()
+		res, err := Make(t.Context(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := files.WriteAll(res.Files); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	write := func(rel, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(rel)), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gen(cfg)
+	write("auth/models/models.go", "package models\n\n//strata:table accounts renamed_from=users\ntype User struct {\n\tID    int64  `db:\"id\" strata:\"pk\"`\n\tEmail string `db:\"email\"`\n}\n")
+	if lib := gen(Config{Dir: filepath.Join(root, "auth", "migrations"), Models: []string{"../models"}}); !strings.HasPrefix(lib.ID, "0002_") {
+		t.Fatalf("the library's rename is %q", lib.ID)
+	}
+	if _, err := Make(t.Context(), cfg); err == nil || !strings.Contains(err.Error(), `fk=users.id: no model has table "users"`) {
+		t.Errorf("Make with a key to the renamed table = %v", err)
+	}
+	write("models/models.go", strings.Replace(postsOfUsers, "users.id", "accounts.id", 1))
+	if res := gen(cfg); !res.NoChanges() {
+		t.Errorf("the app's models following the rename made a migration:\n%s", res.Files[0].Content)
+	}
+	if _, err := Check(t.Context(), cfg); err != nil {
+		t.Errorf("Check after the rename: %v", err)
+	}
+	write("models/models.go", strings.Replace(strings.Replace(postsOfUsers, "users.id", "accounts.id", 1), "}\n", "\tTitle *string `db:\"title\"`\n}\n", 1))
+	res := gen(cfg)
+	migration := string(res.Files[0].Content)
+	if !strings.Contains(migration, `DependsOn: []string{"auth/0002_`) || !strings.Contains(migration, "schema.AddColumn{") {
+		t.Errorf("the app's next migration:\n%s", migration)
+	}
+	if !strings.Contains(string(res.Files[1].Content), `RefTable: "accounts"`) {
+		t.Errorf("the snapshot after it keeps the old name:\n%s", res.Files[1].Content)
+	}
+	if _, err := Check(t.Context(), cfg); err != nil {
+		t.Errorf("Check after the app's next migration: %v", err)
+	}
+}

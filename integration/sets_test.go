@@ -30,7 +30,7 @@ type User struct {
 //strata:table users
 type User struct {
 	ID     int64   ` + "`db:\"id\" strata:\"pk,identity\"`" + `
-	Email  string  ` + "`db:\"email\" strata:\"unique,size=320\"`" + `
+	Email  *string ` + "`db:\"email\" strata:\"unique,size=320\"`" + ` // NULL allowed: SQLite rebuilds the table
 	Locale *string ` + "`db:\"locale\" strata:\"size=16\"`" + `
 }
 
@@ -43,7 +43,7 @@ type Session struct {
 }
 
 // The releases of an app, example.com/app, whose tables reference the
-// library's users.
+// library's users, to which its second release adds a column.
 var appModels = []string{
 	`package models
 
@@ -64,6 +64,11 @@ type Post struct {
 	Body   *string ` + "`db:\"body\"`" + `
 }
 
+//strata:extend users
+type UserExtra struct {
+	Nickname *string ` + "`db:\"nickname\" strata:\"size=40,index\"`" + `
+}
+
 //strata:table comments
 type Comment struct {
 	ID       int64 ` + "`db:\"id\" strata:\"pk,identity\"`" + `
@@ -74,7 +79,9 @@ type Comment struct {
 }
 
 // A library module ships its tables as a set of migrations; an app module
-// includes the set, references its table, and has migrations of its own.
+// includes the set, references its table, adds a column to it, and has
+// migrations of its own; the library's later release rebuilds that table
+// on SQLite, which keeps the app's column.
 // Both evolve, in either order of release; after every deploy the live
 // schema on each engine is the library's models and the app's, and at the
 // end everything reverts to nothing. go generate in the app writes only
@@ -205,13 +212,36 @@ func (m *appModule) snapshotOfDir(rel string) map[string]string {
 	return out
 }
 
-// setModels returns the schema of the app's models together with those of
-// the library it includes.
+// setModels returns the schema of the library's models with the app's
+// added: its tables, and the columns it adds to the library's.
 func (m *appModule) setModels(ctx context.Context) *schema.Schema {
 	m.t.Helper()
-	res, err := load.Models(ctx, m.dir, "./models", "example.com/auth/models")
+	lib, err := load.Models(ctx, m.dir, "example.com/auth/models")
 	if err != nil {
 		m.t.Fatal(err)
 	}
-	return res.Schema
+	var ext []load.ExternalTable
+	for _, t := range lib.Schema.Tables {
+		ext = append(ext, load.ExternalTable{Set: "auth", Table: t})
+	}
+	app, err := load.ModelsWith(ctx, m.dir, ext, "./models")
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	all := lib.Schema.Clone()
+	for _, t := range app.Schema.Tables {
+		base := all.Table(t.Name)
+		if base == nil {
+			all.Tables = append(all.Tables, t)
+			continue
+		}
+		base.Columns = append(base.Columns, t.Columns...)
+		base.Indexes = append(base.Indexes, t.Indexes...)
+		base.Uniques = append(base.Uniques, t.Uniques...)
+		base.ForeignKeys = append(base.ForeignKeys, t.ForeignKeys...)
+		base.Checks = append(base.Checks, t.Checks...)
+	}
+	all.Enums = append(all.Enums, app.Schema.Enums...)
+	all.Normalize()
+	return all
 }

@@ -75,7 +75,7 @@ func (l *loader) docDirectives(doc *ast.CommentGroup, typeName string, used map[
 		case msg != "":
 			l.errorf(pos, typeName, "", "//strata:%s: %s", d.verb, msg)
 		case !slices.Contains(directiveVerbs, d.verb):
-			l.errorf(c.Slash, typeName, "", "unknown directive //strata:%s%s; the directives are //strata:table, index, unique, check, pk, offline and enum",
+			l.errorf(c.Slash, typeName, "", "unknown directive //strata:%s%s; the directives are //strata:table, extend, index, unique, check, pk, offline and enum",
 				d.verb, didYouMean(d.verb, directiveVerbs))
 		default:
 			dirs = append(dirs, d)
@@ -103,9 +103,9 @@ func (l *loader) classify(d typeDecl) {
 	var tableLevel []directive
 	for i, dir := range d.dirs {
 		switch dir.verb {
-		case "table":
+		case "table", "extend":
 			if table != nil {
-				l.errorf(dir.pos, d.spec.Name.Name, "", "second //strata:table directive: a struct is one table")
+				l.errorf(dir.pos, d.spec.Name.Name, "", "second //strata:%s directive: a struct is one table (or extends one)", dir.verb)
 				continue
 			}
 			table = &d.dirs[i]
@@ -150,8 +150,12 @@ func (l *loader) addModel(d typeDecl, table directive, tableLevel []directive) {
 		l.errorf(table.pos, name, "", "//strata:table is for struct types, and %s is %s", name, typeString(d.obj.Type().Underlying()))
 		return
 	}
-	m := &model{pkg: d.pkg, goName: name, pos: d.spec.Name.Pos(), st: st, tableDir: table.pos}
-	if !l.tableDirective(m, table) {
+	m := &model{pkg: d.pkg, goName: name, pos: d.spec.Name.Pos(), st: st, tableDir: table.pos, extends: table.verb == "extend"}
+	if m.extends {
+		if !l.extendDirective(m, table) {
+			return
+		}
+	} else if !l.tableDirective(m, table) {
 		return
 	}
 	m.dirs = tableLevel
@@ -187,6 +191,21 @@ func (l *loader) tableDirective(m *model, d directive) bool {
 		}
 		m.renames = append(m.renames, Rename{Table: name.text, From: old, Pos: l.position(a.pos)})
 	}
+	return true
+}
+
+// extendDirective reads //strata:extend NAME into m. It reports false
+// when the directive gives no usable name.
+func (l *loader) extendDirective(m *model, d directive) bool {
+	if len(d.args) != 1 || d.args[0].kind != argWord || strings.Contains(d.args[0].text, "=") {
+		l.errorf(d.pos, m.goName, "", "//strata:extend needs the name of the table it adds columns to, and nothing else: write //strata:extend users")
+		return false
+	}
+	if p := identProblem(d.args[0].text); p != "" {
+		l.errorf(d.args[0].pos, m.goName, "", "table name %q is not valid: %s", d.args[0].text, p)
+		return false
+	}
+	m.table.Name = d.args[0].text
 	return true
 }
 

@@ -14,7 +14,7 @@ import (
 const directivePrefix = "//strata:"
 
 // The directives a doc comment may hold.
-var directiveVerbs = []string{"table", "index", "unique", "check", "pk", "enum", "offline"}
+var directiveVerbs = []string{"table", "extend", "index", "unique", "check", "pk", "enum", "offline"}
 
 // directive is one //strata: comment line.
 type directive struct {

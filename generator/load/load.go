@@ -93,6 +93,10 @@ type Result struct {
 	// schema; each map is nil when no field has such an option.
 	Backfill map[string]string
 	Using    map[string]string
+	// Extends names the tables of other sets that structs marked
+	// //strata:extend add columns to: in Schema, each such table holds
+	// those columns only, and the indexes and constraints over them.
+	Extends []string
 	// EnumRenames are the //strata:renamed_from hints of enum values (see
 	// [EnumRename]), sorted by enum then value; only those of enums that
 	// the schema holds.
@@ -257,7 +261,12 @@ func (l *loader) result() *Result {
 	var renames []Rename
 	for _, m := range l.models {
 		s.Tables = append(s.Tables, m.table)
-		res.Models[m.table.Name] = m.pkg.PkgPath + "." + m.goName
+		if m.extends {
+			// Its table is a set's; the snapshot follows its columns only.
+			res.Extends = append(res.Extends, m.table.Name)
+		} else {
+			res.Models[m.table.Name] = m.pkg.PkgPath + "." + m.goName
+		}
 		if m.offline {
 			res.Offline = append(res.Offline, m.table.Name)
 		}

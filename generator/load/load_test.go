@@ -229,7 +229,7 @@ type Ant2 struct {
 		got = append(got, e.Error())
 	}
 	want := []string{
-		`models/a.go:3:1: Ant: unknown directive //strata:tabel (did you mean "table"?); the directives are //strata:table, index, unique, check, pk, offline and enum`,
+		`models/a.go:3:1: Ant: unknown directive //strata:tabel (did you mean "table"?); the directives are //strata:table, extend, index, unique, check, pk, offline and enum`,
 		`models/a.go:8:2: Ant2.Legs: no db tag: write db:"legs" to make the field a column, or db:"-" to leave it out`,
 		`models/a.go:9:2: Ant2.Home: fk=nests.id: no model has table "nests"`,
 		`models/b.go:5:2: Bee.Name: unknown option "uniq" (did you mean "unique"?)`,

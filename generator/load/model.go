@@ -28,6 +28,9 @@ type model struct {
 	pkField *column            // the field with the pk option
 	pkDir   bool               // whether a //strata:pk directive was read
 	offline bool               // whether a //strata:offline directive was read
+	// extends is set for a struct marked //strata:extend: its columns
+	// are added to a table of a set the app includes (see [ModelsWith]).
+	extends bool
 	renames []Rename
 	hints   map[string]columnHints // by column name
 	fks     []fkRef

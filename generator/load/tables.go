@@ -14,7 +14,12 @@ import (
 // keys, table renames and the names of indexes and constraints.
 func (l *loader) checkTables() {
 	tables := map[string]*model{}
+	extended := map[string]*model{}
 	for _, m := range l.models {
+		if m.extends {
+			l.checkExtension(m, extended)
+			continue
+		}
 		if ext, ok := l.external[m.table.Name]; ok {
 			l.errorf(m.tableDir, m.goName, "", "table %s is a table of set %s, whose migrations make it: give the model's table another name", m.table.Name, ext.Set)
 			continue
@@ -27,7 +32,7 @@ func (l *loader) checkTables() {
 		tables[m.table.Name] = m
 	}
 	for _, m := range l.models {
-		if tables[m.table.Name] != m {
+		if tables[m.table.Name] != m && extended[m.table.Name] != m {
 			continue
 		}
 		for _, ref := range m.fks {
@@ -38,6 +43,37 @@ func (l *loader) checkTables() {
 	l.checkNames(tables)
 	for _, m := range l.models {
 		l.checkUniqueKeys(m)
+	}
+}
+
+// checkExtension checks m, a struct marked //strata:extend, and records
+// it in extended: it extends a table of a set the app includes, once, and
+// adds no column that table has.
+func (l *loader) checkExtension(m *model, extended map[string]*model) {
+	ext, ok := l.external[m.table.Name]
+	if !ok {
+		l.errorf(m.tableDir, m.goName, "", "//strata:extend %s: no set the migrations include makes table %s: pass the set's migrations package with --include, "+
+			"or declare the table with //strata:table", m.table.Name, m.table.Name)
+		return
+	}
+	if first := extended[m.table.Name]; first != nil {
+		l.errorf(m.tableDir, m.goName, "", "table %s is extended by %s already (%s): put the columns in one struct", m.table.Name, first.goName, l.position(first.pos))
+		return
+	}
+	extended[m.table.Name] = m
+	if len(m.table.PrimaryKey) > 0 {
+		l.errorf(m.tableDir, m.goName, "", "//strata:extend %s: an extension adds columns, and table %s of set %s has its primary key already", m.table.Name, m.table.Name, ext.Set)
+	}
+	for _, c := range m.table.Columns {
+		if ext.Table.Column(c.Name) == nil {
+			continue
+		}
+		pos, field := m.pos, ""
+		if k := m.known[c.Name]; k != nil {
+			pos, field = k.pos, k.path
+		}
+		l.errorf(pos, m.goName, field, "column %s.%s: table %s of set %s has a column %s already: give the extension's column another name (db tag)",
+			m.table.Name, c.Name, m.table.Name, ext.Set, c.Name)
 	}
 }
 

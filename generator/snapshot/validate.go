@@ -205,9 +205,19 @@ func (v *validator) schema(s *schema.Schema) {
 	}
 	if v.external != nil {
 		for i := range v.external.Tables {
-			if t := &v.external.Tables[i]; tables[t.Name] == nil {
+			t := &v.external.Tables[i]
+			own := tables[t.Name]
+			if own == nil {
 				tables[t.Name] = t
+				continue
 			}
+			// The snapshot's table extends the set's (//strata:extend):
+			// keys may reference the columns of either.
+			merged := t.Clone()
+			merged.Columns = append(merged.Columns, own.Columns...)
+			merged.Uniques = append(merged.Uniques, own.Uniques...)
+			merged.Indexes = append(merged.Indexes, own.Indexes...)
+			tables[t.Name] = &merged
 		}
 	}
 	indexNames := map[string]string{} // of indexes and unique constraints, which share a namespace
