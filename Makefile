@@ -7,6 +7,7 @@ DEMO_DB := $(EXAMPLE)/blog.db
 # Generate the example's migrations from its models (nothing to write when they
 # are up to date), apply them to a fresh SQLite file, and show their status.
 demo:
+	cd $(EXAMPLE)/auth/migrations && $(GO) generate .
 	cd $(EXAMPLE)/migrations && $(GO) generate .
 	rm -f $(DEMO_DB)
 	$(GO) run ./$(EXAMPLE)/cmd/migrate up --db sqlite:$(DEMO_DB)
@@ -23,6 +24,8 @@ test:
 # from the committed ones.
 check-generated:
 	rm -f $(EXAMPLE)/migrations/0*.go $(EXAMPLE)/migrations/schema_snapshot.go
+	rm -f $(EXAMPLE)/auth/migrations/0*.go $(EXAMPLE)/auth/migrations/schema_snapshot.go
+	cd $(EXAMPLE)/auth/migrations && $(GO) generate .
 	cd $(EXAMPLE)/migrations && $(GO) generate .
 	git diff --exit-code -- $(EXAMPLE)
 	test -z "$$(git status --porcelain -- $(EXAMPLE))"

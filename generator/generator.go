@@ -77,6 +77,9 @@ type Result struct {
 	ID string
 	// Plan holds its operations, their inverses and the guard's findings.
 	Plan *diff.Plan
+	// DependsOn is the migration's field of the same name: the latest
+	// migration of each set the package includes (Config.Includes).
+	DependsOn []string
 	// Files are the migration file and the new snapshot.
 	Files []files.File
 	// SQL holds, per dialect name, the statements the migration's Up runs,
@@ -299,7 +302,8 @@ func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, m
 		}
 		res.SQL[d.Name()] = steps
 	}
-	migration, err := emitMigration(dir.pkg, id, plan, plain, dependsOn(sets))
+	res.DependsOn = dependsOn(sets)
+	migration, err := emitMigration(dir.pkg, id, plan, plain, res.DependsOn)
 	if err != nil {
 		return nil, err
 	}

@@ -267,7 +267,7 @@ func (d *fDraw) addForeignKey() bool {
 	}
 	d.touched[t] = true
 	target := t
-	if other := d.table(func(*fTable) bool { return true }); other != nil && d.rng.IntN(4) > 0 {
+	if other := d.table(func(o *fTable) bool { return d.m.canReference(t, o) }); other != nil && d.rng.IntN(4) > 0 {
 		target = other
 	}
 	d.touched[target] = true

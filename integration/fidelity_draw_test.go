@@ -93,6 +93,9 @@ const fidelityChecksOnFloats = true
 const (
 	fMinTables = 10
 	fMaxTables = 14
+	// fMinSetTables is the fewest tables each package keeps when the
+	// models are split in two sets.
+	fMinSetTables = 3
 )
 
 func (d *fDraw) note(format string, args ...any) {
@@ -167,9 +170,12 @@ func (d *fDraw) value(c *fColumn, prefix string) string {
 // or not.
 func (d *fDraw) newColumn(t *fTable, fresh bool) *fColumn {
 	c := d.freshColumn(drawKinds[d.rng.IntN(len(drawKinds))])
+	enums := slices.DeleteFunc(slices.Clone(d.m.enums), func(e *fEnum) bool { return !d.m.enumFits(t, e) })
 	switch d.rng.IntN(10) {
 	case 0:
-		c.kind, c.enum = schema.EnumKind, d.m.enums[d.rng.IntN(len(d.m.enums))]
+		if len(enums) > 0 {
+			c.kind, c.enum = schema.EnumKind, enums[d.rng.IntN(len(enums))]
+		}
 	case 1:
 		c.kind, c.autoNow = schema.Timestamp, d.rng.IntN(2) == 0
 	}
@@ -227,7 +233,7 @@ func (d *fDraw) shapeColumn(t *fTable, c *fColumn, fresh bool) {
 // setReference makes c a foreign key to a table of the models (t itself
 // included), with random actions.
 func (d *fDraw) setReference(t *fTable, c *fColumn, fresh bool) {
-	targets := append(slices.Clone(d.m.tables), t)
+	targets := append(slices.DeleteFunc(slices.Clone(d.m.tables), func(o *fTable) bool { return !d.m.canReference(t, o) }), t)
 	c.fk = &fRef{to: targets[d.rng.IntN(len(targets))]}
 	d.drawActions(c.fk, fresh)
 	if d.rng.IntN(3) == 0 {
@@ -253,6 +259,11 @@ func (d *fDraw) addTable() bool {
 	}
 	name, n := d.m.fresh("tab")
 	t := &fTable{n: n, name: name, identity: d.rng.IntN(3) == 0}
+	if d.m.sets {
+		// A third of the tables are the library's, and each package
+		// keeps a few.
+		t.lib = d.m.count(true) < fMinSetTables || d.m.count(false) >= fMinSetTables && d.rng.IntN(3) == 0
+	}
 	d.touched[t] = true
 	for range 1 + d.rng.IntN(4) {
 		t.cols = append(t.cols, d.newColumn(t, true))
@@ -271,7 +282,11 @@ func (d *fDraw) dropTable() bool {
 	if len(d.m.tables) <= fMinTables {
 		return false
 	}
-	t := d.table(func(*fTable) bool { return true })
+	// A library's table the app references goes once the app drops its
+	// keys to it, in a release of its own; and each package keeps a few.
+	t := d.table(func(t *fTable) bool {
+		return !d.m.sets || (!t.lib || !d.m.referencedByApp(t)) && d.m.count(t.lib) > fMinSetTables
+	})
 	if t == nil {
 		return false
 	}

@@ -79,6 +79,7 @@ func (d *fDraw) addEnumType() bool {
 		return false
 	}
 	e := d.newEnum()
+	e.lib = d.m.sets && d.rng.IntN(2) == 0
 	return d.addColumnOf(e)
 }
 
@@ -113,7 +114,11 @@ func (d *fDraw) addEnumColumn() bool {
 
 // addColumnOf adds a column of enum type e to an existing table.
 func (d *fDraw) addColumnOf(e *fEnum) bool {
-	t := d.m.tables[d.rng.IntN(len(d.m.tables))]
+	fit := slices.DeleteFunc(slices.Clone(d.m.tables), func(t *fTable) bool { return !d.m.enumFits(t, e) })
+	if len(fit) == 0 {
+		return false
+	}
+	t := fit[d.rng.IntN(len(fit))]
 	c := d.freshColumn(schema.EnumKind)
 	c.enum = e
 	d.shapeColumn(t, c, false)

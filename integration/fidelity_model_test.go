@@ -20,11 +20,62 @@ type fModels struct {
 	tables []*fTable // in creation order
 	enums  []*fEnum  // the //strata:enum types, in creation order
 	serial int       // the last number given to a name
+	// sets splits the models in two packages: a library's, whose
+	// migrations are the set "lib", and an app's, which includes it. A
+	// table or enum type of the library has lib set. The library's tables
+	// reference only its own; the app's reference either.
+	sets bool
+}
+
+// canReference reports whether table from may have a foreign key to to.
+func (m *fModels) canReference(from, to *fTable) bool { return !m.sets || !from.lib || to.lib }
+
+// enumFits reports whether a column of table t may be of enum type e: one
+// of t's own package.
+func (m *fModels) enumFits(t *fTable, e *fEnum) bool { return !m.sets || t.lib == e.lib }
+
+// referencedByApp reports whether a table of the app references t.
+func (m *fModels) referencedByApp(t *fTable) bool {
+	for _, o := range m.tables {
+		for _, c := range o.cols {
+			if !o.lib && o != t && c.fk != nil && c.fk.to == t {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// crossReferences returns how many columns of the app's tables are foreign
+// keys to the library's.
+func (m *fModels) crossReferences() int {
+	n := 0
+	for _, t := range m.tables {
+		for _, c := range t.cols {
+			if !t.lib && c.fk != nil && c.fk.to.lib {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// count returns how many tables of the library (lib) or of the app there
+// are.
+func (m *fModels) count(lib bool) int {
+	n := 0
+	for _, t := range m.tables {
+		if t.lib == lib {
+			n++
+		}
+	}
+	return n
 }
 
 // fTable is one model struct: table id int64 plus columns, and table-level
 // directives.
 type fTable struct {
+	lib      bool   // of the library's package (see fModels.sets)
 	n        int    // its Go type is T{n}
 	name     string // the table
 	from     string // renamed_from, or ""
@@ -55,6 +106,7 @@ type fColumn struct {
 
 // fEnum is a //strata:enum type E{n}, whose values are its constants.
 type fEnum struct {
+	lib    bool // of the library's package (see fModels.sets)
 	n      int
 	values []*fEnumValue // in declaration order
 }
@@ -110,13 +162,26 @@ func (m *fModels) fresh(prefix string) (string, int) {
 }
 
 // source returns the models as the body of package models.
-func (m *fModels) source() string {
+func (m *fModels) source() string { return m.sourceOfWhere(func(bool) bool { return true }) }
+
+// sourceOf returns the models of the library's package (lib) or of the
+// app's, when the models are split in two sets.
+func (m *fModels) sourceOf(lib bool) string {
+	return m.sourceOfWhere(func(l bool) bool { return l == lib })
+}
+
+// sourceOfWhere returns, as the body of package models, the tables and enum
+// types whose lib flag in accepts.
+func (m *fModels) sourceOfWhere(in func(lib bool) bool) string {
 	var b strings.Builder
 	b.WriteString("package models\n")
-	if m.usesTime() {
+	if m.usesTime(in) {
 		b.WriteString("\nimport \"time\"\n")
 	}
 	for _, e := range m.enums {
+		if !in(e.lib) {
+			continue
+		}
 		fmt.Fprintf(&b, "\n//strata:enum\ntype E%d string\n\nconst (\n", e.n)
 		for _, v := range e.values {
 			fmt.Fprintf(&b, "\tK%d E%d = %q", v.n, e.n, v.name)
@@ -128,15 +193,22 @@ func (m *fModels) source() string {
 		b.WriteString(")\n")
 	}
 	for _, t := range m.tables {
+		if !in(t.lib) {
+			continue
+		}
 		b.WriteString("\n")
 		t.writeSource(&b)
 	}
 	return b.String()
 }
 
-// usesTime reports whether a column of m is a time.Time.
-func (m *fModels) usesTime() bool {
+// usesTime reports whether a column of a table whose lib flag in accepts
+// is a time.Time.
+func (m *fModels) usesTime(in func(lib bool) bool) bool {
 	for _, t := range m.tables {
+		if !in(t.lib) {
+			continue
+		}
 		for _, c := range t.cols {
 			if c.kind == schema.Timestamp {
 				return true

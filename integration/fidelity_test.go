@@ -48,7 +48,35 @@ func TestRandomModelHistoriesKeepLiveSchemasAndRowsFaithful(t *testing.T) {
 			steps = 200
 		}
 	}
-	f := newFidelityRun(t, seed, steps)
+	runFidelity(t, seed, steps, false)
+}
+
+// TestRandomModelHistoriesAcrossTwoSetsKeepLiveSchemasAndRowsFaithful is
+// the fidelity test with the models split in two packages: a library's,
+// whose migrations are the set "lib", and an app's, whose migrations
+// include it and whose tables may reference the library's. Each step
+// generates the library's migration, then the app's, as makemigrations
+// does with --include, and applies both with one Migrator. Its replay
+// flags are the same, with -run naming it.
+func TestRandomModelHistoriesAcrossTwoSetsKeepLiveSchemasAndRowsFaithful(t *testing.T) {
+	seed := *fidelitySeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	steps := *fidelitySteps
+	if steps == 0 {
+		steps = 30
+		if os.Getenv("CI") != "" {
+			steps = 80
+		}
+	}
+	runFidelity(t, seed, steps, true)
+}
+
+// runFidelity runs steps steps of the fidelity test from seed, with the
+// models in two sets when sets is true.
+func runFidelity(t *testing.T, seed uint64, steps int, sets bool) {
+	f := newFidelityRun(t, seed, steps, sets)
 	start := time.Now()
 	for step := range steps + 1 {
 		f.step(step)
@@ -58,7 +86,13 @@ func TestRandomModelHistoriesKeepLiveSchemasAndRowsFaithful(t *testing.T) {
 	}
 	f.downAll()
 	t.Logf("seed %d: %d steps in %s; edits drawn: %v", seed, steps, time.Since(start).Round(time.Millisecond), f.counts)
-	if steps >= 200 {
+	if sets {
+		t.Logf("at most %d foreign keys from the app's tables to the library's at once", f.crossRefs)
+		if f.crossRefs == 0 && steps >= 20 {
+			t.Errorf("seed %d: %d steps drew no foreign key from the app's tables to the library's", seed, steps)
+		}
+	}
+	if steps >= 200 && !sets {
 		for _, c := range fidelityChanges {
 			if c.on && f.counts[c.name] == 0 {
 				t.Errorf("seed %d: %d steps drew no %q", seed, steps, c.name)
@@ -83,9 +117,15 @@ type fidelityRun struct {
 	models   *fModels
 	rows     *fRows
 	migrator *runtime.Migrator
-	engines  []engine  // those of the package's engines the run applies to
-	dbs      []*sql.DB // one per entry of engines
-	counts   map[string]int
+	// lib is the library's set, which migrator includes, when the models
+	// are split in two sets; nil otherwise.
+	lib     *runtime.Migrator
+	engines []engine  // those of the package's engines the run applies to
+	dbs     []*sql.DB // one per entry of engines
+	counts  map[string]int
+	// crossRefs is the most foreign keys from the app's tables to the
+	// library's that a step had, with two sets.
+	crossRefs int
 
 	// The current step, for failure messages.
 	n         int
@@ -94,11 +134,17 @@ type fidelityRun struct {
 	migration string
 }
 
-func newFidelityRun(t *testing.T, seed uint64, steps int) *fidelityRun {
+func newFidelityRun(t *testing.T, seed uint64, steps int, sets bool) *fidelityRun {
 	f := &fidelityRun{
 		t: t, ctx: context.Background(), seed: seed, steps: steps,
 		rng: rand.New(rand.NewPCG(seed, 0)), dir: t.TempDir(),
-		models: &fModels{}, rows: newRows(), migrator: runtime.NewMigrator(), counts: map[string]int{},
+		models: &fModels{sets: sets}, rows: newRows(), migrator: runtime.NewMigrator(), counts: map[string]int{},
+	}
+	if sets {
+		f.lib = runtime.NewSet("lib")
+		f.migrator.Include(f.lib)
+		// Read, never compiled: the set's name is all makemigrations needs.
+		f.write("lib/migrations/generate.go", "package migrations\n\nvar Migrator = runtime.NewSet(\"lib\")\n")
 	}
 	for _, e := range engines {
 		if reason, ok := fidelityNotOn[e.name]; ok {
@@ -132,9 +178,9 @@ func (f *fidelityRun) fail(format string, args ...any) {
 		edits = strings.Join(f.draw.notes, "\n  ")
 	}
 	f.t.Fatalf("fidelity: seed %d, step %d: %s\n"+
-		"replay: go test ./integration -run TestRandomModelHistoriesKeepLiveSchemasAndRowsFaithful -fidelity.seed=%d -fidelity.steps=%d\n"+
+		"replay: go test ./integration -run %s -fidelity.seed=%d -fidelity.steps=%d\n"+
 		"edits of the step:\n  %s\nmodels:\n%s\nmigration:\n%s",
-		f.seed, f.n, fmt.Sprintf(format, args...), f.seed, f.n, edits, f.source, f.migration)
+		f.seed, f.n, fmt.Sprintf(format, args...), f.t.Name(), f.seed, f.n, edits, f.source, f.migration)
 }
 
 // step draws the edits of step n, generates and applies their migration,
@@ -149,8 +195,9 @@ func (f *fidelityRun) step(n int) {
 		}
 	}
 	if n == 0 {
-		for range fMinEnums {
-			f.draw.newEnum()
+		for k := range fMinEnums {
+			e := f.draw.newEnum()
+			e.lib = f.models.sets && k == 0
 		}
 		for range fMinTables {
 			f.draw.addTable()
@@ -160,7 +207,12 @@ func (f *fidelityRun) step(n int) {
 		f.drawEdits(1 + f.rng.IntN(3))
 	}
 	f.source = f.models.source()
-	f.write("models/models.go", f.source)
+	if f.lib != nil {
+		f.write("lib/models/models.go", f.models.sourceOf(true))
+		f.write("models/models.go", f.models.sourceOf(false))
+	} else {
+		f.write("models/models.go", f.source)
+	}
 	for _, stmt := range f.draw.prepare {
 		for _, db := range f.dbs {
 			if _, err := db.ExecContext(f.ctx, stmt); err != nil {
@@ -194,6 +246,7 @@ func (f *fidelityRun) step(n int) {
 		f.checkTouches(i, touches)
 	}
 	f.touched(touches)
+	f.crossRefs = max(f.crossRefs, f.models.crossReferences())
 	f.insertRows(n == 0)
 	f.models.endStep(func() bool { return f.rng.IntN(3) == 0 })
 }
@@ -213,33 +266,84 @@ func (f *fidelityRun) drawEdits(k int) {
 }
 
 // generate runs makemigrations for the step, writes its files, registers
-// the migration and returns the schema the models declare.
+// the migration and returns the schema the models declare. With two sets,
+// it makes the library's migration, then the app's, each when its models
+// changed.
 func (f *fidelityRun) generate() *schema.Schema {
 	f.t.Helper()
-	cfg := generator.Config{Dir: filepath.Join(f.dir, "migrations"), Models: []string{"../models"}, Force: f.draw.force, Dialects: targetDialects}
+	if f.lib == nil {
+		cfg := generator.Config{Dir: filepath.Join(f.dir, "migrations"), Models: []string{"../models"}, Force: f.draw.force, Dialects: targetDialects}
+		res := f.make(cfg, f.migrator)
+		if res == nil {
+			f.fail("makemigrations found no change")
+		}
+		if f.draw.mustGuard && len(res.Plan.Guarded()) == 0 {
+			f.fail("the step drops a table, column or foreign key, and the guard flags nothing")
+		}
+		loaded, err := load.Models(f.ctx, f.dir, "./models")
+		if err != nil {
+			f.fail("loading the models: %v", err)
+		}
+		return loaded.Schema
+	}
+	lib := f.make(generator.Config{Dir: filepath.Join(f.dir, "lib", "migrations"), Models: []string{"../models"}, Force: f.draw.force, Dialects: targetDialects}, f.lib)
+	app := f.make(generator.Config{Dir: filepath.Join(f.dir, "migrations"), Models: []string{"../models"}, Includes: []string{"../lib/migrations"},
+		Force: f.draw.force, Dialects: targetDialects}, f.migrator)
+	guarded := 0
+	for _, res := range []*generator.Result{lib, app} {
+		if res != nil {
+			guarded += len(res.Plan.Guarded())
+		}
+	}
+	switch {
+	case lib == nil && app == nil:
+		f.fail("makemigrations found no change in either set")
+	case f.draw.mustGuard && guarded == 0:
+		f.fail("the step drops a table, column or foreign key, and the guard flags nothing")
+	}
+	libModels, err := load.Models(f.ctx, f.dir, "./lib/models")
+	if err != nil {
+		f.fail("loading the library's models: %v", err)
+	}
+	var ext []load.ExternalTable
+	for _, t := range libModels.Schema.Tables {
+		ext = append(ext, load.ExternalTable{Set: "lib", Table: t})
+	}
+	appModels, err := load.ModelsWith(f.ctx, f.dir, ext, "./models")
+	if err != nil {
+		f.fail("loading the app's models: %v", err)
+	}
+	all := libModels.Schema.Clone()
+	all.Tables = append(all.Tables, appModels.Schema.Tables...)
+	for _, e := range appModels.Schema.Enums {
+		if all.Enum(e.Name) == nil {
+			all.Enums = append(all.Enums, e)
+		}
+	}
+	all.Normalize()
+	return all
+}
+
+// make runs makemigrations with cfg, writes what it makes and registers
+// the migration with m; it returns nil when the models did not change.
+func (f *fidelityRun) make(cfg generator.Config, m *runtime.Migrator) *generator.Result {
+	f.t.Helper()
 	res, err := generator.Make(f.ctx, cfg)
 	var guard *generator.GuardError
 	switch {
 	case errors.As(err, &guard):
 		f.fail("the guard refuses edits the test takes for safe: %v", err)
 	case err != nil:
-		f.fail("makemigrations: %v", err)
+		f.fail("makemigrations in %s: %v", cfg.Dir, err)
 	case res.NoChanges():
-		f.fail("makemigrations found no change")
+		return nil
 	}
-	f.migration = string(res.Files[0].Content)
-	if f.draw.mustGuard && len(res.Plan.Guarded()) == 0 {
-		f.fail("the step drops a table, column or foreign key, and the guard flags nothing")
-	}
+	f.migration += string(res.Files[0].Content)
 	if err := res.Write(); err != nil {
 		f.fail("writing the migration: %v", err)
 	}
-	f.migrator.Register(runtime.Migration{ID: res.ID, Up: res.Plan.Ops(), Down: res.Plan.Down})
-	loaded, err := load.Models(f.ctx, f.dir, "./models")
-	if err != nil {
-		f.fail("loading the models: %v", err)
-	}
-	return loaded.Schema
+	m.Register(runtime.Migration{ID: res.ID, DependsOn: res.DependsOn, Up: res.Plan.Ops(), Down: res.Plan.Down})
+	return res
 }
 
 // insertRows inserts rows on every database: two in every table after the

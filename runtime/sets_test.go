@@ -465,3 +465,21 @@ func TestReplicasApplyTwoSetsExactlyOnceInOrder(t *testing.T) {
 		}
 	})
 }
+
+// A dependency on a migration that a squash of its set replaced is met by
+// the squash.
+func TestADependencyOnASquashedMigrationIsMetByTheSquash(t *testing.T) {
+	auth := runtime.NewSet("auth")
+	auth.Register(runtime.Migration{ID: "0002_initial_squashed", Replaces: []string{"0001_initial", "0002_create_sessions"}},
+		runtime.Migration{ID: "0003_add_users_locale"})
+	m := runtime.NewMigrator()
+	m.Register(runtime.Migration{ID: "0001_initial", DependsOn: []string{"auth/0001_initial"}})
+	m.Include(auth)
+	want := []string{"auth/0002_initial_squashed", "0001_initial", "auth/0003_add_users_locale"}
+	if diff := cmp.Diff(want, migrationIDs(m.Migrations())); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if _, err := m.Status(context.Background(), engines[0].open(t)); err != nil {
+		t.Errorf("Status: %v", err)
+	}
+}

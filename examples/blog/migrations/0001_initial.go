@@ -12,41 +12,11 @@ import (
 
 func init() {
 	Migrator.Register(runtime.Migration{
-		ID: "0001_initial",
+		ID:        "0001_initial",
+		DependsOn: []string{"auth/0001_initial"},
 		Up: []schema.Operation{
 			schema.CreateEnum{
 				Enum: schema.Enum{Name: "role", Values: []string{"reader", "author", "admin"}},
-			},
-			schema.CreateTable{
-				Table: schema.Table{
-					Name: "tags",
-					Columns: []schema.Column{
-						{Name: "id", Type: schema.Type{Kind: schema.Int32}, Identity: true},
-						{Name: "name", Type: schema.Type{Kind: schema.Text, Size: 64}},
-					},
-					PrimaryKey: []string{"id"},
-					Uniques: []schema.Unique{
-						{Name: "tags_name_key", Columns: []string{"name"}},
-					},
-				},
-			},
-			schema.CreateTable{
-				Table: schema.Table{
-					Name: "users",
-					Columns: []schema.Column{
-						{Name: "id", Type: schema.Type{Kind: schema.Int64}, Identity: true},
-						{Name: "email", Type: schema.Type{Kind: schema.Text, Size: 320}},
-						{Name: "name", Type: schema.Type{Kind: schema.Text, Size: 100}},
-						{Name: "bio", Type: schema.Type{Kind: schema.Text}, Nullable: true},
-						{Name: "role", Type: schema.Type{Kind: schema.EnumKind, Enum: "role"}, Default: "'reader'"},
-						{Name: "created_at", Type: schema.Type{Kind: schema.Timestamp}, Default: "CURRENT_TIMESTAMP"},
-						{Name: "updated_at", Type: schema.Type{Kind: schema.Timestamp}, Default: "CURRENT_TIMESTAMP", AutoNow: true},
-					},
-					PrimaryKey: []string{"id"},
-					Uniques: []schema.Unique{
-						{Name: "users_email_key", Columns: []string{"email"}},
-					},
-				},
 			},
 			schema.CreateTable{
 				Table: schema.Table{
@@ -98,6 +68,19 @@ func init() {
 			},
 			schema.CreateTable{
 				Table: schema.Table{
+					Name: "tags",
+					Columns: []schema.Column{
+						{Name: "id", Type: schema.Type{Kind: schema.Int32}, Identity: true},
+						{Name: "name", Type: schema.Type{Kind: schema.Text, Size: 64}},
+					},
+					PrimaryKey: []string{"id"},
+					Uniques: []schema.Unique{
+						{Name: "tags_name_key", Columns: []string{"name"}},
+					},
+				},
+			},
+			schema.CreateTable{
+				Table: schema.Table{
 					Name: "post_tags",
 					Columns: []schema.Column{
 						{Name: "post_id", Type: schema.Type{Kind: schema.Int64}},
@@ -113,22 +96,35 @@ func init() {
 					},
 				},
 			},
+			schema.AddColumn{
+				Table:  "users",
+				Column: schema.Column{Name: "bio", Type: schema.Type{Kind: schema.Text}, Nullable: true},
+			},
+			schema.AddColumn{
+				Table:  "users",
+				Column: schema.Column{Name: "role", Type: schema.Type{Kind: schema.EnumKind, Enum: "role"}, Default: "'reader'"},
+			},
 		},
 		Down: []schema.Operation{
+			schema.DropColumn{
+				Table:  "users",
+				Column: "role",
+			},
+			schema.DropColumn{
+				Table:  "users",
+				Column: "bio",
+			},
 			schema.DropTable{
 				Name: "post_tags",
+			},
+			schema.DropTable{
+				Name: "tags",
 			},
 			schema.DropTable{
 				Name: "comments",
 			},
 			schema.DropTable{
 				Name: "posts",
-			},
-			schema.DropTable{
-				Name: "users",
-			},
-			schema.DropTable{
-				Name: "tags",
 			},
 			schema.DropEnum{
 				Name: "role",

@@ -11,7 +11,7 @@ package migrations
 
 import "github.com/strata-go/strata/runtime"
 
-//go:generate go tool strata makemigrations --models ../models
+//go:generate go tool strata makemigrations --models ../models --include ../auth/migrations
 
 // Migrator holds this package's migrations, in order; each migration file
 // registers itself with it.

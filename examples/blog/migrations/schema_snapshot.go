@@ -88,17 +88,8 @@ var Snapshot = schema.Schema{
 		{
 			Name: "users",
 			Columns: []schema.Column{
-				{Name: "id", Type: schema.Type{Kind: schema.Int64}, Identity: true},
-				{Name: "email", Type: schema.Type{Kind: schema.Text, Size: 320}},
-				{Name: "name", Type: schema.Type{Kind: schema.Text, Size: 100}},
 				{Name: "bio", Type: schema.Type{Kind: schema.Text}, Nullable: true},
 				{Name: "role", Type: schema.Type{Kind: schema.EnumKind, Enum: "role"}, Default: "'reader'"},
-				{Name: "created_at", Type: schema.Type{Kind: schema.Timestamp}, Default: "CURRENT_TIMESTAMP"},
-				{Name: "updated_at", Type: schema.Type{Kind: schema.Timestamp}, Default: "CURRENT_TIMESTAMP", AutoNow: true},
-			},
-			PrimaryKey: []string{"id"},
-			Uniques: []schema.Unique{
-				{Name: "users_email_key", Columns: []string{"email"}},
 			},
 		},
 	},
@@ -111,5 +102,4 @@ var Models = map[string]string{
 	"post_tags": "github.com/strata-go/strata/examples/blog/models.PostTag",
 	"posts":     "github.com/strata-go/strata/examples/blog/models.Post",
 	"tags":      "github.com/strata-go/strata/examples/blog/models.Tag",
-	"users":     "github.com/strata-go/strata/examples/blog/models.User",
 }

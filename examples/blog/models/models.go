@@ -1,5 +1,6 @@
-// Package models holds the blog's model structs: users write posts, readers
-// comment on them, and posts carry tags through a join table. strata reads
+// Package models holds the blog's model structs: users (of the auth
+// package, ../auth) write posts, readers comment on them, and posts carry
+// tags through a join table. strata reads
 // these structs to write the migrations in ../migrations.
 package models
 
@@ -26,16 +27,12 @@ type Timestamps struct {
 	UpdatedAt time.Time `db:"updated_at" strata:"auto_now"`
 }
 
-// User is someone with an account.
+// Profile adds the blog's columns to the users of the auth package.
 //
-//strata:table users
-type User struct {
-	ID    int64   `db:"id"    strata:"pk,identity"`
-	Email string  `db:"email" strata:"unique,size=320"`
-	Name  string  `db:"name"  strata:"size=100"`
-	Bio   *string `db:"bio"`
-	Role  Role    `db:"role"  strata:"default='reader'"`
-	Timestamps
+//strata:extend users
+type Profile struct {
+	Bio  *string `db:"bio"`
+	Role Role    `db:"role" strata:"default='reader'"`
 }
 
 // Post is an article by one author.
