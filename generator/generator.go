@@ -68,6 +68,11 @@ type Config struct {
 	// their tables, which their own migrations make, and each new
 	// migration depends on the latest migration of each set.
 	Includes []string
+	// Replaces puts tables of the package's own in the place of tables of
+	// the included sets, each as "TABLE=BY" (runtime's
+	// Migrator.Replacing): the sets' migrations leave TABLE out and their
+	// foreign keys to it reference BY, which the models declare.
+	Replaces []string
 }
 
 // Result is a new migration, rendered and checked but not written yet.
@@ -152,7 +157,7 @@ func DialectsNamed(names []string) ([]dialect.Dialect, error) {
 // whenever something fails, it goes the whole way, which reports the
 // errors of the directory and its snapshot before those of the models.
 func Make(ctx context.Context, cfg Config) (*Result, error) {
-	sets, err := loadSets(ctx, cfg.Dir, cfg.Includes)
+	sets, err := loadSets(ctx, cfg.Dir, cfg.Includes, cfg.Replaces)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +307,7 @@ func build(dir *migrationsDir, id string, old *schema.Schema, plan *diff.Plan, m
 		}
 		res.SQL[d.Name()] = steps
 	}
-	res.DependsOn = dependsOn(sets)
+	res.DependsOn = dependsOn(sets, up)
 	migration, err := emitMigration(dir.pkg, id, plan, plain, res.DependsOn)
 	if err != nil {
 		return nil, err

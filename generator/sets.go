@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -34,14 +35,20 @@ type includedSet struct {
 	// (see [settle]).
 	WasHead string
 	Was     *schema.Schema
+	// replaced names the tables of the package's own that take the place
+	// of tables of the set (Config.Replaces).
+	replaced []string
 }
 
 // loadSets reads the sets whose migrations packages patterns name,
 // resolved in dir: each must be a migrations directory whose Migrator is
 // made by runtime.NewSet, with a snapshot at its latest migration. Two
 // sets may not make one table.
-func loadSets(ctx context.Context, dir string, patterns []string) ([]includedSet, error) {
+func loadSets(ctx context.Context, dir string, patterns, replaces []string) ([]includedSet, error) {
 	if len(patterns) == 0 {
+		if len(replaces) > 0 {
+			return nil, errors.New("makemigrations: --replace puts a table in the place of one of an included set's: name the set with --include")
+		}
 		return nil, nil
 	}
 	abs, err := filepath.Abs(dir)
@@ -81,6 +88,19 @@ func loadSets(ctx context.Context, dir string, patterns []string) ([]includedSet
 		}
 		sets = append(sets, includedSet{Path: pkg.PkgPath, Name: d.set, Head: snap.Head, Schema: snap.Schema, History: h, WasHead: snap.Head, Was: snap.Schema})
 	}
+	for _, r := range replaces {
+		table, by, ok := strings.Cut(r, "=")
+		if !ok || table == "" || by == "" || table == by {
+			return nil, fmt.Errorf("makemigrations: --replace %q: write TABLE=BY, a table of an included set and the package's own that takes its place", r)
+		}
+		k := slices.IndexFunc(sets, func(s includedSet) bool { return s.Schema.Table(table) != nil })
+		if k < 0 {
+			return nil, fmt.Errorf("makemigrations: --replace %s: no included set makes table %s", r, table)
+		}
+		if err := sets[k].replace(table, by); err != nil {
+			return nil, err
+		}
+	}
 	slices.SortFunc(sets, func(a, b includedSet) int { return strings.Compare(a.Name, b.Name) })
 	for k := 1; k < len(sets); k++ {
 		if sets[k].Name == sets[k-1].Name {
@@ -88,6 +108,25 @@ func loadSets(ctx context.Context, dir string, patterns []string) ([]includedSet
 		}
 	}
 	return sets, nil
+}
+
+// replace puts by, a table of the package's own, in the place of table in
+// s, as runtime's Migrator.Replacing does at run time: its schema and its
+// migrations leave table out, and their foreign keys to it reference by.
+func (s *includedSet) replace(table, by string) error {
+	s.Schema = schema.ReplaceTableIn(s.Schema, table, by)
+	s.Was = s.Schema
+	h := &history.History{Dir: s.History.Dir, Migrations: slices.Clone(s.History.Migrations)}
+	for k, m := range h.Migrations {
+		up, err := schema.ReplaceTable(m.Up, table, by)
+		if err != nil {
+			return fmt.Errorf("makemigrations: --replace %s=%s: migration %s/%s: %w", table, by, s.Name, m.ID, err)
+		}
+		h.Migrations[k].Up = up
+	}
+	s.History = h
+	s.replaced = append(s.replaced, by)
+	return nil
 }
 
 // externalTables returns the tables of sets, for the models to reference.
@@ -113,6 +152,7 @@ func withSets(s *schema.Schema, sets []includedSet) *schema.Schema {
 	all := s.Clone()
 	for _, set := range sets {
 		for _, t := range set.Schema.Tables {
+			t = withoutKeysTo(t, set.replaced)
 			if i := slices.IndexFunc(all.Tables, func(own schema.Table) bool { return own.Name == t.Name }); i >= 0 {
 				all.Tables[i] = extended(t, all.Tables[i])
 				continue
@@ -127,6 +167,35 @@ func withSets(s *schema.Schema, sets []includedSet) *schema.Schema {
 	}
 	all.Normalize()
 	return all
+}
+
+// withoutKeysTo returns t, a table of a set, without its foreign keys to
+// the tables of tables: those the package makes in the place of tables of
+// the set (Config.Replaces). The set's migrations make those keys, after
+// the package's migration that makes the table, so the comparison of the
+// package's schemas leaves them out.
+func withoutKeysTo(t schema.Table, tables []string) schema.Table {
+	if len(tables) == 0 || !slices.ContainsFunc(t.ForeignKeys, func(fk schema.ForeignKey) bool { return slices.Contains(tables, fk.RefTable) }) {
+		return t
+	}
+	t = t.Clone()
+	t.ForeignKeys = slices.DeleteFunc(t.ForeignKeys, func(fk schema.ForeignKey) bool { return slices.Contains(tables, fk.RefTable) })
+	return t
+}
+
+// withoutReplacedKeys returns s, the schema the package's migrations and
+// those of sets build, without the sets' foreign keys to the tables the
+// package puts in the place of theirs (see [withoutKeysTo]).
+func withoutReplacedKeys(s *schema.Schema, sets []includedSet) *schema.Schema {
+	out := s.Clone()
+	for _, set := range sets {
+		for i, t := range out.Tables {
+			if set.Schema.Table(t.Name) != nil {
+				out.Tables[i] = withoutKeysTo(t, set.replaced)
+			}
+		}
+	}
+	return out
 }
 
 // extended returns base, a set's table, with what ext, an extension of
@@ -206,14 +275,18 @@ func extensionOf(t schema.Table, base *schema.Table) schema.Table {
 }
 
 // dependsOn returns the qualified IDs of the latest migration of each of
-// sets that has one: what a migration made now depends on, so that a
-// fresh database runs it against the schema it was made against.
-func dependsOn(sets []includedSet) []string {
+// sets that has one: what a migration made now, of operations up, depends
+// on, so that a fresh database runs it against the schema it was made
+// against. A migration that makes a table in the place of one of a set's
+// does not depend on that set: the set's migrations that reference the
+// table run after it.
+func dependsOn(sets []includedSet, up []schema.Operation) []string {
 	var ids []string
 	for _, s := range sets {
-		if s.Head != "" {
-			ids = append(ids, s.Name+"/"+s.Head)
+		if s.Head == "" || slices.ContainsFunc(s.replaced, func(by string) bool { return schema.Creates(up, by) }) {
+			continue
 		}
+		ids = append(ids, s.Name+"/"+s.Head)
 	}
 	return ids
 }
@@ -327,7 +400,7 @@ func replayVisiting(h *history.History, sets []includedSet, visit func(history.M
 	s := &schema.Schema{}
 	at := make([]includedSet, len(sets))
 	for k, set := range sets {
-		at[k] = includedSet{Name: set.Name, Path: set.Path, History: set.History}
+		at[k] = includedSet{Name: set.Name, Path: set.Path, History: set.History, replaced: set.replaced}
 	}
 	upTo := func(k int, id string) error {
 		for _, m := range sets[k].History.Migrations {

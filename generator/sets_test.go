@@ -235,3 +235,50 @@ func TestALibraryRenameOfATableTheAppReferencesIsFollowed(t *testing.T) {
 		t.Errorf("Check after the app's next migration: %v", err)
 	}
 }
+
+// An app that puts its own accounts in the place of the set's users:
+// the set's tables reference accounts, the app's first migration makes it
+// without depending on the set, and check replays both.
+func TestAnAppThatReplacesATableOfTheSetMakesItsOwn(t *testing.T) {
+	root := setModule(t, "package models\n\n//strata:table accounts\ntype Account struct {\n\tID int64 `db:\"id\" strata:\"pk\"`\n}\n\n"+
+		"//strata:table posts\ntype Post struct {\n\tID     int64 `db:\"id\" strata:\"pk\"`\n\tUserID int64 `db:\"user_id\" strata:\"fk=accounts.id\"`\n}\n")
+	if err := os.WriteFile(filepath.Join(root, "auth", "models", "sessions.go"), []byte("package models\n\n//strata:table sessions\ntype Session struct {\n\tToken  string `db:\"token\" strata:\"pk\"`\n\tUserID int64  `db:\"user_id\" strata:\"fk=users.id\"`\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := Make(t.Context(), Config{Dir: filepath.Join(root, "auth", "migrations"), Models: []string{"../models"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := files.WriteAll(lib.Files); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Dir: filepath.Join(root, "migrations"), Models: []string{"../models"}, Includes: []string{"../auth/migrations"}, Replaces: []string{"users=accounts"}}
+	res, err := Make(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.DependsOn != nil {
+		t.Errorf("the migration that makes accounts depends on %v", res.DependsOn)
+	}
+	if err := files.WriteAll(res.Files); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Check(t.Context(), cfg); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+	for _, c := range []struct {
+		replaces []string
+		includes []string
+		want     string
+	}{
+		{[]string{"members=accounts"}, []string{"../auth/migrations"}, "no included set makes table members"},
+		{[]string{"users"}, []string{"../auth/migrations"}, "write TABLE=BY"},
+		{[]string{"users=accounts"}, nil, "name the set with --include"},
+	} {
+		cfg := cfg
+		cfg.Replaces, cfg.Includes = c.replaces, c.includes
+		if _, err := Make(t.Context(), cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Make with --replace %v = %v, want %q", c.replaces, err, c.want)
+		}
+	}
+}

@@ -245,3 +245,70 @@ func (m *appModule) setModels(ctx context.Context) *schema.Schema {
 	all.Normalize()
 	return all
 }
+
+// An app that puts its own accounts in the place of the library's users:
+// the library's sessions reference accounts, the library's changes of
+// users are left out, and everything applies and reverts on each engine.
+func TestAnAppReplacesTheLibrarysUsersByItsOwnAccounts(t *testing.T) {
+	ctx := context.Background()
+	dialects := strings.Join(targetDialects, ",")
+	root := t.TempDir()
+	lib := newModule(t, "example.com/auth", filepath.Join(root, "auth"))
+	lib.run("go", "tool", "strata", "init", "--set", "auth", "--dialects", dialects)
+	lib.write("models/models.go", authModels[0])
+	lib.run("go", "mod", "tidy")
+	lib.run("go", "generate", "./migrations")
+
+	app := newModule(t, "example.com/app", filepath.Join(root, "app"))
+	app.run("go", "mod", "edit", "-require=example.com/auth@v0.0.0", "-replace=example.com/auth=../auth")
+	app.strataInit()
+	generate := app.read("migrations/generate.go")
+	app.write("migrations/generate.go", strings.Replace(generate, "--models ../models",
+		"--models ../models --include example.com/auth/migrations --replace users=accounts", 1))
+	app.write("migrations/sets.go", "package migrations\n\n"+
+		"import auth \"example.com/auth/migrations\"\n\n"+
+		"func init() { Migrator.Include(auth.Set.Replacing(\"users\", \"accounts\")) }\n")
+	app.write("models/models.go", "package models\n\n//strata:table accounts\ntype Account struct {\n"+
+		"\tID    int64  `db:\"id\" strata:\"pk,identity\"`\n\tLogin string `db:\"login\" strata:\"unique,size=64\"`\n}\n")
+	app.run("go", "mod", "tidy")
+	app.run("go", "generate", "./migrations")
+
+	urls := map[string]string{}
+	for _, e := range engines {
+		urls[e.name] = e.newURL(t)
+	}
+	deploy := func() {
+		t.Helper()
+		migrate := app.buildMigrate()
+		libSchema, err := load.Models(ctx, app.dir, "example.com/auth/models")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := schema.ReplaceTableIn(libSchema.Schema, "users", "accounts")
+		own, err := load.Models(ctx, app.dir, "./models")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Tables = append(want.Tables, own.Schema.Tables...)
+		want.Normalize()
+		for _, e := range engines {
+			app.runMigrate(t, migrate, "up", "--verify", "--db", urls[e.name])
+			assertSchema(t, e, e.open(t, urls[e.name]), want)
+		}
+	}
+	deploy()
+	// The library's next release adds sessions, referencing users, and
+	// changes users, which the app leaves out.
+	lib.write("models/models.go", authModels[1])
+	lib.run("go", "generate", "./migrations")
+	if out := app.run("go", "generate", "./migrations"); !strings.Contains(out, "No changes.") {
+		t.Errorf("go generate in the app after the library's release printed:\n%s", out)
+	}
+	deploy()
+	app.runIn("migrations", "go", "tool", "strata", "check", "--models", "../models", "--include", "example.com/auth/migrations", "--replace", "users=accounts", "--dialects", dialects)
+	migrate := app.buildMigrate()
+	for _, e := range engines {
+		app.runMigrate(t, migrate, "down", "--steps", "100", "--db", urls[e.name])
+		assertSchema(t, e, e.open(t, urls[e.name]), &schema.Schema{})
+	}
+}

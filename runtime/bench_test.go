@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -271,6 +272,54 @@ func BenchmarkVerify(b *testing.B) {
 				}
 				b.ReportMetric(float64(verify.Milliseconds())/float64(b.N), "verify-ms/op")
 				b.ReportMetric(float64(verify)/float64(start), "x-start")
+			})
+		}
+	}
+}
+
+// BenchmarkStartWithSets is BenchmarkStart for an app whose n migrations
+// are split in two sets: a library's, named "lib", with the first half of
+// chain(n), and the app's, with the second, each depending on the
+// library's migration before it. The run orders them at every start.
+func BenchmarkStartWithSets(b *testing.B) {
+	for _, e := range benchEngines {
+		for _, n := range historySizes {
+			b.Run(fmt.Sprintf("%s/%d", e.name, n), func(b *testing.B) {
+				ctx := context.Background()
+				db := e.open(b)
+				ms := chain(n).Migrations()
+				libMs, appMs := ms[:n/2], slices.Clone(ms[n/2:])
+				for k := range appMs {
+					appMs[k].DependsOn = []string{"lib/" + libMs[min(k, len(libMs)-1)].ID}
+				}
+				build := func() *runtime.Migrator {
+					lib := runtime.NewSet("lib")
+					lib.Register(libMs...)
+					app := runtime.NewMigrator()
+					app.Register(appMs...)
+					app.Include(lib)
+					return app
+				}
+				if _, err := build().Up(ctx, db); err != nil {
+					b.Fatal(err)
+				}
+				var up, sel time.Duration
+				for b.Loop() {
+					start := time.Now()
+					if err := selectLedger(ctx, db); err != nil {
+						b.Fatal(err)
+					}
+					sel += time.Since(start)
+
+					start = time.Now()
+					if results, err := build().Up(ctx, db); err != nil || len(results) != 0 {
+						b.Fatalf("Up = %d results, %v; want nothing applied", len(results), err)
+					}
+					up += time.Since(start)
+				}
+				b.ReportMetric(float64(up.Nanoseconds())/float64(b.N), "start-ns/op")
+				b.ReportMetric(float64(sel.Nanoseconds())/float64(b.N), "select-ns/op")
+				b.ReportMetric(float64(up)/float64(sel), "x-select")
 			})
 		}
 	}

@@ -27,6 +27,10 @@ type Migrator struct {
 	// includes are the sets whose migrations m's runs apply with its own
 	// (see [Migrator.Include]).
 	includes []*Migrator
+	// of, set for a set made by [Migrator.Replacing], is the set whose
+	// migrations it holds, with replaced's tables replaced.
+	of       *Migrator
+	replaced []replacement
 }
 
 // Result reports one migration that [Migrator.Up] applied or [Migrator.Down]
@@ -53,6 +57,9 @@ func NewMigrator() *Migrator { return &Migrator{} }
 // Register panics when a migration's ID is empty or already registered:
 // both are programming errors, best found when the app starts.
 func (m *Migrator) Register(ms ...Migration) {
+	if m.of != nil {
+		panic("runtime: Register: a set made by Replacing holds the migrations of the set it was made from: register with that one")
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.migrations = slices.Grow(m.migrations, len(ms))
@@ -89,16 +96,6 @@ func (m *Migrator) Register(ms ...Migration) {
 func (m *Migrator) Migrations() []Migration {
 	ms, _, _ := m.flatten()
 	return slices.Clone(ms)
-}
-
-// view returns the migrations registered with m itself, sorted by ID,
-// without copying them: the slice must not be changed. Register appends
-// beyond its length or inserts into a new array, so the slice stays as it
-// is.
-func (m *Migrator) view() []Migration {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return slices.Clip(m.migrations)
 }
 
 // run is what one call of a Migrator method works with: the migrations as

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/strata-go/strata/runtime/schema"
 )
 
 // NewSet returns a Migrator for a set of migrations named name: those a
@@ -46,6 +48,9 @@ func (m *Migrator) Name() string { return m.name }
 // the same name. A dependency on a migration no set registers, or two
 // migrations that wait for each other, is an error of every run of m.
 func (m *Migrator) Include(sets ...*Migrator) {
+	if m.of != nil {
+		panic("runtime: Include: a set made by Replacing includes what the set it was made from includes")
+	}
 	for _, s := range sets {
 		if s == nil || s.name == "" {
 			panic("runtime: Include: a set must be made by NewSet, with a name")
@@ -61,6 +66,72 @@ func (m *Migrator) Include(sets ...*Migrator) {
 			m.includes = append(m.includes, s)
 		}
 	}
+}
+
+// Replacing returns the set m, made by [NewSet], as an app that has a
+// table of its own in the place of m's table sees it: m's migrations
+// leave out every operation that makes or changes table, and the foreign
+// keys they make to table reference by instead, which the app's own
+// migrations make. It is how an app picks its own user table for a
+// library that ships one:
+//
+//	func init() { Migrator.Include(auth.Set.Replacing("users", "accounts")) }
+//
+// A migration of m that references by runs after the app's migration
+// that makes it. The app's migrations make by with a key of the columns
+// the set's foreign keys reference. A migration of m that renames table,
+// or a RunSQL that declares a change of it, is an error of every run.
+// The ledger records m's migrations under their qualified IDs as ever,
+// with checksums of what runs.
+func (m *Migrator) Replacing(table, by string) *Migrator {
+	if m.name == "" {
+		panic("runtime: Replacing: only a set made by NewSet has tables an app replaces")
+	}
+	if table == "" || by == "" || table == by {
+		panic(fmt.Sprintf("runtime: Replacing(%q, %q): name a table of the set and another", table, by))
+	}
+	base, replaced := m, []replacement(nil)
+	if m.of != nil {
+		base, replaced = m.of, slices.Clone(m.replaced)
+	}
+	return &Migrator{name: m.name, of: base, replaced: append(replaced, replacement{table: table, by: by})}
+}
+
+// replacement is one table of a set that an app replaces by its own.
+type replacement struct{ table, by string }
+
+// own returns the migrations of set m, sorted by ID, with its replaced
+// tables replaced (see [Migrator.Replacing]), and the sets m includes.
+func (m *Migrator) own() ([]Migration, []*Migrator, error) {
+	src := m
+	if m.of != nil {
+		src = m.of
+	}
+	src.mu.RLock()
+	ms, includes := slices.Clip(src.migrations), slices.Clip(src.includes)
+	src.mu.RUnlock()
+	if m.of == nil {
+		m.mu.RLock()
+		includes = slices.Clip(m.includes)
+		m.mu.RUnlock()
+		return ms, includes, nil
+	}
+	out := make([]Migration, len(ms))
+	for i, mig := range ms {
+		for _, r := range m.replaced {
+			up, err := schema.ReplaceTable(mig.Up, r.table, r.by)
+			if err != nil {
+				return nil, nil, fmt.Errorf("runtime: set %s, migration %s: %w", m.name, mig.ID, err)
+			}
+			down, err := schema.ReplaceTable(mig.Down, r.table, r.by)
+			if err != nil {
+				return nil, nil, fmt.Errorf("runtime: set %s, migration %s: %w", m.name, mig.ID, err)
+			}
+			mig.Up, mig.Down = up, down
+		}
+		out[i] = mig
+	}
+	return out, includes, nil
 }
 
 // validSetName reports whether name may name a set.
@@ -178,9 +249,11 @@ func (o *order) setIndex(name string) int {
 // each other. The migrations are then those it could order, then the
 // others in order of set.
 func (m *Migrator) flatten() ([]Migration, *order, error) {
-	m.mu.RLock()
-	own, includes, name := slices.Clip(m.migrations), slices.Clip(m.includes), m.name
-	m.mu.RUnlock()
+	own, includes, err := m.own()
+	name := m.name
+	if err != nil {
+		return own, single(name), err
+	}
 	if len(includes) == 0 && name == "" {
 		o := single("")
 		return own, o, checkDepends(own, func(id string) bool { return o.index(own, id) >= 0 })
@@ -205,7 +278,11 @@ func (m *Migrator) flatten() ([]Migration, *order, error) {
 	)
 	for s, set := range sets {
 		o.names = append(o.names, set.name)
-		for _, mig := range set.view() {
+		ms, _, err := set.own()
+		if err != nil {
+			return own, single(name), err
+		}
+		for _, mig := range ms {
 			mig = qualified(set.name, mig)
 			o.pos[mig.ID] = len(all)
 			all = append(all, mig)
@@ -242,6 +319,29 @@ func (m *Migrator) flatten() ([]Migration, *order, error) {
 				j = o.pos[replacedBy[dep]]
 			}
 			waits[i] = append(waits[i], j)
+		}
+	}
+	// A migration of a set that references a table the app puts in the
+	// place of one of the set's runs after the app's migration that makes
+	// it (see [Migrator.Replacing]).
+	for s, set := range sets {
+		for _, r := range set.replaced {
+			maker := -1
+			for i, mig := range all {
+				if setOf[i] == 0 && schema.Creates(mig.Up, r.by) {
+					maker = i
+					break
+				}
+			}
+			for i, mig := range all {
+				if setOf[i] != s || !schema.References(mig.Up, r.by) {
+					continue
+				}
+				if maker < 0 {
+					return all, single(name), fmt.Errorf("runtime: migration %s references %s, which replaces %s of set %s, and no migration of the app makes %s", mig.ID, r.by, r.table, set.name, r.by)
+				}
+				waits[i] = append(waits[i], maker)
+			}
 		}
 	}
 	rank := rankSets(sets, all, setOf, waits)
@@ -310,9 +410,13 @@ func (m *Migrator) gather() ([]*Migrator, error) {
 	sets := []*Migrator{m}
 	byName := map[string]*Migrator{m.name: m}
 	for k := 0; k < len(sets); k++ {
-		sets[k].mu.RLock()
-		includes := slices.Clip(sets[k].includes)
-		sets[k].mu.RUnlock()
+		src := sets[k]
+		if src.of != nil {
+			src = src.of
+		}
+		src.mu.RLock()
+		includes := slices.Clip(src.includes)
+		src.mu.RUnlock()
 		for _, s := range includes {
 			switch other, seen := byName[s.name]; {
 			case !seen:

@@ -483,3 +483,61 @@ func TestADependencyOnASquashedMigrationIsMetByTheSquash(t *testing.T) {
 		t.Errorf("Status: %v", err)
 	}
 }
+
+// An app puts a table of its own in the place of a set's users: the set's
+// migrations leave users out, their foreign keys reference the app's
+// table, and they run after the app's migration that makes it.
+func TestAnAppReplacesATableOfASetByItsOwn(t *testing.T) {
+	accounts := runtime.Migration{
+		ID: "0001_initial",
+		Up: []schema.Operation{schema.CreateTable{Table: schema.Table{
+			Name: "accounts",
+			Columns: []schema.Column{
+				{Name: "id", Type: schema.Type{Kind: schema.Int64}},
+				{Name: "login", Type: schema.Type{Kind: schema.Text, Size: 64}},
+			},
+			PrimaryKey: []string{"id"},
+		}}},
+		Down: []schema.Operation{schema.DropTable{Name: "accounts"}},
+	}
+	build := func() *runtime.Migrator {
+		set := runtime.NewSet("auth")
+		set.Register(authRelease(3)...)
+		m := newMigrator(accounts)
+		m.Include(set.Replacing("users", "accounts"))
+		return m
+	}
+	want := []string{"0001_initial", "auth/0001_initial", "auth/0002_create_sessions", "auth/0003_add_users_locale"}
+	if diff := cmp.Diff(want, migrationIDs(build().Migrations())); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	onEachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := e.open(t)
+		m := build()
+		if _, err := m.Up(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		e.assertSchema(t, db, m.Migrations())
+		got, err := e.inspect(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Table("users") != nil || got.Table("sessions") == nil || got.Table("sessions").ForeignKeys[0].RefTable != "accounts" {
+			t.Errorf("the live schema keeps users, or sessions does not reference accounts: %+v", got.Tables)
+		}
+		if _, err := m.Down(ctx, db, 10); err != nil {
+			t.Fatal(err)
+		}
+		e.assertSchema(t, db, nil)
+	})
+
+	// No migration of the app makes the table: every run says so.
+	set := runtime.NewSet("auth")
+	set.Register(authRelease(2)...)
+	m := runtime.NewMigrator()
+	m.Include(set.Replacing("users", "accounts"))
+	if _, err := m.Up(context.Background(), engines[0].open(t)); err == nil || !strings.Contains(err.Error(), "references accounts, which replaces users of set auth, and no migration of the app makes accounts") {
+		t.Errorf("Up without the app's table = %v", err)
+	}
+}

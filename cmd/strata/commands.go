@@ -92,6 +92,7 @@ func makeMigrationsCommand() *cli.Command {
 		Flags: []cli.Flag{
 			modelsFlag(),
 			includeFlag(),
+			replaceFlag(),
 			dirFlag(),
 			&cli.StringFlag{Name: "name", EnvVars: []string{"STRATA_NAME"}, Usage: "the new migration's `NAME` (default: derived from its operations)"},
 			&cli.BoolFlag{Name: "force", EnvVars: []string{"STRATA_FORCE"}, Usage: "let destructive changes through; the migration marks them"},
@@ -133,6 +134,7 @@ func runMakeMigrations(c *cli.Context) error {
 		Dir:      migrationsDir(c),
 		Models:   c.StringSlice("models"),
 		Includes: c.StringSlice("include"),
+		Replaces: c.StringSlice("replace"),
 		Name:     c.String("name"),
 		Force:    c.Bool("force"),
 		Preview:  preview,
@@ -345,6 +347,7 @@ func checkCommand() *cli.Command {
 		Flags: []cli.Flag{
 			modelsFlag(),
 			includeFlag(),
+			replaceFlag(),
 			dirFlag(),
 			dialectsFlag(),
 		},
@@ -363,7 +366,7 @@ func runCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := generator.Check(c.Context, generator.Config{Dir: migrationsDir(c), Models: c.StringSlice("models"), Includes: c.StringSlice("include"), Dialects: names})
+	res, err := generator.Check(c.Context, generator.Config{Dir: migrationsDir(c), Models: c.StringSlice("models"), Includes: c.StringSlice("include"), Replaces: c.StringSlice("replace"), Dialects: names})
 	var inconsistent *generator.InconsistentError
 	switch {
 	case errors.As(err, &inconsistent):

@@ -35,6 +35,13 @@ func includeFlag() cli.Flag {
 		"the models may reference its tables, and each new migration depends on its latest migration (repeatable)"}
 }
 
+// replaceFlag is the --replace flag of the commands that load the models:
+// a table of the app's own in the place of one of an included set's.
+func replaceFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "replace", Usage: "`TABLE=BY`: the models' table BY takes the place of table TABLE of an included set, whose migrations then leave TABLE out " +
+		"and reference BY (runtime's Migrator.Replacing; repeatable)"}
+}
+
 // dialectsFlag is the --dialects flag of the commands that make
 // migrations.
 func dialectsFlag() cli.Flag {
