@@ -271,18 +271,24 @@ func (m *Migrator) flatten() ([]Migration, *order, error) {
 		return all, o, checkDepends(all, func(id string) bool { return o.index(all, id) >= 0 })
 	}
 	// Each set's migrations, qualified.
-	var (
-		all   []Migration
-		setOf []int
-		o     = &order{pos: map[string]int{}}
-	)
+	owns := make([][]Migration, len(sets))
+	total := 0
 	for s, set := range sets {
-		o.names = append(o.names, set.name)
 		ms, _, err := set.own()
 		if err != nil {
 			return own, single(name), err
 		}
-		for _, mig := range ms {
+		owns[s] = ms
+		total += len(ms)
+	}
+	var (
+		all   = make([]Migration, 0, total)
+		setOf = make([]int, 0, total)
+		o     = &order{pos: make(map[string]int, total)}
+	)
+	for s, set := range sets {
+		o.names = append(o.names, set.name)
+		for _, mig := range owns[s] {
 			mig = qualified(set.name, mig)
 			o.pos[mig.ID] = len(all)
 			all = append(all, mig)
