@@ -58,6 +58,10 @@ func Rebase(ctx context.Context, cfg Config, other []string) (*Rebased, error) {
 	if err != nil {
 		return nil, err
 	}
+	sets, err := loadSets(ctx, cfg.Dir, cfg.Includes, cfg.Replaces)
+	if err != nil {
+		return nil, err
+	}
 	theirs := map[string]bool{}
 	for _, id := range other {
 		theirs[id] = true
@@ -85,9 +89,9 @@ func Rebase(ctx context.Context, cfg Config, other []string) (*Rebased, error) {
 		last = kept[len(kept)-1].Number
 	}
 	if allGenerated(local) {
-		return r, r.regenerate(ctx, cfg, d, h, kept, local)
+		return r, r.regenerate(ctx, cfg, d, h, kept, local, sets)
 	}
-	return r, r.renumber(d, h, kept, local, last)
+	return r, r.renumber(d, h, kept, local, last, sets)
 }
 
 // allGenerated reports whether makemigrations wrote every one of ms and
@@ -111,16 +115,21 @@ func handWritten(op schema.Operation) bool {
 
 // regenerate removes the local migrations and writes one from the models
 // after the migrations kept.
-func (r *Rebased) regenerate(ctx context.Context, cfg Config, d *migrationsDir, h *history.History, kept, local []history.Migration) error {
+func (r *Rebased) regenerate(ctx context.Context, cfg Config, d *migrationsDir, h *history.History, kept, local []history.Migration, sets []includedSet) error {
 	before := &schema.Schema{}
 	head := ""
+	var ext *schema.Schema
 	if len(kept) > 0 {
 		head = kept[len(kept)-1].ID
-		replayed, err := (&history.History{Dir: h.Dir, Migrations: kept}).Replay(head)
+		replayed, at, err := replayWithSets(&history.History{Dir: h.Dir, Migrations: kept}, sets)
 		if err != nil {
 			return fmt.Errorf("rebase: the other branch's migrations do not replay: %w", err)
 		}
-		before = replayed
+		before, ext = withoutSets(replayed, at), withSets(&schema.Schema{}, at)
+		// The sets as the other branch's latest migration found them.
+		for k := range sets {
+			sets[k].Was, sets[k].WasHead = at[k].Schema, at[k].Head
+		}
 	}
 	for _, m := range local {
 		r.Files = append(r.Files, files.File{Path: m.Path, Remove: true})
@@ -129,8 +138,8 @@ func (r *Rebased) regenerate(ctx context.Context, cfg Config, d *migrationsDir, 
 	for _, m := range kept {
 		d.ids = append(d.ids, m.ID)
 	}
-	snap := &snapshot.File{Head: head, Schema: before, Models: keptModels(d.path, before)}
-	res, err := makeFrom(ctx, cfg, d, snap, nil)
+	snap := &snapshot.File{Head: head, Schema: before, Models: keptModels(d.path, before, ext)}
+	res, err := makeFrom(ctx, cfg, d, snap, sets)
 	if err != nil {
 		return fmt.Errorf("rebase: %w", err)
 	}
@@ -151,7 +160,7 @@ func (r *Rebased) regenerate(ctx context.Context, cfg Config, d *migrationsDir, 
 
 // renumber gives each local migration the next number after last, in
 // order, and rebuilds the snapshot by replay.
-func (r *Rebased) renumber(d *migrationsDir, h *history.History, kept, local []history.Migration, last int) error {
+func (r *Rebased) renumber(d *migrationsDir, h *history.History, kept, local []history.Migration, last int, sets []includedSet) error {
 	ordered := slices.Clone(kept)
 	for i, m := range local {
 		number := last + 1 + i
@@ -170,12 +179,13 @@ func (r *Rebased) renumber(d *migrationsDir, h *history.History, kept, local []h
 	}
 	all := &history.History{Dir: h.Dir, Migrations: ordered}
 	head := ordered[len(ordered)-1].ID
-	s, err := all.Replay(head)
+	replayed, at, err := replayWithSets(all, sets)
 	if err != nil {
 		return fmt.Errorf("rebase: after the other branch's migrations, a local one no longer fits (both branches changed the same thing); "+
 			"delete the local migration, run strata adopt, and generate it again: %w", err)
 	}
-	content, err := snapshot.Encode(d.pkg, &snapshot.File{Head: head, Schema: s, Models: keptModels(d.path, s)})
+	s, ext := withoutSets(replayed, at), withSets(&schema.Schema{}, at)
+	content, err := snapshot.Encode(d.pkg, &snapshot.File{Head: head, Schema: s, Models: keptModels(d.path, s, ext)})
 	if err != nil {
 		return err
 	}

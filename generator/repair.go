@@ -43,15 +43,27 @@ func (c *Change) Write() error { return files.WriteAll(c.Files) }
 // branch's snapshot. The model struct of each table that remains is kept
 // from the snapshot it replaces.
 func Adopt(dir string) (*Change, error) {
-	d, err := readDir(dir)
+	return AdoptIncluding(context.Background(), Config{Dir: dir})
+}
+
+// AdoptIncluding is [Adopt] for the migrations directory cfg.Dir of a
+// package that includes the sets of cfg.Includes (with the tables of
+// cfg.Replaces in place of theirs): its migrations replay with theirs, in
+// the order the runtime runs them.
+func AdoptIncluding(ctx context.Context, cfg Config) (*Change, error) {
+	d, err := readDir(cfg.Dir)
 	if err != nil {
 		return nil, err
 	}
-	h, err := history.Read(dir)
+	h, err := history.Read(cfg.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("adopt: %w", err)
 	}
-	return rebuild(d, h, len(h.Migrations), nil)
+	sets, err := loadSets(ctx, cfg.Dir, cfg.Includes, cfg.Replaces)
+	if err != nil {
+		return nil, err
+	}
+	return rebuild(d, h, len(h.Migrations), nil, sets)
 }
 
 // Undo removes the latest migration of dir, which makemigrations must have
@@ -61,6 +73,20 @@ func Adopt(dir string) (*Change, error) {
 // (migrate down), or the database keeps a migration the code no longer
 // has.
 func Undo(dir string) (*Change, error) {
+	return UndoIncluding(context.Background(), Config{Dir: dir})
+}
+
+// UndoIncluding is [Undo] for a package that includes the sets of
+// cfg.Includes (see [AdoptIncluding]).
+func UndoIncluding(ctx context.Context, cfg Config) (*Change, error) {
+	dir := cfg.Dir
+	sets, err := loadSets(ctx, dir, cfg.Includes, cfg.Replaces)
+	if err != nil {
+		return nil, err
+	}
+	if err := settle(dir, sets); err != nil {
+		return nil, err
+	}
 	d, err := readDir(dir)
 	if err != nil {
 		return nil, err
@@ -79,30 +105,32 @@ func Undo(dir string) (*Change, error) {
 	if len(last.Replaces) > 0 {
 		return nil, fmt.Errorf("undo: %s is a squash, whose migrations are gone: restore them from version control (git), remove it, then run strata adopt", last.Path)
 	}
-	snap, err := snapshot.Read(dir)
+	snap, err := snapshot.ReadWith(dir, wasTables(sets))
 	if err != nil {
 		return nil, fmt.Errorf("undo: %w", err)
 	}
 	if snap.Head != last.ID {
 		return nil, fmt.Errorf("undo: %s names head %s, not the latest migration %s; run strata adopt first", snapshot.FileName, snap.Head, last.ID)
 	}
-	return rebuild(d, h, len(h.Migrations)-1, []string{last.Path})
+	return rebuild(d, h, len(h.Migrations)-1, []string{last.Path}, sets)
 }
 
 // rebuild returns the change that leaves the first n migrations of h in
-// d, with the snapshot they build, removing the files remove.
-func rebuild(d *migrationsDir, h *history.History, n int, remove []string) (*Change, error) {
+// d, with the snapshot they build (with those of sets, which the package
+// includes), removing the files remove.
+func rebuild(d *migrationsDir, h *history.History, n int, remove []string, sets []includedSet) (*Change, error) {
 	head := ""
 	s := &schema.Schema{}
+	var ext *schema.Schema
 	if n > 0 {
 		head = h.Migrations[n-1].ID
-		replayed, err := h.Replay(head)
+		replayed, at, err := replayWithSets(&history.History{Dir: h.Dir, Migrations: h.Migrations[:n]}, sets)
 		if err != nil {
 			return nil, fmt.Errorf("the migrations do not replay: %w", err)
 		}
-		s = replayed
+		s, ext = withoutSets(replayed, at), withSets(&schema.Schema{}, at)
 	}
-	content, err := snapshot.Encode(d.pkg, &snapshot.File{Head: head, Schema: s, Models: keptModels(d.path, s)})
+	content, err := snapshot.Encode(d.pkg, &snapshot.File{Head: head, Schema: s, Models: keptModels(d.path, s, ext)})
 	if err != nil {
 		return nil, err
 	}
@@ -118,8 +146,8 @@ func rebuild(d *migrationsDir, h *history.History, n int, remove []string) (*Cha
 // tables of s, or nil when it records none or cannot be read: the
 // snapshot is being rebuilt because it may be out of step, and the
 // structs only help follow a later table rename.
-func keptModels(dir string, s *schema.Schema) map[string]string {
-	old, err := snapshot.Read(dir)
+func keptModels(dir string, s, external *schema.Schema) map[string]string {
+	old, err := snapshot.ReadWith(dir, external)
 	if err != nil || old.Models == nil {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -280,5 +281,74 @@ func TestAnAppThatReplacesATableOfTheSetMakesItsOwn(t *testing.T) {
 		if _, err := Make(t.Context(), cfg); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Make with --replace %v = %v, want %q", c.replaces, err, c.want)
 		}
+	}
+}
+
+// adopt, makemigrations --undo and rebase replay the app's migrations with
+// those of the sets it includes.
+func TestAdoptUndoAndRebaseOfAnAppThatIncludesASet(t *testing.T) {
+	root := setModule(t, postsOfUsers+usersExtension)
+	cfg := Config{Dir: filepath.Join(root, "migrations"), Models: []string{"../models"}, Includes: []string{"../auth/migrations"}}
+	gen := func() *Result {
+		t.Helper()
+		res, err := Make(t.Context(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := files.WriteAll(res.Files); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := gen()
+	snapPath := filepath.Join(root, "migrations", "schema_snapshot.go")
+	afterFirst, err := os.ReadFile(snapPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "models", "models.go"), []byte(strings.Replace(postsOfUsers, "}\n", "\tTitle *string `db:\"title\"`\n}\n", 1)+usersExtension), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := gen()
+	afterSecond, err := os.ReadFile(snapPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// adopt rebuilds the snapshot byte for byte.
+	c, err := AdoptIncluding(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := files.WriteAll(c.Files); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(snapPath); string(got) != string(afterSecond) {
+		t.Errorf("adopt rebuilt another snapshot:\n%s\nwant:\n%s", got, afterSecond)
+	}
+
+	// rebase regenerates the second migration after the first, the other
+	// branch's.
+	r, err := Rebase(t.Context(), cfg, []string{first.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Regenerated == nil || !slices.Equal(r.Regenerated.DependsOn, []string{"auth/0001_initial"}) {
+		t.Errorf("rebase regenerated %+v", r.Regenerated)
+	}
+
+	// --undo removes the second and rebuilds the snapshot of the first.
+	c, err = UndoIncluding(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := files.WriteAll(c.Files); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(snapPath); string(got) != string(afterFirst) {
+		t.Errorf("undo rebuilt another snapshot:\n%s\nwant:\n%s", got, afterFirst)
+	}
+	if _, err := os.Stat(filepath.Join(root, "migrations", second.ID+".go")); err == nil {
+		t.Errorf("undo left %s", second.ID)
 	}
 }

@@ -74,7 +74,7 @@ func Squash(dir, to string) (*Change, error) {
 		return nil, err
 	}
 	after := &history.History{Dir: h.Dir, Migrations: append([]history.Migration{sq}, h.Migrations[k+1:]...)}
-	c, err := rebuild(d, after, len(after.Migrations), remove)
+	c, err := rebuild(d, after, len(after.Migrations), remove, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -267,7 +267,9 @@ func (d *fDraw) addForeignKey() bool {
 	}
 	d.touched[t] = true
 	target := t
-	if other := d.table(func(o *fTable) bool { return d.m.canReference(t, o) }); other != nil && d.rng.IntN(4) > 0 {
+	// With two sets, half the app's keys reference the library's tables.
+	crossing := d.m.sets && !t.lib && d.rng.IntN(2) == 0
+	if other := d.table(func(o *fTable) bool { return d.m.canReference(t, o) && (!crossing || o.lib) }); other != nil && d.rng.IntN(4) > 0 {
 		target = other
 	}
 	d.touched[target] = true

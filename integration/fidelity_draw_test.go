@@ -234,6 +234,9 @@ func (d *fDraw) shapeColumn(t *fTable, c *fColumn, fresh bool) {
 // included), with random actions.
 func (d *fDraw) setReference(t *fTable, c *fColumn, fresh bool) {
 	targets := append(slices.DeleteFunc(slices.Clone(d.m.tables), func(o *fTable) bool { return !d.m.canReference(t, o) }), t)
+	if lib := d.m.libTables(); d.m.sets && !t.lib && len(lib) > 0 && d.rng.IntN(2) == 0 {
+		targets = lib // half the app's keys reference the library's tables
+	}
 	c.fk = &fRef{to: targets[d.rng.IntN(len(targets))]}
 	d.drawActions(c.fk, fresh)
 	if d.rng.IntN(3) == 0 {

@@ -46,6 +46,17 @@ func (m *fModels) referencedByApp(t *fTable) bool {
 	return false
 }
 
+// libTables returns the library's tables.
+func (m *fModels) libTables() []*fTable {
+	var lib []*fTable
+	for _, t := range m.tables {
+		if t.lib {
+			lib = append(lib, t)
+		}
+	}
+	return lib
+}
+
 // crossReferences returns how many columns of the app's tables are foreign
 // keys to the library's.
 func (m *fModels) crossReferences() int {

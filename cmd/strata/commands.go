@@ -120,7 +120,9 @@ func runMakeMigrations(c *cli.Context) error {
 			return generator.Empty(migrationsDir(c), c.String("name"))
 		})
 	case c.Bool("undo"):
-		return runChange(c, "Undid the latest migration:", func() (*generator.Change, error) { return generator.Undo(migrationsDir(c)) })
+		return runChange(c, "Undid the latest migration:", func() (*generator.Change, error) {
+			return generator.UndoIncluding(c.Context, generator.Config{Dir: migrationsDir(c), Includes: c.StringSlice("include"), Replaces: c.StringSlice("replace")})
+		})
 	}
 	if len(c.StringSlice("models")) == 0 {
 		return cli.Exit("makemigrations needs --models PATTERN: the package of the model structs, such as ../models", exitUsage)
@@ -287,6 +289,8 @@ func adoptCommand() *cli.Command {
 			tablesFlag(),
 			&cli.StringFlag{Name: "models-dir", Value: "../models", Usage: "with --db, the `DIR`ectory of the models file, relative to --dir"},
 			&cli.BoolFlag{Name: "force", Usage: "with --db, replace the models file when it exists"},
+			includeFlag(),
+			replaceFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
@@ -298,7 +302,9 @@ func adoptCommand() *cli.Command {
 			if n := countSet(c, "force"); n > 0 || c.String("tables") != "" || c.IsSet("models-dir") {
 				return cli.Exit("--tables, --models-dir and --force go with --db", exitUsage)
 			}
-			return runChange(c, "Rebuilt the snapshot from the migrations:", func() (*generator.Change, error) { return generator.Adopt(migrationsDir(c)) })
+			return runChange(c, "Rebuilt the snapshot from the migrations:", func() (*generator.Change, error) {
+				return generator.AdoptIncluding(c.Context, generator.Config{Dir: migrationsDir(c), Includes: c.StringSlice("include"), Replaces: c.StringSlice("replace")})
+			})
 		},
 	}
 }

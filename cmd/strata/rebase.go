@@ -28,6 +28,8 @@ func rebaseCommand() *cli.Command {
 		OnUsageError: usageError,
 		Flags: []cli.Flag{
 			modelsFlag(),
+			includeFlag(),
+			replaceFlag(),
 			dirFlag(),
 			&cli.StringFlag{Name: "onto", Usage: "the git `REF` of the other branch (default: MERGE_HEAD, or HEAD^2 after a merge commit)"},
 			&cli.StringFlag{Name: "name", EnvVars: []string{"STRATA_NAME"}, Usage: "the `NAME` of a migration generated again (default: derived from its operations)"},
@@ -59,7 +61,8 @@ func runRebase(c *cli.Context) error {
 		return err
 	}
 	r, err := generator.Rebase(c.Context, generator.Config{
-		Dir: dir, Models: c.StringSlice("models"), Name: c.String("name"), Force: c.Bool("force"), Dialects: names,
+		Dir: dir, Models: c.StringSlice("models"), Includes: c.StringSlice("include"), Replaces: c.StringSlice("replace"),
+		Name: c.String("name"), Force: c.Bool("force"), Dialects: names,
 	}, other)
 	if err != nil {
 		return err
