@@ -441,7 +441,7 @@ func dropIndex(s *schema.Schema, table, name string) ([]dialect.Step, error) {
 	t := s.Table(table)
 	change := "DROP INDEX " + quote(name)
 	for _, fk := range t.ForeignKeys {
-		if !covered(t, fk.Columns) {
+		if !covered(s, t, fk.Columns) {
 			change += ", ADD INDEX IF NOT EXISTS " + quote(fk.Name) + " " + quoteList(fk.Columns)
 		}
 	}
@@ -450,8 +450,11 @@ func dropIndex(s *schema.Schema, table, name string) ([]dialect.Step, error) {
 
 // covered reports whether the primary key, a unique constraint or an index
 // of t starts with columns, in their order, as InnoDB requires of the
-// index behind a foreign key.
-func covered(t *schema.Table, columns []string) bool {
+// index behind a foreign key. A unique key over a TEXT, BLOB or JSON
+// column does not count: MariaDB keeps it as a hash, which a foreign key
+// cannot use (and when InnoDB dropped the key's own index for another, a
+// copy of the table with that one dropped fails, errno 150).
+func covered(s *schema.Schema, t *schema.Table, columns []string) bool {
 	starts := func(key []string) bool {
 		if len(key) < len(columns) {
 			return false
@@ -467,12 +470,12 @@ func covered(t *schema.Table, columns []string) bool {
 		return true
 	}
 	for _, u := range t.Uniques {
-		if starts(u.Columns) {
+		if starts(u.Columns) && !longColumns(s, t, u.Columns) {
 			return true
 		}
 	}
 	for _, ix := range t.Indexes {
-		if starts(ix.Columns) {
+		if starts(ix.Columns) && !(ix.Unique && longColumns(s, t, ix.Columns)) {
 			return true
 		}
 	}

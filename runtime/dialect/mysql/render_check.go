@@ -270,7 +270,7 @@ func checkTarget(s *schema.Schema, fk schema.ForeignKey) error {
 		return fmt.Errorf("foreign key %s references %s%s, which is neither its primary key nor unique",
 			fk.Name, fk.RefTable, quoteList(fk.RefColumns))
 	}
-	if !covered(ref, fk.RefColumns) {
+	if !covered(s, ref, fk.RefColumns) {
 		return fmt.Errorf("foreign key %s references %s%s, and InnoDB needs a key of %s whose first columns are those, in that order",
 			fk.Name, fk.RefTable, quoteList(fk.RefColumns), fk.RefTable)
 	}

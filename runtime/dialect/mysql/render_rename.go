@@ -67,24 +67,28 @@ func renameColumn(s *schema.Schema, op schema.RenameColumn) ([]dialect.Step, err
 // covers a TEXT, BLOB or JSON column, which MariaDB indexes by a hash of
 // the whole value (see indexColumns).
 func hasHashedUnique(s *schema.Schema, t *schema.Table) bool {
-	long := func(columns []string) bool {
-		for _, n := range columns {
-			if c := t.Column(n); c != nil {
-				if typ, err := columnType(s, c.Type); err == nil && isLong(typ) {
-					return true
-				}
-			}
-		}
-		return false
-	}
 	for _, u := range t.Uniques {
-		if long(u.Columns) {
+		if longColumns(s, t, u.Columns) {
 			return true
 		}
 	}
 	for _, ix := range t.Indexes {
-		if ix.Unique && long(ix.Columns) {
+		if ix.Unique && longColumns(s, t, ix.Columns) {
 			return true
+		}
+	}
+	return false
+}
+
+// longColumns reports whether one of columns of t is a TEXT, BLOB or JSON
+// column: a unique key over it is a hash in MariaDB, which no foreign key
+// can use as its index.
+func longColumns(s *schema.Schema, t *schema.Table, columns []string) bool {
+	for _, n := range columns {
+		if c := t.Column(n); c != nil {
+			if typ, err := columnType(s, c.Type); err == nil && isLong(typ) {
+				return true
+			}
 		}
 	}
 	return false

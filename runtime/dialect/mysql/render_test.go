@@ -200,6 +200,11 @@ var renderCases = []struct {
 		ops:   []schema.Operation{schema.DropIndex{Table: "people", Name: "people_org_id_idx"}},
 	},
 	{
+		name:  "drop index a foreign key relies on gives the key an index of its own beside a unique over TEXT, a hash no key can use",
+		setup: []schema.Operation{orgs, people, schema.AddUnique{Table: "people", Unique: schema.Unique{Name: "people_org_nickname_key", Columns: []string{"org_id", "nickname"}}}},
+		ops:   []schema.Operation{schema.DropIndex{Table: "people", Name: "people_org_id_idx"}},
+	},
+	{
 		name:  "add unique adds a constraint over several columns",
 		setup: []schema.Operation{orgs, people},
 		ops:   []schema.Operation{schema.AddUnique{Table: "people", Unique: schema.Unique{Name: "people_org_nickname_key", Columns: []string{"org_id", "nickname"}}}},
