@@ -475,7 +475,7 @@ func covered(s *schema.Schema, t *schema.Table, columns []string) bool {
 		}
 	}
 	for _, ix := range t.Indexes {
-		if starts(ix.Columns) && !(ix.Unique && longColumns(s, t, ix.Columns)) {
+		if starts(ix.Columns) && (!ix.Unique || !longColumns(s, t, ix.Columns)) {
 			return true
 		}
 	}
