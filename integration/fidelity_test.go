@@ -88,7 +88,7 @@ func runFidelity(t *testing.T, seed uint64, steps int, sets bool) {
 	t.Logf("seed %d: %d steps in %s; edits drawn: %v", seed, steps, time.Since(start).Round(time.Millisecond), f.counts)
 	if sets {
 		t.Logf("at most %d foreign keys from the app's tables to the library's at once", f.crossRefs)
-		if f.crossRefs == 0 && steps >= 20 {
+		if f.crossRefs == 0 && steps >= 50 {
 			t.Errorf("seed %d: %d steps drew no foreign key from the app's tables to the library's", seed, steps)
 		}
 	}
@@ -313,15 +313,7 @@ func (f *fidelityRun) generate() *schema.Schema {
 	if err != nil {
 		f.fail("loading the app's models: %v", err)
 	}
-	all := libModels.Schema.Clone()
-	all.Tables = append(all.Tables, appModels.Schema.Tables...)
-	for _, e := range appModels.Schema.Enums {
-		if all.Enum(e.Name) == nil {
-			all.Enums = append(all.Enums, e)
-		}
-	}
-	all.Normalize()
-	return all
+	return joined(libModels.Schema, appModels.Schema)
 }
 
 // make runs makemigrations with cfg, writes what it makes and registers

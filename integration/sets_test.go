@@ -98,21 +98,7 @@ func TestALibrarySetAndAnAppEvolveInEitherOrderOfRelease(t *testing.T) {
 		t.Run(order.name, func(t *testing.T) {
 			ctx := context.Background()
 			dialects := strings.Join(targetDialects, ",")
-			root := t.TempDir()
-			lib := newModule(t, "example.com/auth", filepath.Join(root, "auth"))
-			lib.run("go", "tool", "strata", "init", "--set", "auth", "--dialects", dialects)
-			lib.write("models/models.go", authModels[0])
-			lib.run("go", "mod", "tidy")
-			lib.run("go", "generate", "./migrations")
-
-			app := newModule(t, "example.com/app", filepath.Join(root, "app"))
-			app.run("go", "mod", "edit", "-require=example.com/auth@v0.0.0", "-replace=example.com/auth=../auth")
-			app.strataInit()
-			generate := app.read("migrations/generate.go")
-			app.write("migrations/generate.go", strings.Replace(generate, "--models ../models", "--models ../models --include example.com/auth/migrations", 1))
-			app.write("migrations/sets.go", "package migrations\n\n"+
-				"import auth \"example.com/auth/migrations\"\n\n"+
-				"func init() { Migrator.Include(auth.Set) }\n")
+			lib, app := libraryAndApp(t, "", "auth.Set")
 			app.write("models/models.go", appModels[0])
 			app.run("go", "mod", "tidy")
 			libBefore := lib.snapshotOfDir("migrations")
@@ -180,6 +166,33 @@ func TestALibrarySetAndAnAppEvolveInEitherOrderOfRelease(t *testing.T) {
 	}
 }
 
+// libraryAndApp returns a library module, example.com/auth, whose first
+// release of models is generated as the set "auth", and an app module,
+// example.com/app, that requires it from beside it, with strata set up:
+// its go:generate line includes the set's migrations, with flags after,
+// and its migrations package includes set, a Go expression of the
+// library's migrations package imported as auth. The app's models are
+// the test's to write.
+func libraryAndApp(t *testing.T, flags, set string) (lib, app *appModule) {
+	t.Helper()
+	root := t.TempDir()
+	lib = newModule(t, "example.com/auth", filepath.Join(root, "auth"))
+	lib.run("go", "tool", "strata", "init", "--set", "auth", "--dialects", strings.Join(targetDialects, ","))
+	lib.write("models/models.go", authModels[0])
+	lib.run("go", "mod", "tidy")
+	lib.run("go", "generate", "./migrations")
+
+	app = newModule(t, "example.com/app", filepath.Join(root, "app"))
+	app.run("go", "mod", "edit", "-require=example.com/auth@v0.0.0", "-replace=example.com/auth=../auth")
+	app.strataInit()
+	generate := app.read("migrations/generate.go")
+	app.write("migrations/generate.go", strings.Replace(generate, "--models ../models", "--models ../models --include example.com/auth/migrations"+flags, 1))
+	app.write("migrations/sets.go", "package migrations\n\n"+
+		"import auth \"example.com/auth/migrations\"\n\n"+
+		"func init() { Migrator.Include("+set+") }\n")
+	return lib, app
+}
+
 // read returns the content of the module's file rel.
 func (m *appModule) read(rel string) string {
 	m.t.Helper()
@@ -228,8 +241,15 @@ func (m *appModule) setModels(ctx context.Context) *schema.Schema {
 	if err != nil {
 		m.t.Fatal(err)
 	}
-	all := lib.Schema.Clone()
-	for _, t := range app.Schema.Tables {
+	return joined(lib.Schema, app.Schema)
+}
+
+// joined returns the schema of a library's models, lib, with an app's
+// added: its tables, and the columns, indexes and constraints it adds to
+// the library's tables (//strata:extend).
+func joined(lib, app *schema.Schema) *schema.Schema {
+	all := lib.Clone()
+	for _, t := range app.Tables {
 		base := all.Table(t.Name)
 		if base == nil {
 			all.Tables = append(all.Tables, t)
@@ -241,7 +261,11 @@ func (m *appModule) setModels(ctx context.Context) *schema.Schema {
 		base.ForeignKeys = append(base.ForeignKeys, t.ForeignKeys...)
 		base.Checks = append(base.Checks, t.Checks...)
 	}
-	all.Enums = append(all.Enums, app.Schema.Enums...)
+	for _, e := range app.Enums {
+		if all.Enum(e.Name) == nil {
+			all.Enums = append(all.Enums, e)
+		}
+	}
 	all.Normalize()
 	return all
 }
@@ -252,22 +276,7 @@ func (m *appModule) setModels(ctx context.Context) *schema.Schema {
 func TestAnAppReplacesTheLibrarysUsersByItsOwnAccounts(t *testing.T) {
 	ctx := context.Background()
 	dialects := strings.Join(targetDialects, ",")
-	root := t.TempDir()
-	lib := newModule(t, "example.com/auth", filepath.Join(root, "auth"))
-	lib.run("go", "tool", "strata", "init", "--set", "auth", "--dialects", dialects)
-	lib.write("models/models.go", authModels[0])
-	lib.run("go", "mod", "tidy")
-	lib.run("go", "generate", "./migrations")
-
-	app := newModule(t, "example.com/app", filepath.Join(root, "app"))
-	app.run("go", "mod", "edit", "-require=example.com/auth@v0.0.0", "-replace=example.com/auth=../auth")
-	app.strataInit()
-	generate := app.read("migrations/generate.go")
-	app.write("migrations/generate.go", strings.Replace(generate, "--models ../models",
-		"--models ../models --include example.com/auth/migrations --replace users=accounts", 1))
-	app.write("migrations/sets.go", "package migrations\n\n"+
-		"import auth \"example.com/auth/migrations\"\n\n"+
-		"func init() { Migrator.Include(auth.Set.Replacing(\"users\", \"accounts\")) }\n")
+	lib, app := libraryAndApp(t, " --replace users=accounts", `auth.Set.Replacing("users", "accounts")`)
 	app.write("models/models.go", "package models\n\n//strata:table accounts\ntype Account struct {\n"+
 		"\tID    int64  `db:\"id\" strata:\"pk,identity\"`\n\tLogin string `db:\"login\" strata:\"unique,size=64\"`\n}\n")
 	app.run("go", "mod", "tidy")
