@@ -245,33 +245,25 @@ func withoutSets(s *schema.Schema, sets []includedSet) *schema.Schema {
 // extends: its columns, indexes and constraints that base does not have.
 func extensionOf(t schema.Table, base *schema.Table) schema.Table {
 	t = t.Clone()
-	ext := schema.Table{Name: t.Name}
-	for _, c := range t.Columns {
-		if base.Column(c.Name) == nil {
-			ext.Columns = append(ext.Columns, c)
+	return schema.Table{
+		Name:        t.Name,
+		Columns:     beyond(t.Columns, base.Columns, func(c schema.Column) string { return c.Name }),
+		Indexes:     beyond(t.Indexes, base.Indexes, func(ix schema.Index) string { return ix.Name }),
+		Uniques:     beyond(t.Uniques, base.Uniques, func(u schema.Unique) string { return u.Name }),
+		ForeignKeys: beyond(t.ForeignKeys, base.ForeignKeys, func(fk schema.ForeignKey) string { return fk.Name }),
+		Checks:      beyond(t.Checks, base.Checks, func(c schema.Check) string { return c.Name }),
+	}
+}
+
+// beyond returns the elements of list whose names no element of base has.
+func beyond[T any](list, base []T, name func(T) string) []T {
+	var out []T
+	for _, x := range list {
+		if !slices.ContainsFunc(base, func(b T) bool { return name(b) == name(x) }) {
+			out = append(out, x)
 		}
 	}
-	for _, ix := range t.Indexes {
-		if !slices.ContainsFunc(base.Indexes, func(b schema.Index) bool { return b.Name == ix.Name }) {
-			ext.Indexes = append(ext.Indexes, ix)
-		}
-	}
-	for _, u := range t.Uniques {
-		if !slices.ContainsFunc(base.Uniques, func(b schema.Unique) bool { return b.Name == u.Name }) {
-			ext.Uniques = append(ext.Uniques, u)
-		}
-	}
-	for _, fk := range t.ForeignKeys {
-		if !slices.ContainsFunc(base.ForeignKeys, func(b schema.ForeignKey) bool { return b.Name == fk.Name }) {
-			ext.ForeignKeys = append(ext.ForeignKeys, fk)
-		}
-	}
-	for _, c := range t.Checks {
-		if !slices.ContainsFunc(base.Checks, func(b schema.Check) bool { return b.Name == c.Name }) {
-			ext.Checks = append(ext.Checks, c)
-		}
-	}
-	return ext
+	return out
 }
 
 // dependsOn returns the qualified IDs of the latest migration of each of

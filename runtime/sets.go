@@ -19,7 +19,7 @@ import (
 // name is made of ASCII letters, digits, '_', '-' and '.'; NewSet panics
 // otherwise, as [Migrator.Register] panics on a bad ID.
 func NewSet(name string) *Migrator {
-	if !validSetName(name) {
+	if !IsSetName(name) {
 		panic(fmt.Sprintf("runtime: NewSet: %q is not a set name: use ASCII letters, digits, '_', '-' and '.'", name))
 	}
 	return &Migrator{name: name}
@@ -134,8 +134,9 @@ func (m *Migrator) own() ([]Migration, []*Migrator, error) {
 	return out, includes, nil
 }
 
-// validSetName reports whether name may name a set.
-func validSetName(name string) bool {
+// IsSetName reports whether name may name a set (see [NewSet]): ASCII
+// letters, digits, '_', '-' and '.', at least one.
+func IsSetName(name string) bool {
 	if name == "" {
 		return false
 	}

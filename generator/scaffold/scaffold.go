@@ -18,6 +18,7 @@ import (
 	"text/template"
 
 	"github.com/strata-go/strata/generator/files"
+	"github.com/strata-go/strata/runtime"
 	"github.com/strata-go/strata/templates"
 )
 
@@ -84,7 +85,7 @@ func Init(cfg Config) (*Result, error) {
 		MySQL:             slices.Contains(cfg.Dialects, "mysql"),
 		Set:               cfg.Set,
 	}
-	if cfg.Set != "" && !validSetName(cfg.Set) {
+	if cfg.Set != "" && !runtime.IsSetName(cfg.Set) {
 		return nil, fmt.Errorf("init: --set %q: a set's name is made of ASCII letters, digits, '_', '-' and '.'", cfg.Set)
 	}
 	targets := map[string]string{
@@ -179,17 +180,4 @@ func packageName(dir string) string {
 		return "migrations"
 	}
 	return b.String()
-}
-
-// validSetName reports whether name may name a set, as runtime.NewSet
-// takes it.
-func validSetName(name string) bool {
-	for _, c := range []byte(name) {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-', c == '.':
-		default:
-			return false
-		}
-	}
-	return name != ""
 }
