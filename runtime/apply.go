@@ -134,6 +134,11 @@ func (r *run) applyIn(ctx context.Context, tx *sql.Tx, applied []ledgerRow, mig 
 // several statements. The row's values go into the text ([argInliner]),
 // its duration as ElapsedMillis, SQL for the milliseconds since the
 // transaction began by the server's clock.
+//
+// Such a text, sent outside a transaction, also runs as one transaction
+// of its own (PostgreSQL's implicit transaction block): it commits when
+// its last statement has run, and a statement that fails rolls it all
+// back, so that a whole migration may travel as one ([run.applyAsOneText]).
 type ledgerJoiner interface {
 	argInliner
 	ElapsedMillis() string
@@ -162,6 +167,78 @@ func (r *run) ledgerTail(ctx context.Context, steps []dialect.Step, row ledgerRo
 		return ""
 	}
 	return text
+}
+
+// applyAsOneText applies migration i, rendered as steps, on conn as one
+// text sent outside any transaction, which a [ledgerJoiner] runs as one:
+// its timeouts, its statements and its ledger row, where a transaction of
+// its own costs two round trips more, its BEGIN and its COMMIT. held is
+// the ledger as the run holds it, without a transaction, under a lock it
+// trusts. It reports whether it applied the migration, and does not when
+// the migration cannot travel so (see [run.ledgerTail]; a Go step; a
+// ledger row of its set that sorts after it, whose checksum would be
+// chained anew; steps are never [dialect.Stepwise] here) or when the database refused
+// the text, which then left nothing done: the migration runs again the
+// ordinary way, whose error names the statement that failed. An error
+// that does not come from the database, a connection lost or a run
+// interrupted, leaves unknown whether the text committed, as a COMMIT's
+// does.
+func (r *run) applyAsOneText(ctx context.Context, conn *sql.Conn, held *heldLedger, i int, steps []dialect.Step, batch int) (Result, bool, error) {
+	mig := r.migrations[i]
+	if r.lease != nil || laterInSet(held.rows, mig.ID) {
+		return Result{}, false, nil
+	}
+	size := 0
+	for _, st := range steps {
+		if st.Go != nil || st.SQL == "" {
+			return Result{}, false, nil
+		}
+		size += len(st.SQL) + 2
+	}
+	start := time.Now()
+	row := r.ledgerRowOf(held.rows, mig, batch, start)
+	tail := r.ledgerTail(ctx, steps, row)
+	if tail == "" {
+		return Result{}, false, nil
+	}
+	pre := r.prologue(steps)
+	var text strings.Builder
+	text.Grow(len(pre) + size + len(tail))
+	text.WriteString(pre)
+	for _, st := range steps {
+		// A statement may end in a line comment: the separator goes on
+		// a line of its own.
+		text.WriteString(st.SQL)
+		text.WriteString(";\n")
+	}
+	text.WriteString(tail)
+	if _, err := conn.ExecContext(ctx, text.String()); err != nil {
+		if sqlState(err) != "" && ctx.Err() == nil {
+			return Result{}, false, nil
+		}
+		r.held = nil // whether it took effect is for the next read to tell
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("%w: %w", ctx.Err(), err)
+		}
+		return Result{}, false, &MigrationError{ID: mig.ID, SQLState: sqlState(err), Err: err}
+	}
+	held.committed(insertRow(held.rows, row), i)
+	res := Result{ID: mig.ID, Duration: time.Since(start)}
+	r.logResult(ctx, res, len(steps))
+	return res, true, nil
+}
+
+// laterInSet reports whether rows, sorted by ID, hold a row of the set of
+// migration id that sorts after it.
+func laterInSet(rows []ledgerRow, id string) bool {
+	set := setOf(id)
+	k := sort.Search(len(rows), func(k int) bool { return rows[k].ID > id })
+	for _, row := range rows[k:] {
+		if setOf(row.ID) == set {
+			return true
+		}
+	}
+	return false
 }
 
 // ledgerRowOf returns the ledger row of mig, applied in batch from start,

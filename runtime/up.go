@@ -231,6 +231,9 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 		return r.byStatement(ctx, conn, mig.ID, false, mig.NonTransactional, steps, *batch)
 	}
 	if tx == nil {
+		if res, done, err := r.applyAsOneText(ctx, conn, held, i, steps, *batch); done || err != nil {
+			return res, done, err
+		}
 		if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
 			return Result{}, false, fmt.Errorf("runtime: up: %w", err)
 		}

@@ -1,0 +1,132 @@
+package runtime_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/strata-go/strata/internal/testdb"
+	"github.com/strata-go/strata/runtime"
+	"github.com/strata-go/strata/runtime/schema"
+)
+
+// requestCounter counts the requests pgx sends: queries, BEGIN and COMMIT
+// alike.
+type requestCounter struct{ n atomic.Int64 }
+
+func (c *requestCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (*requestCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// openCounted opens a fresh PostgreSQL database through pgx with c
+// counting its requests.
+func openCounted(t *testing.T, c *requestCounter) *sql.DB {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(testdb.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Tracer = c
+	db := stdlib.OpenDB(*cfg)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// statementsAlone returns n migrations of SQL statements alone, three
+// each: a table, an index on it and a row in it.
+func statementsAlone(n int) []runtime.Migration {
+	ms := make([]runtime.Migration, n)
+	for i := range ms {
+		name := fmt.Sprintf("t%d", i+1)
+		ms[i] = runtime.Migration{ID: fmt.Sprintf("%04d_%s", i+1, name), Up: []schema.Operation{
+			schema.CreateTable{Table: schema.Table{Name: name, Columns: []schema.Column{
+				{Name: "id", Type: schema.Type{Kind: schema.Int64}},
+				{Name: "name", Type: schema.Type{Kind: schema.Text}},
+			}, PrimaryKey: []string{"id"}}},
+			schema.CreateIndex{Table: name, Index: schema.Index{Name: name + "_name", Columns: []string{"name"}}},
+			schema.RunSQL{SQL: "INSERT INTO " + name + " (id, name) VALUES (1, 'one')"},
+		}}
+	}
+	return ms
+}
+
+// On PostgreSQL a migration of SQL statements alone travels as one
+// request, its ledger row with it: the server runs a text of several
+// statements as one transaction.
+func TestOnPostgresAMigrationOfStatementsAloneIsOneRequest(t *testing.T) {
+	ctx := context.Background()
+	up := func(n int) int64 {
+		var c requestCounter
+		db := openCounted(t, &c)
+		m := newMigrator(statementsAlone(n)...)
+		results, err := m.Up(ctx, db)
+		if err != nil || len(results) != n {
+			t.Fatalf("Up of %d = %v, %v", n, ids(results), err)
+		}
+		e := engines[1]
+		e.assertSchema(t, db, m.Migrations())
+		batches := map[string]int{}
+		for _, mig := range m.Migrations() {
+			batches[mig.ID] = 1
+		}
+		wantLedger(t, db, m, e.dialect, batches)
+		if v, err := m.Verify(ctx, db); err != nil || v.Drifted() {
+			t.Errorf("Verify = %+v, %v; want no drift", v, err)
+		}
+		if again, err := m.Up(ctx, db); err != nil || len(again) != 0 {
+			t.Errorf("Up again = %v, %v; want nothing to do and every checksum to match", ids(again), err)
+		}
+		var rows int
+		if err := db.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM t%d", n)).Scan(&rows); err != nil || rows != 1 {
+			t.Errorf("rows in t%d = %d, %v; want 1", n, rows, err)
+		}
+		return c.n.Load()
+	}
+	one, six := up(1), up(6)
+	if per := float64(six-one) / 5; per != 1 {
+		t.Errorf("requests: %d for one migration, %d for six: %.1f a migration, want 1", one, six, per)
+	}
+}
+
+// A migration of SQL statements alone whose third statement fails leaves
+// nothing of the two before it, and its error names the statement, on
+// PostgreSQL too, where the migration first went as one text.
+func TestAFailingStatementOfAMigrationOfStatementsAloneIsNamed(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		db := e.open(t)
+		ms := append(statementsAlone(1), runtime.Migration{ID: "0002_broken", Up: []schema.Operation{
+			schema.CreateTable{Table: schema.Table{Name: "audit", Columns: []schema.Column{{Name: "id", Type: schema.Type{Kind: schema.Int64}}}}},
+			schema.RunSQL{SQL: "INSERT INTO t1 (id, name) VALUES (2, 'two')"},
+			schema.RunSQL{SQL: "INSERT INTO no_such_table VALUES (1)"},
+		}})
+		m := newMigrator(ms...)
+		results, err := m.Up(ctx, db)
+		wantIDs(t, "Up", results, "0001_t1")
+		var merr *runtime.MigrationError
+		if !errors.As(err, &merr) {
+			t.Fatalf("Up: err = %v, want a *MigrationError", err)
+		}
+		if merr.ID != "0002_broken" || merr.Step != 3 || merr.Statement != "INSERT INTO no_such_table VALUES (1)" {
+			t.Errorf("MigrationError = {ID: %q, Step: %d, Statement: %q}, want {0002_broken, 3, INSERT INTO no_such_table VALUES (1)}", merr.ID, merr.Step, merr.Statement)
+		}
+		if e.ddlCommits {
+			return // the CREATE TABLE committed on its own; failure_test.go checks its progress
+		}
+		e.assertSchema(t, db, ms[:1])
+		var rows int
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM t1").Scan(&rows); err != nil || rows != 1 {
+			t.Errorf("rows in t1 = %d, %v; want the failed migration's row rolled back", rows, err)
+		}
+		wantLedger(t, db, m, e.dialect, map[string]int{"0001_t1": 1})
+	})
+}
