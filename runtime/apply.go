@@ -174,24 +174,25 @@ func (r *run) ledgerTail(ctx context.Context, steps []dialect.Step, row ledgerRo
 // its timeouts, its statements and its ledger row, where a transaction of
 // its own costs two round trips more, its BEGIN and its COMMIT. held is
 // the ledger as the run holds it, without a transaction, under a lock it
-// trusts. It reports whether it applied the migration, and does not when
+// trusts. It reports whether it applied the migration. It does not when
 // the migration cannot travel so (see [run.ledgerTail]; a Go step; a
 // ledger row of its set that sorts after it, whose checksum would be
-// chained anew; steps are never [dialect.Stepwise] here) or when the database refused
-// the text, which then left nothing done: the migration runs again the
+// chained anew; steps are never [dialect.Stepwise] here), nor when the
+// database refused the text, which then left nothing done: refused is
+// then the database's error, and the migration is to run again the
 // ordinary way, whose error names the statement that failed. An error
 // that does not come from the database, a connection lost or a run
 // interrupted, leaves unknown whether the text committed, as a COMMIT's
-// does.
-func (r *run) applyAsOneText(ctx context.Context, conn *sql.Conn, held *heldLedger, i int, steps []dialect.Step, batch int) (Result, bool, error) {
+// does: it is err.
+func (r *run) applyAsOneText(ctx context.Context, conn *sql.Conn, held *heldLedger, i int, steps []dialect.Step, batch int) (res Result, applied bool, refused, err error) {
 	mig := r.migrations[i]
 	if r.lease != nil || laterInSet(held.rows, mig.ID) {
-		return Result{}, false, nil
+		return Result{}, false, nil, nil
 	}
 	size := 0
 	for _, st := range steps {
 		if st.Go != nil || st.SQL == "" {
-			return Result{}, false, nil
+			return Result{}, false, nil, nil
 		}
 		size += len(st.SQL) + 2
 	}
@@ -199,7 +200,7 @@ func (r *run) applyAsOneText(ctx context.Context, conn *sql.Conn, held *heldLedg
 	row := r.ledgerRowOf(held.rows, mig, batch, start)
 	tail := r.ledgerTail(ctx, steps, row)
 	if tail == "" {
-		return Result{}, false, nil
+		return Result{}, false, nil, nil
 	}
 	pre := r.prologue(steps)
 	var text strings.Builder
@@ -214,18 +215,18 @@ func (r *run) applyAsOneText(ctx context.Context, conn *sql.Conn, held *heldLedg
 	text.WriteString(tail)
 	if _, err := conn.ExecContext(ctx, text.String()); err != nil {
 		if sqlState(err) != "" && ctx.Err() == nil {
-			return Result{}, false, nil
+			return Result{}, false, &MigrationError{ID: mig.ID, SQLState: sqlState(err), Err: err}, nil
 		}
 		r.held = nil // whether it took effect is for the next read to tell
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w: %w", ctx.Err(), err)
 		}
-		return Result{}, false, &MigrationError{ID: mig.ID, SQLState: sqlState(err), Err: err}
+		return Result{}, false, nil, &MigrationError{ID: mig.ID, SQLState: sqlState(err), Err: err}
 	}
 	held.committed(insertRow(held.rows, row), i)
-	res := Result{ID: mig.ID, Duration: time.Since(start)}
+	res = Result{ID: mig.ID, Duration: time.Since(start)}
 	r.logResult(ctx, res, len(steps))
-	return res, true, nil
+	return res, true, nil, nil
 }
 
 // laterInSet reports whether rows, sorted by ID, hold a row of the set of

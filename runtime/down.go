@@ -186,8 +186,13 @@ func (r *run) revert(ctx context.Context, conn *sql.Conn, rp *replayer, i int) (
 		return r.byStatement(ctx, conn, mig.ID, true, mig.NonTransactional, steps, 0)
 	}
 	start, err := r.revertIn(ctx, tx, mig.ID, steps)
-	for tries := 1; err != nil && r.retryLock(ctx, conn, mig.ID, &err, tries); tries++ {
-		_ = tx.Rollback() // nothing took effect
+	for tries := 1; err != nil && r.lockTimedOut(err); tries++ {
+		// Nothing took effect. The rollback comes first: after the last
+		// try, the sessions holding the lock are looked up on conn.
+		_ = tx.Rollback()
+		if !r.retryLock(ctx, conn, mig.ID, &err, tries) {
+			break
+		}
 		if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
 			return Result{}, false, fmt.Errorf("runtime: down: %w", err)
 		}

@@ -1,12 +1,16 @@
 package runtime_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -72,7 +76,7 @@ func TestOnPostgresAMigrationOfStatementsAloneIsOneRequest(t *testing.T) {
 		if err != nil || len(results) != n {
 			t.Fatalf("Up of %d = %v, %v", n, ids(results), err)
 		}
-		e := engines[1]
+		e := postgresEngine()
 		e.assertSchema(t, db, m.Migrations())
 		batches := map[string]int{}
 		for _, mig := range m.Migrations() {
@@ -129,4 +133,39 @@ func TestAFailingStatementOfAMigrationOfStatementsAloneIsNamed(t *testing.T) {
 		}
 		wantLedger(t, db, m, e.dialect, map[string]int{"0001_t1": 1})
 	})
+}
+
+// A migration that went as one text and gave up waiting for a lock has
+// had its first try: it is tried LockRetries times more, as any other.
+func TestALockTimeoutOfAMigrationSentAsOneTextIsItsFirstTry(t *testing.T) {
+	ctx := context.Background()
+	e := postgresEngine()
+	db := e.open(t)
+	ms := blog()[:2]
+	m := newMigrator(ms...)
+	if _, err := m.UpTo(ctx, db, ms[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	release := blockUsers(t, db)
+
+	var log bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	_, err := m.Up(ctx, db, runtime.WithStepTimeouts(20*time.Millisecond, time.Second), runtime.WithLogger(logger))
+	var me *runtime.MigrationError
+	switch {
+	case !errors.As(err, &me):
+		t.Fatalf("Up = %v, want a *MigrationError", err)
+	case me.LockTries != runtime.LockRetries+1:
+		t.Errorf("LockTries = %d, want %d", me.LockTries, runtime.LockRetries+1)
+	case me.Statement == "" || !strings.Contains(me.Blockers, `application "blocker"`):
+		t.Errorf("Statement = %q, Blockers = %q; want the statement that waited and the blocker's session (%v)", me.Statement, me.Blockers, err)
+	}
+	if n := strings.Count(log.String(), "trying the migration again"); n != runtime.LockRetries {
+		t.Errorf("%d warnings of a try again, want %d:\n%s", n, runtime.LockRetries, log.String())
+	}
+	release()
+	if results, err := m.Up(ctx, db); err != nil || len(results) != 1 {
+		t.Fatalf("Up once the lock is free = %v, %v", ids(results), err)
+	}
+	e.assertSchema(t, db, ms)
 }

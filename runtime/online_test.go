@@ -276,6 +276,32 @@ func TestAStatementThatKeepsTimingOutNamesWhoHoldsTheLock(t *testing.T) {
 	wantOnlineApplied(t, e, db, m, ms, "once the lock is free")
 }
 
+// A revert in a transaction that keeps timing out names who holds the
+// lock too: its transaction is rolled back before they are looked up.
+func TestARevertThatKeepsTimingOutNamesWhoHoldsTheLock(t *testing.T) {
+	ctx := context.Background()
+	e := postgresEngine()
+	db := e.open(t)
+	ms := blog()[:2]
+	m := newMigrator(ms...)
+	if _, err := m.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	release := blockUsers(t, db)
+	_, err := m.Down(ctx, db, 1, runtime.WithStepTimeouts(20*time.Millisecond, time.Second))
+	var me *runtime.MigrationError
+	switch {
+	case !errors.As(err, &me):
+		t.Fatalf("Down = %v, want a *MigrationError", err)
+	case !me.Down || me.LockTries != runtime.LockRetries+1:
+		t.Errorf("Down = %v, LockTries = %d; want a revert tried %d times", me.Down, me.LockTries, runtime.LockRetries+1)
+	case !strings.Contains(me.Blockers, `application "blocker"`):
+		t.Errorf("Blockers = %q, want the blocker's session (%v)", me.Blockers, err)
+	}
+	release()
+	e.assertSchema(t, db, ms)
+}
+
 // wantOnlineApplied applies the migrations of m, ms, to db, where
 // 0003_online alone is pending, and checks the schema they leave, every
 // index valid and every constraint validated.

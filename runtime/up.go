@@ -230,19 +230,33 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 		}
 		return r.byStatement(ctx, conn, mig.ID, false, mig.NonTransactional, steps, *batch)
 	}
+	tries := 1
 	if tx == nil {
-		if res, done, err := r.applyAsOneText(ctx, conn, held, i, steps, *batch); done || err != nil {
-			return res, done, err
+		res, applied, refused, err := r.applyAsOneText(ctx, conn, held, i, steps, *batch)
+		if applied || err != nil {
+			return res, applied, err
+		}
+		if refused != nil {
+			// The text was the migration's first try.
+			if !r.retryLock(ctx, conn, mig.ID, &refused, tries) && r.lockTimedOut(refused) {
+				return Result{}, false, refused
+			}
+			tries++
 		}
 		if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
 			return Result{}, false, fmt.Errorf("runtime: up: %w", err)
 		}
 	}
 	start, rows, err := r.applyIn(ctx, tx, held.rows, mig, steps, *batch)
-	for tries := 1; err != nil && r.retryLock(ctx, conn, mig.ID, &err, tries); tries++ {
+	for ; err != nil && r.lockTimedOut(err); tries++ {
 		// Nothing took effect; nobody else migrates while the run holds
-		// the lock, so the ledger read before is still the ledger.
+		// the lock, so the ledger read before is still the ledger. The
+		// rollback comes first: after the last try, the sessions holding
+		// the lock are looked up on conn.
 		_ = tx.Rollback()
+		if !r.retryLock(ctx, conn, mig.ID, &err, tries) {
+			break
+		}
 		if tx, err = r.dialect.Begin(ctx, conn, r.lockOpts); err != nil {
 			return Result{}, false, fmt.Errorf("runtime: up: %w", err)
 		}
