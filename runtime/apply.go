@@ -142,6 +142,9 @@ func (r *run) applyIn(ctx context.Context, tx *sql.Tx, applied []ledgerRow, mig 
 type ledgerJoiner interface {
 	argInliner
 	ElapsedMillis() string
+	// Canceled reports whether err says that the server stopped a
+	// statement: it ran past its timeout, or somebody cancelled it.
+	Canceled(err error) bool
 }
 
 // ledgerTail returns the INSERT of row, the ledger row of the migration
@@ -180,10 +183,12 @@ func (r *run) ledgerTail(ctx context.Context, steps []dialect.Step, row ledgerRo
 // chained anew; steps are never [dialect.Stepwise] here), nor when the
 // database refused the text, which then left nothing done: refused is
 // then the database's error, and the migration is to run again the
-// ordinary way, whose error names the statement that failed. An error
-// that does not come from the database, a connection lost or a run
-// interrupted, leaves unknown whether the text committed, as a COMMIT's
-// does: it is err.
+// ordinary way, whose error names the statement that failed. A statement
+// the server stopped, past its timeout, is not run again, which would hold
+// its locks as long again: the error, err, says which migration but not
+// which statement. An error that does not come from the database, a
+// connection lost or a run interrupted, leaves unknown whether the text
+// committed, as a COMMIT's does: it is err too.
 func (r *run) applyAsOneText(ctx context.Context, conn *sql.Conn, held *heldLedger, i int, steps []dialect.Step, batch int) (res Result, applied bool, refused, err error) {
 	mig := r.migrations[i]
 	if r.lease != nil || laterInSet(held.rows, mig.ID) {
@@ -214,8 +219,12 @@ func (r *run) applyAsOneText(ctx context.Context, conn *sql.Conn, held *heldLedg
 	}
 	text.WriteString(tail)
 	if _, err := conn.ExecContext(ctx, text.String()); err != nil {
-		if sqlState(err) != "" && ctx.Err() == nil {
-			return Result{}, false, &MigrationError{ID: mig.ID, SQLState: sqlState(err), Err: err}, nil
+		switch state := sqlState(err); {
+		case state != "" && ctx.Err() == nil && r.dialect.(ledgerJoiner).Canceled(err):
+			return Result{}, false, nil, &MigrationError{ID: mig.ID, SQLState: state,
+				Err: fmt.Errorf("one of its %d statements, sent as one text, none of which took effect: %w", len(steps), err)}
+		case state != "" && ctx.Err() == nil:
+			return Result{}, false, &MigrationError{ID: mig.ID, SQLState: state, Err: err}, nil
 		}
 		r.held = nil // whether it took effect is for the next read to tell
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {

@@ -89,11 +89,13 @@ type MigrationError struct {
 	// Step is the number, from 1, of the failing statement among those the
 	// migration's operations render to (a Go step counts as one); 0 when
 	// the failure came from elsewhere: rendering the operations, the
-	// ledger, the commit.
+	// ledger, the commit; and when the server stopped, past its timeout, a
+	// statement of a migration that went as one text (see
+	// [Migrator.Up]), which is not run again to tell which.
 	Step int
 	// Statement is the SQL statement that failed. It is empty when the
 	// failure came from elsewhere: rendering the operations, a Go step
-	// ([schema.RunGo]), the ledger or the commit.
+	// ([schema.RunGo]), the ledger or the commit; and when Step is 0.
 	Statement string
 	// SQLState is the five-character SQLSTATE code the database reported
 	// for the failure, when the driver exposes one (pgx and lib/pq do,

@@ -169,3 +169,51 @@ func TestALockTimeoutOfAMigrationSentAsOneTextIsItsFirstTry(t *testing.T) {
 	}
 	e.assertSchema(t, db, ms)
 }
+
+// A migration sent as one text that the server refuses runs again the
+// ordinary way, to name the failing statement; one whose statement the
+// server stopped past its timeout does not, which would hold its locks as
+// long again. A sequence, whose values no rollback takes back, counts the
+// runs.
+func TestAMigrationSentAsOneTextRunsAgainUnlessAStatementTimedOut(t *testing.T) {
+	tests := []struct {
+		name     string
+		last     string
+		runs     int64
+		sqlState string
+		step     int
+		message  string
+	}{
+		{"a refused text runs again", "INSERT INTO no_such_table VALUES (1)", 2, "42P01", 3, "statement 3: INSERT INTO no_such_table VALUES (1)"},
+		{"a statement past its timeout does not", "SELECT pg_sleep(2)", 1, "57014", 0, "one of its 3 statements, sent as one text, none of which took effect"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			e := postgresEngine()
+			db := e.open(t)
+			mustExec(t, db, "CREATE SEQUENCE runs")
+			ms := append(statementsAlone(1), runtime.Migration{ID: "0002_broken", Up: []schema.Operation{
+				schema.RunSQL{SQL: "SELECT nextval('runs')"},
+				schema.CreateTable{Table: schema.Table{Name: "audit", Columns: []schema.Column{{Name: "id", Type: schema.Type{Kind: schema.Int64}}}}},
+				schema.RunSQL{SQL: tt.last},
+			}})
+			m := newMigrator(ms...)
+			results, err := m.Up(ctx, db, runtime.WithStepTimeouts(time.Second, 300*time.Millisecond))
+			wantIDs(t, "Up", results, "0001_t1")
+			var me *runtime.MigrationError
+			if !errors.As(err, &me) {
+				t.Fatalf("Up = %v, want a *MigrationError", err)
+			}
+			if me.SQLState != tt.sqlState || me.Step != tt.step || !strings.Contains(err.Error(), tt.message) {
+				t.Errorf("Up = %v (SQLState %s, Step %d); want SQLState %s, Step %d and %q", err, me.SQLState, me.Step, tt.sqlState, tt.step, tt.message)
+			}
+			var runs int64
+			if err := db.QueryRowContext(ctx, "SELECT last_value FROM runs").Scan(&runs); err != nil || runs != tt.runs {
+				t.Errorf("the migration ran %d times (%v), want %d", runs, err, tt.runs)
+			}
+			e.assertSchema(t, db, ms[:1])
+			wantLedger(t, db, m, e.dialect, map[string]int{"0001_t1": 1})
+		})
+	}
+}

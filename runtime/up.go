@@ -15,15 +15,18 @@ import (
 // those it applied. Each runs in a transaction of its own, together with the
 // ledger row that records it, unless it is marked
 // [Migration.NonTransactional] or [WithSingleTransaction] puts them all in
-// one; all those of one call share a batch number.
+// one; all those of one call share a batch number. On PostgreSQL a
+// migration of SQL statements alone goes to the server as one text, which
+// it runs as one transaction.
 //
 // Up first reads the ledger without any lock: when nothing is pending it
 // returns at once, without waiting for a lock another process holds.
 // Otherwise it takes the migration lock (see [WithLockTimeout] and
-// [WithLease]), reads the ledger again under it and again inside each
-// migration's transaction, so that processes calling Up on one database at
-// the same time apply each migration exactly once between them. It creates
-// the ledger table when it is missing.
+// [WithLease]) and reads the ledger again under it, and again inside a
+// migration's transaction wherever another process may have changed it
+// meanwhile, so that processes calling Up on one database at the same time
+// apply each migration exactly once between them. It creates the ledger
+// table when it is missing.
 //
 // Before it applies anything, Up checks the ledger against the registered
 // migrations and refuses with a *[DriftError] when an applied migration was

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -71,4 +72,12 @@ const timeLayout = "'2006-01-02 15:04:05.000000+00'"
 // how long that statement takes.
 func (Dialect) ElapsedMillis() string {
 	return "(extract(epoch FROM clock_timestamp() - transaction_timestamp()) * 1000)::bigint"
+}
+
+// Canceled reports whether err says that the server stopped a statement
+// (SQLSTATE 57014): it ran past statement_timeout, or somebody cancelled
+// it.
+func (Dialect) Canceled(err error) bool {
+	var coded interface{ SQLState() string }
+	return errors.As(err, &coded) && coded.SQLState() == "57014"
 }
