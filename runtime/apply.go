@@ -145,6 +145,11 @@ type ledgerJoiner interface {
 	// Canceled reports whether err says that the server stopped a
 	// statement: it ran past its timeout, or somebody cancelled it.
 	Canceled(err error) bool
+	// TimesEachStatement reports whether the server on conn times each
+	// statement of a text on its own, with the timeouts the statements
+	// before it in the text set, as it does in a transaction. Where it
+	// does not, a whole migration does not travel as one text.
+	TimesEachStatement(ctx context.Context, conn *sql.Conn) (bool, error)
 }
 
 // ledgerTail returns the INSERT of row, the ledger row of the migration
@@ -191,7 +196,7 @@ func (r *run) ledgerTail(ctx context.Context, steps []dialect.Step, row ledgerRo
 // committed, as a COMMIT's does: it is err too.
 func (r *run) applyAsOneText(ctx context.Context, conn *sql.Conn, held *heldLedger, i int, steps []dialect.Step, batch int) (res Result, applied bool, refused, err error) {
 	mig := r.migrations[i]
-	if r.lease != nil || laterInSet(held.rows, mig.ID) {
+	if r.lease != nil || laterInSet(held.rows, mig.ID) || !r.timesEachStatement(ctx, conn) {
 		return Result{}, false, nil, nil
 	}
 	size := 0
@@ -236,6 +241,21 @@ func (r *run) applyAsOneText(ctx context.Context, conn *sql.Conn, held *heldLedg
 	res = Result{ID: mig.ID, Duration: time.Since(start)}
 	r.logResult(ctx, res, len(steps))
 	return res, true, nil, nil
+}
+
+// timesEachStatement reports whether r's dialect is a [ledgerJoiner] and
+// the server on conn times each statement of a text on its own, asking
+// the server once per run. When the server cannot tell, it reports false.
+func (r *run) timesEachStatement(ctx context.Context, conn *sql.Conn) bool {
+	if r.eachTimed == 0 {
+		r.eachTimed = -1
+		if j, ok := r.dialect.(ledgerJoiner); ok {
+			if each, err := j.TimesEachStatement(ctx, conn); err == nil && each {
+				r.eachTimed = 1
+			}
+		}
+	}
+	return r.eachTimed > 0
 }
 
 // laterInSet reports whether rows, sorted by ID, hold a row of the set of

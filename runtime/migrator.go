@@ -131,6 +131,10 @@ type run struct {
 	// transaction that recorded the one before it marked running (see
 	// [run.premark]), until Up runs it; "" otherwise.
 	premarked string
+	// eachTimed is 1 once the run knows that the server times each
+	// statement of a text on its own (see [run.timesEachStatement]), -1
+	// once it knows otherwise, and 0 before it asks.
+	eachTimed int8
 }
 
 // newRun applies opts and fills in the defaults, detecting the dialect from

@@ -17,6 +17,7 @@ import (
 
 	"github.com/strata-go/strata/internal/testdb"
 	"github.com/strata-go/strata/runtime"
+	"github.com/strata-go/strata/runtime/dialect/postgres"
 	"github.com/strata-go/strata/runtime/schema"
 )
 
@@ -98,6 +99,34 @@ func TestOnPostgresAMigrationOfStatementsAloneIsOneRequest(t *testing.T) {
 	one, six := up(1), up(6)
 	if per := float64(six-one) / 5; per != 1 {
 		t.Errorf("requests: %d for one migration, %d for six: %.1f a migration, want 1", one, six, per)
+	}
+}
+
+// olderServer is PostgreSQL's dialect on a server older than 13, which
+// times a text of several statements as a whole.
+type olderServer struct{ postgres.Dialect }
+
+func (olderServer) TimesEachStatement(context.Context, *sql.Conn) (bool, error) { return false, nil }
+
+// On a server older than PostgreSQL 13, where the timeouts a text sets
+// would not apply to the statements after them, each migration runs in a
+// transaction: BEGIN, a request per statement, the last with the ledger
+// row, and COMMIT.
+func TestOnAnOlderPostgresEachMigrationRunsInATransaction(t *testing.T) {
+	ctx := context.Background()
+	up := func(n int) int64 {
+		var c requestCounter
+		db := openCounted(t, &c)
+		m := newMigrator(statementsAlone(n)...)
+		if results, err := m.Up(ctx, db, runtime.WithDialect(olderServer{})); err != nil || len(results) != n {
+			t.Fatalf("Up of %d = %v, %v", n, ids(results), err)
+		}
+		postgresEngine().assertSchema(t, db, m.Migrations())
+		return c.n.Load()
+	}
+	one, six := up(1), up(6)
+	if per := float64(six-one) / 5; per != 5 {
+		t.Errorf("requests: %d for one migration, %d for six: %.1f a migration, want 5", one, six, per)
 	}
 }
 

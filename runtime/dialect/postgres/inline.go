@@ -1,7 +1,10 @@
 package postgres
 
 import (
+	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -80,4 +83,17 @@ func (Dialect) ElapsedMillis() string {
 func (Dialect) Canceled(err error) bool {
 	var coded interface{ SQLState() string }
 	return errors.As(err, &coded) && coded.SQLState() == "57014"
+}
+
+// TimesEachStatement reports whether the server on conn times each
+// statement of a text of several on its own, starting from the
+// statement_timeout that the statements before it in the text set:
+// PostgreSQL 13 and later do. Older servers time the text as a whole,
+// with the setting it began with.
+func (Dialect) TimesEachStatement(ctx context.Context, conn *sql.Conn) (bool, error) {
+	var version int
+	if err := conn.QueryRowContext(ctx, "SELECT current_setting('server_version_num')::int").Scan(&version); err != nil {
+		return false, fmt.Errorf("postgres: read the server's version: %w", err)
+	}
+	return version >= 130000, nil
 }
