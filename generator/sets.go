@@ -365,17 +365,30 @@ func oldWithSets(snap *schema.Schema, sets []includedSet) (*schema.Schema, error
 		if set.WasHead == set.Head {
 			continue
 		}
-		for _, m := range set.History.Migrations {
-			if m.ID <= set.WasHead {
-				continue
-			}
-			if err := s.ApplyAll(m.Up); err != nil {
-				return nil, fmt.Errorf("makemigrations: migration %s/%s of set %s does not apply after this package's migrations: %w", set.Name, m.ID, set.Name, err)
-			}
+		if _, err := applyBetween(s, set, set.WasHead, ""); err != nil {
+			return nil, fmt.Errorf("makemigrations: set %s does not apply after this package's migrations: %w", set.Name, err)
 		}
 	}
 	s.Normalize()
 	return s, nil
+}
+
+// applyBetween applies to s the migrations of set whose IDs sort after
+// after and, when upTo is not "", no later than upTo, in order. It returns
+// the ID of the last it applied, after when none, and an error that names
+// the migration that does not apply.
+func applyBetween(s *schema.Schema, set includedSet, after, upTo string) (string, error) {
+	last := after
+	for _, m := range set.History.Migrations {
+		if m.ID <= after || (upTo != "" && m.ID > upTo) {
+			continue
+		}
+		if err := s.ApplyAll(m.Up); err != nil {
+			return last, fmt.Errorf("migration %s/%s: %w", set.Name, m.ID, err)
+		}
+		last = m.ID
+	}
+	return last, nil
 }
 
 // replayWithSets replays the migrations of h in the order the runtime runs
@@ -394,23 +407,12 @@ func replayVisiting(h *history.History, sets []includedSet, visit func(history.M
 	for k, set := range sets {
 		at[k] = includedSet{Name: set.Name, Path: set.Path, History: set.History, replaced: set.replaced}
 	}
-	upTo := func(k int, id string) error {
-		for _, m := range sets[k].History.Migrations {
-			if m.ID <= at[k].Head || m.ID > id {
-				continue
-			}
-			if err := s.ApplyAll(m.Up); err != nil {
-				return fmt.Errorf("migration %s/%s: %w", sets[k].Name, m.ID, err)
-			}
-			at[k].Head = m.ID
-		}
-		return nil
-	}
 	for _, m := range h.Migrations {
 		for _, dep := range m.DependsOn {
 			set, id, _ := strings.Cut(dep, "/")
-			if k := slices.IndexFunc(sets, func(s includedSet) bool { return s.Name == set }); k >= 0 {
-				if err := upTo(k, id); err != nil {
+			if k := slices.IndexFunc(sets, func(s includedSet) bool { return s.Name == set }); k >= 0 && id > at[k].Head {
+				var err error
+				if at[k].Head, err = applyBetween(s, sets[k], at[k].Head, id); err != nil {
 					return nil, nil, err
 				}
 			}

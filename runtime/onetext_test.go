@@ -64,41 +64,48 @@ func statementsAlone(n int) []runtime.Migration {
 	return ms
 }
 
-// On PostgreSQL a migration of SQL statements alone travels as one
-// request, its ledger row with it: the server runs a text of several
-// statements as one transaction.
-func TestOnPostgresAMigrationOfStatementsAloneIsOneRequest(t *testing.T) {
+// requestsPerMigration applies statementsAlone(1) and statementsAlone(6),
+// with opts, each to a new PostgreSQL database, checks what each leaves
+// (schema, ledger, rows, no drift at the next start) and returns how
+// many requests each migration cost beyond the run's own.
+func requestsPerMigration(t *testing.T, opts ...runtime.Option) float64 {
+	t.Helper()
 	ctx := context.Background()
+	e := postgresEngine()
 	up := func(n int) int64 {
 		var c requestCounter
 		db := openCounted(t, &c)
 		m := newMigrator(statementsAlone(n)...)
-		results, err := m.Up(ctx, db)
-		if err != nil || len(results) != n {
+		if results, err := m.Up(ctx, db, opts...); err != nil || len(results) != n {
 			t.Fatalf("Up of %d = %v, %v", n, ids(results), err)
 		}
-		e := postgresEngine()
+		sent := c.n.Load()
 		e.assertSchema(t, db, m.Migrations())
 		batches := map[string]int{}
 		for _, mig := range m.Migrations() {
 			batches[mig.ID] = 1
 		}
 		wantLedger(t, db, m, e.dialect, batches)
-		if v, err := m.Verify(ctx, db); err != nil || v.Drifted() {
-			t.Errorf("Verify = %+v, %v; want no drift", v, err)
-		}
-		if again, err := m.Up(ctx, db); err != nil || len(again) != 0 {
+		if again, err := m.Up(ctx, db, opts...); err != nil || len(again) != 0 {
 			t.Errorf("Up again = %v, %v; want nothing to do and every checksum to match", ids(again), err)
 		}
 		var rows int
 		if err := db.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM t%d", n)).Scan(&rows); err != nil || rows != 1 {
 			t.Errorf("rows in t%d = %d, %v; want 1", n, rows, err)
 		}
-		return c.n.Load()
+		return sent
 	}
 	one, six := up(1), up(6)
-	if per := float64(six-one) / 5; per != 1 {
-		t.Errorf("requests: %d for one migration, %d for six: %.1f a migration, want 1", one, six, per)
+	t.Logf("requests: %d for one migration, %d for six", one, six)
+	return float64(six-one) / 5
+}
+
+// On PostgreSQL a migration of SQL statements alone travels as one
+// request, its ledger row with it: the server runs a text of several
+// statements as one transaction.
+func TestOnPostgresAMigrationOfStatementsAloneIsOneRequest(t *testing.T) {
+	if per := requestsPerMigration(t); per != 1 {
+		t.Errorf("%.1f requests a migration, want 1", per)
 	}
 }
 
@@ -113,20 +120,8 @@ func (olderServer) TimesEachStatement(context.Context, *sql.Conn) (bool, error) 
 // transaction: BEGIN, a request per statement, the last with the ledger
 // row, and COMMIT.
 func TestOnAnOlderPostgresEachMigrationRunsInATransaction(t *testing.T) {
-	ctx := context.Background()
-	up := func(n int) int64 {
-		var c requestCounter
-		db := openCounted(t, &c)
-		m := newMigrator(statementsAlone(n)...)
-		if results, err := m.Up(ctx, db, runtime.WithDialect(olderServer{})); err != nil || len(results) != n {
-			t.Fatalf("Up of %d = %v, %v", n, ids(results), err)
-		}
-		postgresEngine().assertSchema(t, db, m.Migrations())
-		return c.n.Load()
-	}
-	one, six := up(1), up(6)
-	if per := float64(six-one) / 5; per != 5 {
-		t.Errorf("requests: %d for one migration, %d for six: %.1f a migration, want 5", one, six, per)
+	if per := requestsPerMigration(t, runtime.WithDialect(olderServer{})); per != 5 {
+		t.Errorf("%.1f requests a migration, want 5", per)
 	}
 }
 
@@ -168,15 +163,7 @@ func TestAFailingStatementOfAMigrationOfStatementsAloneIsNamed(t *testing.T) {
 // had its first try: it is tried LockRetries times more, as any other.
 func TestALockTimeoutOfAMigrationSentAsOneTextIsItsFirstTry(t *testing.T) {
 	ctx := context.Background()
-	e := postgresEngine()
-	db := e.open(t)
-	ms := blog()[:2]
-	m := newMigrator(ms...)
-	if _, err := m.UpTo(ctx, db, ms[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	release := blockUsers(t, db)
-
+	e, db, m, ms, release := bioBehindABlocker(t)
 	var log bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	_, err := m.Up(ctx, db, runtime.WithStepTimeouts(20*time.Millisecond, time.Second), runtime.WithLogger(logger))

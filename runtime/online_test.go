@@ -220,16 +220,25 @@ func blockUsers(t *testing.T, db *sql.DB) (release func()) {
 	return release
 }
 
-func TestAStatementThatTimesOutWaitingForALockIsTriedAgain(t *testing.T) {
-	ctx := context.Background()
-	e := postgresEngine()
-	db := e.open(t)
-	ms := blog()[:2]
-	m := newMigrator(ms...)
-	if _, err := m.UpTo(ctx, db, ms[0].ID); err != nil {
+// bioBehindABlocker returns a new PostgreSQL database where the first two
+// migrations of blog(), ms, are registered in m and the first is applied:
+// the second, which adds a column to users, waits for the lock that a
+// session holds on users until release.
+func bioBehindABlocker(t *testing.T) (e engine, db *sql.DB, m *runtime.Migrator, ms []runtime.Migration, release func()) {
+	t.Helper()
+	e = postgresEngine()
+	db = e.open(t)
+	ms = blog()[:2]
+	m = newMigrator(ms...)
+	if _, err := m.UpTo(context.Background(), db, ms[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	release := blockUsers(t, db)
+	return e, db, m, ms, blockUsers(t, db)
+}
+
+func TestAStatementThatTimesOutWaitingForALockIsTriedAgain(t *testing.T) {
+	ctx := context.Background()
+	e, db, m, ms, release := bioBehindABlocker(t)
 	time.AfterFunc(500*time.Millisecond, release)
 
 	var log bytes.Buffer
