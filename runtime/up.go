@@ -239,9 +239,9 @@ func (r *run) applyNext(ctx context.Context, conn *sql.Conn, rp *replayer, targe
 		if applied || err != nil {
 			return res, applied, err
 		}
-		if refused != nil {
+		if refused != nil && r.lockTimedOut(refused) {
 			// The text was the migration's first try.
-			if !r.retryLock(ctx, conn, mig.ID, &refused, tries) && r.lockTimedOut(refused) {
+			if !r.retryLock(ctx, conn, mig.ID, &refused, tries) {
 				return Result{}, false, refused
 			}
 			tries++
