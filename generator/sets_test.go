@@ -32,6 +32,20 @@ func setModule(t *testing.T, appModels string) string {
 	write("auth/models/models.go", "package models\n\n//strata:table users\ntype User struct {\n\tID    int64  `db:\"id\" strata:\"pk\"`\n\tEmail string `db:\"email\"`\n}\n")
 	write("migrations/generate.go", "package migrations\n\nimport \"github.com/strata-go/strata/runtime\"\n\nvar Migrator = runtime.NewMigrator()\n")
 	write("models/models.go", appModels)
+	releaseLibrary(t, root, "", "")
+	return root
+}
+
+// releaseLibrary writes src as the file named file of the library's
+// models in the module at root, unless file is "", then generates the
+// library's next migration and writes it.
+func releaseLibrary(t *testing.T, root, file, src string) {
+	t.Helper()
+	if file != "" {
+		if err := os.WriteFile(filepath.Join(root, "auth", "models", file), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	res, err := Make(t.Context(), Config{Dir: filepath.Join(root, "auth", "migrations"), Models: []string{"../models"}})
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +53,6 @@ func setModule(t *testing.T, appModels string) string {
 	if err := files.WriteAll(res.Files); err != nil {
 		t.Fatal(err)
 	}
-	return root
 }
 
 const postsOfUsers = "package models\n\n//strata:table posts\ntype Post struct {\n\tID     int64 `db:\"id\" strata:\"pk\"`\n\tUserID int64 `db:\"user_id\" strata:\"fk=users.id\"`\n}\n"
@@ -149,16 +162,7 @@ func TestAnExtensionAddsColumnsToATableOfTheSetAndTheSnapshotKeepsThemOnly(t *te
 
 	// The library's next release adds a column of the extension's name:
 	// the app's next run names both sides, and writes nothing.
-	if err := os.WriteFile(filepath.Join(root, "auth", "models", "models.go"), []byte("package models\n\n//strata:table users\ntype User struct {\n\tID       int64   `db:\"id\" strata:\"pk\"`\n\tEmail    string  `db:\"email\"`\n\tNickname *string `db:\"nickname\"`\n}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	lib, err := Make(t.Context(), Config{Dir: filepath.Join(root, "auth", "migrations"), Models: []string{"../models"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := files.WriteAll(lib.Files); err != nil {
-		t.Fatal(err)
-	}
+	releaseLibrary(t, root, "models.go", "package models\n\n//strata:table users\ntype User struct {\n\tID       int64   `db:\"id\" strata:\"pk\"`\n\tEmail    string  `db:\"email\"`\n\tNickname *string `db:\"nickname\"`\n}\n")
 	_, err = Make(t.Context(), cfg)
 	if err == nil || !strings.Contains(err.Error(), "UserExtra.Nickname: column users.nickname: table users of set auth has a column nickname already") {
 		t.Errorf("Make after the library added the extension's column = %v", err)
@@ -243,16 +247,7 @@ func TestALibraryRenameOfATableTheAppReferencesIsFollowed(t *testing.T) {
 func TestAnAppThatReplacesATableOfTheSetMakesItsOwn(t *testing.T) {
 	root := setModule(t, "package models\n\n//strata:table accounts\ntype Account struct {\n\tID int64 `db:\"id\" strata:\"pk\"`\n}\n\n"+
 		"//strata:table posts\ntype Post struct {\n\tID     int64 `db:\"id\" strata:\"pk\"`\n\tUserID int64 `db:\"user_id\" strata:\"fk=accounts.id\"`\n}\n")
-	if err := os.WriteFile(filepath.Join(root, "auth", "models", "sessions.go"), []byte("package models\n\n//strata:table sessions\ntype Session struct {\n\tToken  string `db:\"token\" strata:\"pk\"`\n\tUserID int64  `db:\"user_id\" strata:\"fk=users.id\"`\n}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	lib, err := Make(t.Context(), Config{Dir: filepath.Join(root, "auth", "migrations"), Models: []string{"../models"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := files.WriteAll(lib.Files); err != nil {
-		t.Fatal(err)
-	}
+	releaseLibrary(t, root, "sessions.go", "package models\n\n//strata:table sessions\ntype Session struct {\n\tToken  string `db:\"token\" strata:\"pk\"`\n\tUserID int64  `db:\"user_id\" strata:\"fk=users.id\"`\n}\n")
 	cfg := Config{Dir: filepath.Join(root, "migrations"), Models: []string{"../models"}, Includes: []string{"../auth/migrations"}, Replaces: []string{"users=accounts"}}
 	res, err := Make(t.Context(), cfg)
 	if err != nil {
