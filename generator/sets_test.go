@@ -46,13 +46,20 @@ func releaseLibrary(t *testing.T, root, file, src string) {
 			t.Fatal(err)
 		}
 	}
-	res, err := Make(t.Context(), Config{Dir: filepath.Join(root, "auth", "migrations"), Models: []string{"../models"}})
+	generate(t, Config{Dir: filepath.Join(root, "auth", "migrations"), Models: []string{"../models"}})
+}
+
+// generate runs Make with cfg and writes the files it made.
+func generate(t *testing.T, cfg Config) *Result {
+	t.Helper()
+	res, err := Make(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := files.WriteAll(res.Files); err != nil {
 		t.Fatal(err)
 	}
+	return res
 }
 
 const postsOfUsers = "package models\n\n//strata:table posts\ntype Post struct {\n\tID     int64 `db:\"id\" strata:\"pk\"`\n\tUserID int64 `db:\"user_id\" strata:\"fk=users.id\"`\n}\n"
@@ -195,40 +202,29 @@ func TestAnExtensionNeedsATableOfAnIncludedSetAndNewColumns(t *testing.T) {
 func TestALibraryRenameOfATableTheAppReferencesIsFollowed(t *testing.T) {
 	root := setModule(t, postsOfUsers)
 	cfg := Config{Dir: filepath.Join(root, "migrations"), Models: []string{"../models"}, Includes: []string{"../auth/migrations"}}
-	gen := func(cfg Config) *Result {
-		t.Helper()
-		res, err := Make(t.Context(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := files.WriteAll(res.Files); err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
 	write := func(rel, content string) {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(rel)), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	gen(cfg)
+	generate(t, cfg)
 	write("auth/models/models.go", "package models\n\n//strata:table accounts renamed_from=users\ntype User struct {\n\tID    int64  `db:\"id\" strata:\"pk\"`\n\tEmail string `db:\"email\"`\n}\n")
-	if lib := gen(Config{Dir: filepath.Join(root, "auth", "migrations"), Models: []string{"../models"}}); !strings.HasPrefix(lib.ID, "0002_") {
+	if lib := generate(t, Config{Dir: filepath.Join(root, "auth", "migrations"), Models: []string{"../models"}}); !strings.HasPrefix(lib.ID, "0002_") {
 		t.Fatalf("the library's rename is %q", lib.ID)
 	}
 	if _, err := Make(t.Context(), cfg); err == nil || !strings.Contains(err.Error(), `fk=users.id: no model has table "users"`) {
 		t.Errorf("Make with a key to the renamed table = %v", err)
 	}
 	write("models/models.go", strings.Replace(postsOfUsers, "users.id", "accounts.id", 1))
-	if res := gen(cfg); !res.NoChanges() {
+	if res := generate(t, cfg); !res.NoChanges() {
 		t.Errorf("the app's models following the rename made a migration:\n%s", res.Files[0].Content)
 	}
 	if _, err := Check(t.Context(), cfg); err != nil {
 		t.Errorf("Check after the rename: %v", err)
 	}
 	write("models/models.go", strings.Replace(strings.Replace(postsOfUsers, "users.id", "accounts.id", 1), "}\n", "\tTitle *string `db:\"title\"`\n}\n", 1))
-	res := gen(cfg)
+	res := generate(t, cfg)
 	migration := string(res.Files[0].Content)
 	if !strings.Contains(migration, `DependsOn: []string{"auth/0002_`) || !strings.Contains(migration, "schema.AddColumn{") {
 		t.Errorf("the app's next migration:\n%s", migration)
@@ -284,18 +280,7 @@ func TestAnAppThatReplacesATableOfTheSetMakesItsOwn(t *testing.T) {
 func TestAdoptUndoAndRebaseOfAnAppThatIncludesASet(t *testing.T) {
 	root := setModule(t, postsOfUsers+usersExtension)
 	cfg := Config{Dir: filepath.Join(root, "migrations"), Models: []string{"../models"}, Includes: []string{"../auth/migrations"}}
-	gen := func() *Result {
-		t.Helper()
-		res, err := Make(t.Context(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := files.WriteAll(res.Files); err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
-	first := gen()
+	first := generate(t, cfg)
 	snapPath := filepath.Join(root, "migrations", "schema_snapshot.go")
 	afterFirst, err := os.ReadFile(snapPath)
 	if err != nil {
@@ -304,7 +289,7 @@ func TestAdoptUndoAndRebaseOfAnAppThatIncludesASet(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "models", "models.go"), []byte(strings.Replace(postsOfUsers, "}\n", "\tTitle *string `db:\"title\"`\n}\n", 1)+usersExtension), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	second := gen()
+	second := generate(t, cfg)
 	afterSecond, err := os.ReadFile(snapPath)
 	if err != nil {
 		t.Fatal(err)
